@@ -1,0 +1,67 @@
+// Timing: medians of repeated batches, so a noisy machine gives stable ratios.
+
+export interface Timing {
+  /** Median seconds per call. */
+  median: number;
+  samples: number;
+}
+
+/**
+ * Times `fn` by running it in batches long enough to measure (about `batchMs` each) and
+ * returning the median time per call over `samples` batches, after a warm-up.
+ */
+export function time(fn: () => unknown, { samples = 11, batchMs = 40 } = {}): Timing {
+  let sink: unknown;
+  // Warm up (JIT) and size the batch.
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) sink = fn();
+    const dt = performance.now() - t0;
+    if (dt >= batchMs / 4 || reps > 1e8) {
+      reps = Math.max(1, Math.round((reps * batchMs) / Math.max(dt, 1e-3)));
+      break;
+    }
+    reps *= 4;
+  }
+  const perCall: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) sink = fn();
+    perCall.push((performance.now() - t0) / 1000 / reps);
+  }
+  consume(sink);
+  perCall.sort((a, b) => a - b);
+  return { median: perCall[Math.floor(perCall.length / 2)]!, samples };
+}
+
+let blackhole = 0;
+function consume(v: unknown): void {
+  if (typeof v === 'number') blackhole += v;
+  else if (Array.isArray(v) && typeof v[0] === 'number') blackhole += v[0] as number;
+}
+export function blackholeValue(): number {
+  return blackhole;
+}
+
+export function formatSeconds(s: number): string {
+  if (s < 1e-6) return `${(s * 1e9).toFixed(0)} ns`;
+  if (s < 1e-3) return `${(s * 1e6).toFixed(1)} µs`;
+  if (s < 1) return `${(s * 1e3).toFixed(2)} ms`;
+  return `${s.toFixed(2)} s`;
+}
+
+export function formatRatio(r: number): string {
+  return r >= 100 ? `${Math.round(r).toLocaleString('en-US')}×` : `${r.toFixed(r >= 10 ? 1 : 2)}×`;
+}
+
+/** Largest relative difference between two vectors (absolute below 1). */
+export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs((a[i] as number) - (b[i] as number)) / Math.max(1, Math.abs(a[i] as number), Math.abs(b[i] as number));
+    if (!(d <= worst)) worst = d;
+  }
+  return worst;
+}

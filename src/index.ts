@@ -1,0 +1,21 @@
+// dualtape's public API: the op table's primitives, forward mode, reverse mode, and what is built on both.
+export * from './ops/index';
+export { Dual } from './forward/dual';
+export { derivative, jvp, jacobianColumn, jacfwd } from './forward/api';
+export {
+  vjp,
+  grad,
+  valueAndGrad,
+  jacobianRow,
+  jacrev,
+  record,
+  WengertList,
+  TapeVar,
+  type WengertEntry,
+  type WengertArg,
+  type AdjointObserver,
+} from './reverse/api';
+export { jacobian, chooseJacobianMode, type JacobianOptions } from './transforms/jacobian';
+export { workedExample, workedExamplePoint, workedExampleFormula } from './teach/workedExample';
+export type { Widen, Out } from './internal/types';
+export type { VectorFunction } from './internal/validate';

@@ -1,0 +1,8 @@
+// Result types of the transformations: numbers in give numbers out; AD values in (nesting) give AD values out.
+import type { Value } from '../ops/value';
+
+/** `number` for plain-number inputs; `Value` when inputs are AD values of an enclosing transformation. */
+export type Widen<T> = [T] extends [number] ? number : Value;
+
+/** A per-output result shaped like f's return: one value for a scalar f, an array for a vector f. */
+export type Out<F, T> = F extends (...args: never[]) => infer R ? ([R] extends [readonly unknown[]] ? T[] : T) : T;

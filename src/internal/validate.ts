@@ -1,0 +1,83 @@
+// Argument checks shared by every transformation, so each error names the argument and what was expected.
+import { ADValue, describe, type Value } from '../ops/value';
+
+/** A user function: one argument (the array of inputs), one value or an array of values out. */
+export type VectorFunction = (x: Value[]) => Value | readonly Value[];
+
+export function checkFunction(api: string, f: unknown, argName = 'f'): void {
+  if (typeof f !== 'function') {
+    throw new TypeError(`${api}: ${argName} must be a function, got ${describe(f)}`);
+  }
+}
+
+function isValue(v: unknown): v is Value {
+  return typeof v === 'number' || v instanceof ADValue;
+}
+
+/** Copies an array-like of numbers or AD values (a plain array or a typed array) into a fresh array. */
+export function checkVector(api: string, argName: string, x: unknown, length?: number): Value[] {
+  if (!Array.isArray(x) && !ArrayBuffer.isView(x)) {
+    throw new TypeError(`${api}: ${argName} must be an array of numbers, got ${describe(x)}`);
+  }
+  const arr = x as ArrayLike<unknown>;
+  if (length !== undefined && arr.length !== length) {
+    throw new RangeError(`${api}: ${argName} must have length ${length}, got length ${arr.length}`);
+  }
+  const out = new Array<Value>(arr.length);
+  for (let i = 0; i < arr.length; i++) {
+    const v = arr[i];
+    if (!isValue(v)) {
+      throw new TypeError(`${api}: ${argName}[${i}] must be a number, got ${describe(v)}`);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+export function checkScalar(api: string, argName: string, x: unknown): Value {
+  if (!isValue(x)) throw new TypeError(`${api}: ${argName} must be a number, got ${describe(x)}`);
+  return x;
+}
+
+export function checkIndex(api: string, argName: string, i: unknown, size: number, what: string): number {
+  if (typeof i !== 'number' || !Number.isInteger(i)) {
+    throw new TypeError(`${api}: ${argName} must be an integer index, got ${describe(i)}`);
+  }
+  if (i < 0 || i >= size) {
+    throw new RangeError(`${api}: ${argName} = ${i} is out of range; f has ${size} ${what} (0 to ${size - 1})`);
+  }
+  return i;
+}
+
+/** What f returned, flattened: its values, and whether it returned an array (which shapes the results). */
+export interface Outputs {
+  values: Value[];
+  isArray: boolean;
+}
+
+export function checkOutputs(api: string, out: unknown): Outputs {
+  if (isValue(out)) return { values: [out], isArray: false };
+  if (Array.isArray(out) || ArrayBuffer.isView(out)) {
+    const arr = out as ArrayLike<unknown>;
+    const values = new Array<Value>(arr.length);
+    for (let i = 0; i < arr.length; i++) {
+      const v = arr[i];
+      if (!isValue(v)) {
+        throw new TypeError(`${api}: f must return a number or an array of numbers, but element ${i} is ${describe(v)}`);
+      }
+      values[i] = v;
+    }
+    return { values, isArray: true };
+  }
+  if (typeof out === 'object' && out !== null && typeof (out as { then?: unknown }).then === 'function') {
+    throw new TypeError(
+      `${api}: f returned a Promise; async functions are not supported (derivatives must be computed synchronously)`,
+    );
+  }
+  throw new TypeError(`${api}: f must return a number or an array of numbers, got ${describe(out)}`);
+}
+
+/** Shapes per-output results like f's own return value: one number, or an array. */
+export function shapeLike<T>(outputs: Outputs, values: T[]): T | T[] {
+  return outputs.isArray ? values : (values[0] as T);
+}

@@ -1,0 +1,16 @@
+// The op table's public face: the primitives, the values they take, and how to add one.
+export * from './table';
+export { ADValue, primal, type Value, type Trace } from './value';
+export {
+  apply,
+  defineOp,
+  getOp,
+  listOps,
+  type OpDef,
+  type OpSpec,
+  type PartialsRule,
+  type Primitive,
+  type Primitive1,
+  type Primitive2,
+  type PrimitiveN,
+} from './opDef';

@@ -1,0 +1,104 @@
+// The values user code computes with: plain numbers, or AD values owned by one live transformation.
+import type { OpDef } from './opDef';
+
+/**
+ * Anything a dualtape primitive accepts: a plain number, or an AD value (a {@link Dual}
+ * of forward mode, or a {@link TapeVar} of reverse mode) carrying a number inside.
+ *
+ * @example
+ * ```ts
+ * import { sin, type Value } from 'dualtape';
+ * const f = (x: Value[]): Value => sin(x[0]);
+ * ```
+ */
+export type Value = number | ADValue;
+
+/**
+ * One running transformation (a forward pass or a recording). Every AD value belongs to
+ * exactly one trace.
+ *
+ * Invariants: a trace started while another is running gets a strictly higher `level`, so
+ * among the arguments of an operation the value of the innermost transformation is the one
+ * with the highest level; values of lower levels are constants to it (this is what keeps
+ * nested perturbations apart). Once `active` is false the trace's values must never enter
+ * an operation again.
+ */
+export interface Trace {
+  readonly level: number;
+  readonly active: boolean;
+  /** Which transformation made this trace; names it in error messages. */
+  readonly label: string;
+  /** Evaluates `op` on `args`, at least one of which belongs to this trace. */
+  process(op: OpDef, args: readonly Value[]): Value;
+}
+
+let levelCounter = 0;
+
+/** @internal Levels only grow, so a transformation started inside another is always above it. */
+export function nextLevel(): number {
+  levelCounter += 1;
+  return levelCounter;
+}
+
+/**
+ * Base class of the values a transformation hands to user code. They work with dualtape's
+ * primitives only; JavaScript's own arithmetic (`x * 2`, `x < 0`) cannot carry a
+ * derivative, so it throws instead of silently dropping one (use `mul`, or `primal(x) < 0`).
+ *
+ * @example
+ * ```ts
+ * import { derivative, mul, ADValue } from 'dualtape';
+ * derivative((x) => { console.log(x instanceof ADValue); return mul(x, x); })(3); // logs true, returns 6
+ * ```
+ */
+export abstract class ADValue {
+  /** The value one level down: a number, or the AD value of an enclosing transformation. */
+  abstract readonly value: Value;
+  /** The transformation this value belongs to. */
+  abstract readonly trace: Trace;
+
+  [Symbol.toPrimitive](hint: string): string {
+    if (hint === 'string') return this.toString();
+    throw new TypeError(
+      `dualtape: an AD value (${this.toString()}) was used with a JavaScript operator; ` +
+        'use the dualtape primitives (add, mul, sin, ...) so the derivative is carried, ' +
+        'or primal(x) to compare or print the plain number',
+    );
+  }
+
+  toString(): string {
+    return `${this.constructor.name}(${String(primal(this))})`;
+  }
+}
+
+/**
+ * The plain number inside any value, however deeply nested (a number is returned as is).
+ * Use it where user code must branch on a value; no derivative flows through it.
+ *
+ * @example
+ * ```ts
+ * import { grad, primal, mul, neg, type Value } from 'dualtape';
+ * const absLike = (x: Value[]) => (primal(x[0]) < 0 ? neg(x[0]) : x[0]);
+ * grad(absLike)([-3]); // [-1]
+ * ```
+ */
+export function primal(x: Value): number {
+  let v: Value = x;
+  while (typeof v !== 'number') {
+    if (!(v instanceof ADValue)) {
+      throw new TypeError(`primal: x must be a number or an AD value, got ${describe(v)}`);
+    }
+    v = v.value;
+  }
+  return v;
+}
+
+/** @internal A short description of an unexpected value, for error messages. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function') return 'a Promise';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 20 ? v.slice(0, 20) + '...' : v)}`;
+  if (typeof v === 'object') return `an object (${(v as object).constructor?.name ?? 'Object'})`;
+  return typeof v === 'undefined' ? 'undefined' : `a ${typeof v}`;
+}

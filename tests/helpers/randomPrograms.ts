@@ -1,0 +1,68 @@
+// Random compositions of the op table's primitives, kept inside each primitive's domain.
+import * as table from '../../src/ops/table';
+import { type Value } from '../../src/index';
+import type { BuiltinOpName } from '../ops/opSpecs';
+
+const { add, mul, square, tanh } = table;
+
+/** Maps any value into the domain the primitive needs, with primitives (so it is differentiated too). */
+const guards: Partial<Record<BuiltinOpName, (args: Value[]) => Value[]>> = {
+  sqrt: ([a]) => [add(0.5, square(a!))],
+  log: ([a]) => [add(0.5, square(a!))],
+  log2: ([a]) => [add(0.5, square(a!))],
+  log10: ([a]) => [add(0.5, square(a!))],
+  log1p: ([a]) => [square(a!)],
+  acosh: ([a]) => [add(1.5, square(a!))],
+  asin: ([a]) => [mul(0.9, tanh(a!))],
+  acos: ([a]) => [mul(0.9, tanh(a!))],
+  atanh: ([a]) => [mul(0.9, tanh(a!))],
+  tan: ([a]) => [mul(1.2, tanh(a!))],
+  exp: ([a]) => [mul(3, tanh(a!))],
+  expm1: ([a]) => [mul(3, tanh(a!))],
+  sinh: ([a]) => [mul(3, tanh(a!))],
+  cosh: ([a]) => [mul(3, tanh(a!))],
+  div: ([a, b]) => [a!, add(1, square(b!))],
+  pow: ([a, b]) => [add(0.5, square(a!)), mul(2, tanh(b!))],
+  cbrt: ([a]) => [add(0.5, square(a!))],
+};
+
+/** Primitives that are smooth wherever the guards put them (finite differences apply). */
+export const smoothOps = (Object.keys(table) as BuiltinOpName[]).filter(
+  (n) => !['abs', 'sign', 'min', 'max', 'relu', 'floor', 'ceil', 'round', 'hypot', 'atan2'].includes(n),
+);
+
+export interface RandomProgram {
+  inputs: number;
+  outputs: number;
+  /** Runs the program; it is the same code for numbers and for every kind of AD value. */
+  f: (x: Value[]) => Value[];
+  describe: string;
+}
+
+export function randomProgram(next: () => number, ops: readonly BuiltinOpName[], size: number): RandomProgram {
+  const inputs = 1 + Math.floor(next() * 4);
+  const steps: { op: BuiltinOpName; args: number[]; constant?: number }[] = [];
+  for (let k = 0; k < size; k++) {
+    const op = ops[Math.floor(next() * ops.length)]!;
+    const arity = (table[op] as { op: { arity: number } }).op.arity;
+    const pool = inputs + k;
+    // Prefer recent values so programs are deep, not only wide; sometimes use a constant.
+    const pick = () => Math.max(0, pool - 1 - Math.floor(next() * next() * pool));
+    const args = Array.from({ length: arity }, pick);
+    const constant = arity === 2 && next() < 0.2 ? Math.round((next() * 4 - 2) * 100) / 100 : undefined;
+    steps.push(constant === undefined ? { op, args } : { op, args, constant });
+  }
+  const outputs = 1 + Math.floor(next() * 3);
+  const f = (x: Value[]): Value[] => {
+    const vals: Value[] = x.slice(0, inputs);
+    for (const s of steps) {
+      let args: Value[] = s.args.map((i) => vals[i]!);
+      if (s.constant !== undefined) args[1] = s.constant;
+      args = guards[s.op]?.(args) ?? args;
+      vals.push((table[s.op] as unknown as (...a: Value[]) => Value)(...args));
+    }
+    return vals.slice(vals.length - outputs);
+  };
+  const text = steps.map((s, k) => `v${inputs + k} = ${s.op}(${s.args.map((a) => 'v' + a).join(', ')}${s.constant === undefined ? '' : ' | c=' + s.constant})`);
+  return { inputs, outputs, f, describe: text.join('; ') };
+}

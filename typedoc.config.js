@@ -1,0 +1,15 @@
+// TypeDoc options (ESM). Entry points are filtered to those that exist, so
+// src/expr/index.ts is documented automatically once it is added.
+import { existsSync } from 'node:fs';
+
+/** @type {Partial<import('typedoc').TypeDocOptions>} */
+const config = {
+  entryPoints: ['src/index.ts', 'src/expr/index.ts'].filter((f) => existsSync(f)),
+  out: 'docs/api',
+  tsconfig: 'tsconfig.build.json',
+  name: 'dualtape',
+  excludePrivate: true,
+  excludeInternal: true,
+};
+
+export default config;
