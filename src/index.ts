@@ -16,6 +16,9 @@ export {
   type AdjointObserver,
 } from './reverse/api';
 export { jacobian, chooseJacobianMode, type JacobianOptions } from './transforms/jacobian';
+export { hessian, hvp, valueGradHessian, type ValueGradHessian } from './transforms/hessian';
+export { taylor, type TaylorOptions } from './taylor/api';
+export { Jet } from './taylor/jet';
 export { workedExample, workedExamplePoint, workedExampleFormula } from './teach/workedExample';
 export type { Widen, Out } from './internal/types';
 export type { VectorFunction } from './internal/validate';

@@ -1,6 +1,7 @@
 // The op table's public face: the primitives, the values they take, and how to add one.
 export * from './table';
 export { ADValue, primal, type Value, type Trace } from './value';
+export { customDerivative, type CustomPartials } from './customDerivative';
 export {
   apply,
   defineOp,

@@ -368,4 +368,18 @@ export const softplus: Primitive1 = defineOp({
   partials: ([x]) => [sigmoid(x)],
 });
 
+// ----- structural -----
+
+/**
+ * The value passes through; no derivative flows through it, in forward and reverse mode
+ * alike and at every nesting level (so jacfwd and jacrev agree, unlike PyTorch's no_grad).
+ * @example stopGradient(3) // 3
+ */
+export const stopGradient: Primitive1 = defineOp({
+  name: 'stopGradient', arity: 1,
+  value: (x) => x,
+  // d stopGradient(x) = 0, and so are all its higher derivatives
+  partials: () => [0],
+});
+
 sealBuiltins();

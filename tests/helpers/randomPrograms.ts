@@ -28,7 +28,7 @@ const guards: Partial<Record<BuiltinOpName, (args: Value[]) => Value[]>> = {
 
 /** Primitives that are smooth wherever the guards put them (finite differences apply). */
 export const smoothOps = (Object.keys(table) as BuiltinOpName[]).filter(
-  (n) => !['abs', 'sign', 'min', 'max', 'relu', 'floor', 'ceil', 'round', 'hypot', 'atan2'].includes(n),
+  (n) => !['abs', 'sign', 'min', 'max', 'relu', 'floor', 'ceil', 'round', 'hypot', 'atan2', 'stopGradient'].includes(n),
 );
 
 export interface RandomProgram {

@@ -8,6 +8,8 @@ export type BuiltinOpName = keyof typeof table;
 export interface OpTestSpec {
   /** Points (one number per argument) where the op is differentiable, away from kinks and poles. */
   points: number[][];
+  /** The derivative is 0 by definition, not the derivative of the value (stopGradient). */
+  blocksDerivative?: true;
 }
 
 const unaryEverywhere = [[-2.3], [-0.7], [0.4], [1.9]];
@@ -53,4 +55,5 @@ export const opSpecs: Record<BuiltinOpName, OpTestSpec> = {
   floor: { points: [[-1.5], [2.3]] },
   ceil: { points: [[-1.5], [2.3]] },
   round: { points: [[-1.3], [2.3]] },
+  stopGradient: { points: [[-1.3], [2.3]], blocksDerivative: true },
 };

@@ -22,7 +22,7 @@ describe.each(names)('%s', (name) => {
 
   test.each(opSpecs[name].points)('first partials at %p match central differences in both modes', (...point) => {
     const x = point as number[];
-    const fd = centralDiffJacobian(plain, x)[0] as number[];
+    const fd = opSpecs[name].blocksDerivative ? x.map(() => 0) : (centralDiffJacobian(plain, x)[0] as number[]);
     x.forEach((_, j) => {
       const fwd = jacobianColumn(f, x, j)[0] as number;
       const rev = jacobianRow(f, x, 0)[j] as number;
@@ -35,7 +35,7 @@ describe.each(names)('%s', (name) => {
   test.each(opSpecs[name].points)('second partials at %p (rules differentiated again) match differences of the gradient', (...point) => {
     const x = point as number[];
     const g = grad(f);
-    const fd = centralDiffJacobian((p) => g(p), x);
+    const fd = opSpecs[name].blocksDerivative ? x.map(() => x.map(() => 0)) : centralDiffJacobian((p) => g(p), x);
     const forwardOverReverse = jacfwd(g as (x: Value[]) => Value[])(x);
     const reverseOverForward = jacrev((p: Value[]) => jacfwd(f)(p)[0] as Value[])(x);
     const forwardOverForward = jacfwd((p: Value[]) => jacfwd(f)(p)[0] as Value[])(x);

@@ -1,0 +1,124 @@
+// Second order from both modes: forward mode run over a reverse-mode recording (forward-over-reverse).
+import type { Value } from '../ops/value';
+import { Dual, ForwardTrace, splitDual } from '../forward/dual';
+import { WengertList } from '../reverse/wengertList';
+import { checkFunction, checkVector } from '../internal/validate';
+import type { Widen } from '../internal/types';
+
+type ScalarFunction = (x: Value[]) => Value;
+
+function recordScalar(api: string, f: ScalarFunction, x: unknown): { tape: WengertList; xs: Value[] } {
+  checkFunction(api, f);
+  const xs = checkVector(api, 'x', x);
+  const tape = new WengertList(xs);
+  tape.run(api, f);
+  if (tape.outputIsArray) {
+    throw new TypeError(
+      `${api}: f must return a single number, but it returned an array of ${tape.outputCount}; ` +
+        'for a vector-valued f take jacfwd of jacrev per output',
+    );
+  }
+  return { tape, xs };
+}
+
+/**
+ * Replays the recording with duals seeded along v and sweeps it backward: the adjoints'
+ * tangents are H·v. The list is replayed, never re-recorded, so f runs once however many
+ * directions are swept.
+ */
+function sweepAlong(api: string, tape: WengertList, xs: readonly Value[], v: readonly Value[]): Value[] {
+  const trace = new ForwardTrace(`forward sweep (${api})`);
+  try {
+    tape.replay(xs.map((xi, i) => new Dual(xi, v[i] as Value, trace)));
+    const adjoints = tape.adjoints(1);
+    const hv = new Array<Value>(xs.length);
+    for (let i = 0; i < xs.length; i++) hv[i] = splitDual(api, adjoints[i] as Value, trace)[1];
+    return hv;
+  } finally {
+    trace.active = false;
+  }
+}
+
+function hessianOf(api: string, tape: WengertList, xs: readonly Value[]): Value[][] {
+  const n = xs.length;
+  const H = Array.from({ length: n }, () => new Array<Value>(n));
+  for (let j = 0; j < n; j++) {
+    const e = new Array<number>(n).fill(0);
+    e[j] = 1;
+    const column = sweepAlong(api, tape, xs, e);
+    for (let i = 0; i < n; i++) (H[i] as Value[])[j] = column[i] as Value;
+  }
+  return H;
+}
+
+/**
+ * The Hessian of a scalar f (n × n), forward-over-reverse: f is recorded once, then the
+ * Wengert list is swept n times with duals seeded along e_j, each sweep giving column j.
+ *
+ * @example
+ * ```ts
+ * import { hessian, mul, square, add } from 'dualtape';
+ * hessian((x) => add(mul(x[0], x[1]), square(x[1])))([1, 2]); // [[0, 1], [1, 2]]
+ * ```
+ */
+export function hessian(f: ScalarFunction): <T extends Value>(x: ArrayLike<T>) => Widen<T>[][] {
+  checkFunction('hessian', f);
+  return <T extends Value>(x: ArrayLike<T>) => {
+    const { tape, xs } = recordScalar('hessian', f, x);
+    return hessianOf('hessian', tape, xs) as Widen<T>[][];
+  };
+}
+
+/**
+ * The Hessian-vector product H(x)·v of a scalar f without forming H: one recording and
+ * one forward-over-reverse sweep.
+ *
+ * @example
+ * ```ts
+ * import { hvp, mul, square, add } from 'dualtape';
+ * hvp((x) => add(mul(x[0], x[1]), square(x[1])), [1, 2], [1, 0]); // [0, 1]
+ * ```
+ */
+export function hvp<T extends Value>(f: ScalarFunction, x: ArrayLike<T>, v: ArrayLike<T>): Widen<T>[] {
+  const { tape, xs } = recordScalar('hvp', f, x);
+  const vs = checkVector('hvp', 'v', v, xs.length);
+  return sweepAlong('hvp', tape, xs, vs) as Widen<T>[];
+}
+
+/** What {@link valueGradHessian} returns. */
+export interface ValueGradHessian<T = number> {
+  value: T;
+  gradient: T[];
+  hessian: T[][];
+}
+
+/**
+ * Value, gradient and Hessian of a scalar f together, from one recording (like
+ * ForwardDiff's DiffResults): what one Newton step needs.
+ *
+ * @example
+ * ```ts
+ * import { valueGradHessian, sub, square, mul, add } from 'dualtape';
+ * // Newton's method on the Rosenbrock function
+ * const rosen = (x) => add(square(sub(1, x[0])), mul(100, square(sub(x[1], square(x[0])))));
+ * let x = [-1.2, 1];
+ * for (let k = 0; k < 20; k++) {
+ *   const { gradient: g, hessian: [[a, b], [c, d]] } = valueGradHessian(rosen)(x);
+ *   const det = a * d - b * c;
+ *   x = [x[0] - (d * g[0] - b * g[1]) / det, x[1] - (a * g[1] - c * g[0]) / det];
+ * }
+ * x; // [1, 1]
+ * ```
+ */
+export function valueGradHessian(
+  f: ScalarFunction,
+): <T extends Value>(x: ArrayLike<T>) => ValueGradHessian<Widen<T>> {
+  checkFunction('valueGradHessian', f);
+  return <T extends Value>(x: ArrayLike<T>) => {
+    const { tape, xs } = recordScalar('valueGradHessian', f, x);
+    const value = tape.outputValue() as Value;
+    const gradient = tape.adjoints(1).slice(0, xs.length);
+    const hessian = hessianOf('valueGradHessian', tape, xs);
+    return { value, gradient, hessian } as ValueGradHessian<Widen<T>>;
+  };
+}
