@@ -1,7 +1,7 @@
 // The Jacobian by whichever mode needs fewer passes: forward for n <= m, reverse for n > m.
 import type { Value } from '../ops/value';
-import { describe } from '../ops/value';
-import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
+import { describe, primal } from '../ops/value';
+import { checkFunction, checkOutputs, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
 import { jacfwd } from '../forward/api';
 import { jacrev } from '../reverse/api';
@@ -60,7 +60,7 @@ export function chooseJacobianMode(n: number, m: number): 'forward' | 'reverse' 
   return n <= m ? 'forward' : 'reverse';
 }
 
+/** Evaluates f once on plain numbers to learn m, so no enclosing transformation records the probe. */
 function outputCount(f: VectorFunction, x: Value[]): number {
-  const y = f(x);
-  return Array.isArray(y) ? y.length : 1;
+  return checkOutputs('jacobian', f(x.map(primal))).values.length;
 }
