@@ -10,6 +10,11 @@ const config = {
   name: 'dualtape',
   excludePrivate: true,
   excludeInternal: true,
+  // No git remote in a fresh clone; links to source lines would be broken.
+  disableSources: true,
+  // README links to repository files that are not part of the API pages.
+  validation: { invalidLink: true, notExported: true },
+  treatWarningsAsErrors: false,
 };
 
 export default config;

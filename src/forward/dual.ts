@@ -6,7 +6,17 @@ import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/val
 /**
  * One forward pass (one level of forward mode). Its duals carry tangents with respect to
  * this pass only; values of other passes are constants here, which is what keeps nested
- * derivatives from confusing their perturbations.
+ * derivatives from confusing their perturbations. Transformations make their own; build
+ * one by hand only to drive duals yourself.
+ *
+ * @example
+ * ```ts
+ * import { Dual, ForwardTrace, mul } from 'dualtape';
+ * const pass = new ForwardTrace('my pass');
+ * const y = mul(new Dual(3, 1, pass), new Dual(4, 0, pass)) as Dual;
+ * y.tangent; // 4
+ * pass.active = false; // its duals may no longer be used
+ * ```
  */
 export class ForwardTrace implements Trace {
   readonly level: number;

@@ -1,8 +1,27 @@
 // Argument checks shared by every transformation, so each error names the argument and what was expected.
 import { ADValue, describe, type Value } from '../ops/value';
 
-/** A user function: one argument (the array of inputs), one value or an array of values out. */
+/**
+ * A user function: one argument (the array of inputs), one value or an array of values out.
+ *
+ * @example
+ * ```ts
+ * import { mul, sin, type VectorFunction } from 'dualtape';
+ * const f: VectorFunction = (x) => [mul(x[0], x[1]), sin(x[0])];
+ * ```
+ */
 export type VectorFunction = (x: Value[]) => Value | readonly Value[];
+
+/**
+ * A scalar-valued user function, as `grad` and `hessian` need.
+ *
+ * @example
+ * ```ts
+ * import { mul, type ScalarFunction } from 'dualtape';
+ * const f: ScalarFunction = (x) => mul(x[0], x[1]);
+ * ```
+ */
+export type ScalarFunction = (x: Value[]) => Value;
 
 export function checkFunction(api: string, f: unknown, argName = 'f'): void {
   if (typeof f !== 'function') {

@@ -5,6 +5,12 @@ import { describe, type Value } from './value';
 /**
  * The partials of a user function f: R^n -> R at x, one per input, written with dualtape
  * primitives (so they differentiate again under nesting). `y` is f(x).
+ *
+ * @example
+ * ```ts
+ * import { exp, sub, type CustomPartials } from 'dualtape';
+ * const softmax: CustomPartials = (x, y) => x.map((xi) => exp(sub(xi, y)));
+ * ```
  */
 export type CustomPartials = (x: readonly Value[], y: Value) => readonly Value[];
 

@@ -6,6 +6,12 @@ import { ADValue, describe, type Trace, type Value } from './value';
  * `y` is the primitive's own output at `args`, so rules like d exp(x) = exp(x) dx reuse it.
  * Rules are written with dualtape's generic primitives (never `Math.*` on the arguments),
  * so the same rule differentiates again under nesting.
+ *
+ * @example
+ * ```ts
+ * import { cos, type PartialsRule } from 'dualtape';
+ * const sinPartials: PartialsRule = ([x]) => [cos(x)]; // d sin(x) = cos(x) dx
+ * ```
  */
 export type PartialsRule = (args: readonly Value[], y: Value) => readonly Value[];
 
@@ -16,6 +22,13 @@ export type PartialsRule = (args: readonly Value[], y: Value) => readonly Value[
  *
  * Invariants: `code` is the entry's index in the registry (what a Wengert list stores);
  * `partials` returns exactly `arity` values; `value` is called on plain numbers only.
+ *
+ * @example
+ * ```ts
+ * import { sin, type OpDef } from 'dualtape';
+ * const op: OpDef = sin.op;
+ * op.partials([0], 0); // [1]
+ * ```
  */
 export interface OpDef {
   readonly name: string;
@@ -29,7 +42,15 @@ export interface OpDef {
   readonly builtin: boolean;
 }
 
-/** What {@link defineOp} needs to add a primitive. */
+/**
+ * What {@link defineOp} needs to add a primitive.
+ *
+ * @example
+ * ```ts
+ * import { mul, type OpSpec } from 'dualtape';
+ * const cube: OpSpec<1> = { name: 'cube', arity: 1, value: (x) => x ** 3, partials: ([x]) => [mul(3, mul(x, x))] };
+ * ```
+ */
 export interface OpSpec<A extends number = number> {
   /** Unique name, used in traces and error messages (`'sin'`, `'logSumExp2'`). */
   name: string;
@@ -42,24 +63,57 @@ export interface OpSpec<A extends number = number> {
   infix?: string;
 }
 
-/** A primitive of arity 1, usable on numbers and on AD values. */
+/**
+ * A primitive of arity 1, usable on numbers and on AD values.
+ *
+ * @example
+ * ```ts
+ * import { sin, type Primitive1 } from 'dualtape';
+ * const f: Primitive1 = sin;
+ * ```
+ */
 export interface Primitive1 {
   (x: number): number;
   (x: Value): Value;
   readonly op: OpDef;
 }
-/** A primitive of arity 2, usable on numbers and on AD values (mixed freely). */
+/**
+ * A primitive of arity 2, usable on numbers and on AD values (mixed freely).
+ *
+ * @example
+ * ```ts
+ * import { mul, type Primitive2 } from 'dualtape';
+ * const g: Primitive2 = mul;
+ * ```
+ */
 export interface Primitive2 {
   (a: number, b: number): number;
   (a: Value, b: Value): Value;
   readonly op: OpDef;
 }
-/** A primitive of any other arity. */
+/**
+ * A primitive of any other arity.
+ *
+ * @example
+ * ```ts
+ * import { defineOp, type PrimitiveN } from 'dualtape';
+ * const sum3 = defineOp({ name: 'sum3', arity: 3, value: (a, b, c) => a + b + c, partials: () => [1, 1, 1] }) as PrimitiveN;
+ * ```
+ */
 export interface PrimitiveN {
   (...args: number[]): number;
   (...args: Value[]): Value;
   readonly op: OpDef;
 }
+/**
+ * The primitive {@link defineOp} returns for arity A.
+ *
+ * @example
+ * ```ts
+ * import type { Primitive, Primitive1 } from 'dualtape';
+ * type Unary = Primitive<1>; // Primitive1
+ * ```
+ */
 export type Primitive<A extends number> = A extends 1 ? Primitive1 : A extends 2 ? Primitive2 : PrimitiveN;
 
 const registry: OpDef[] = [];
@@ -108,7 +162,7 @@ export function sealBuiltins(): void {
  *
  * @example
  * ```ts
- * import { defineOp, mul, grad } from 'dualtape';
+ * import { defineOp, add, abs, div, square, grad } from 'dualtape';
  * // softsign(x) = x / (1 + |x|), d softsign = 1 / (1 + |x|)^2 dx
  * const softsign = defineOp({
  *   name: 'softsign',

@@ -22,6 +22,12 @@ export type Value = number | ADValue;
  * with the highest level; values of lower levels are constants to it (this is what keeps
  * nested perturbations apart). Once `active` is false the trace's values must never enter
  * an operation again.
+ *
+ * @example
+ * ```ts
+ * import { derivative, Dual, type Trace } from 'dualtape';
+ * derivative((x) => { const t: Trace = (x as Dual).trace; console.log(t.label, t.level); return x; })(1);
+ * ```
  */
 export interface Trace {
   readonly level: number;

@@ -6,10 +6,26 @@ import { checkedPartials } from '../forward/dual';
 import { checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
 
-/** One argument of a Wengert-list entry: an earlier entry, or a constant that no input influences. */
+/**
+ * One argument of a Wengert-list entry: an earlier entry, or a constant that no input influences.
+ *
+ * @example
+ * ```ts
+ * import { record, mul } from 'dualtape';
+ * record((x) => mul(x[0], 3), [2]).entries[1].args; // [{ entry: 0 }, { constant: 3 }]
+ * ```
+ */
 export type WengertArg = { readonly entry: number } | { readonly constant: number };
 
-/** One row of the evaluation trace, as data. */
+/**
+ * One row of the evaluation trace, as data.
+ *
+ * @example
+ * ```ts
+ * import { record, sin } from 'dualtape';
+ * record((x) => sin(x[0]), [0]).entries[1]; // { index: 1, op: 'sin', args: [{ entry: 0 }], value: 0 }
+ * ```
+ */
 export interface WengertEntry {
   /** Position in the list; inputs are 0 .. inputCount - 1. */
   readonly index: number;
@@ -46,7 +62,16 @@ export class TapeVar extends ADValue {
 
 const INITIAL_CAPACITY = 64;
 
-/** Observes each adjoint update of a backward sweep, in the order it happens (for teaching output). */
+/**
+ * Observes each adjoint update of a backward sweep, in the order it happens (for teaching output).
+ *
+ * @example
+ * ```ts
+ * import { record, mul } from 'dualtape';
+ * record((x) => mul(x[0], x[0]), [3]).adjoints(1, (u) => console.log(u.to, u.adjoint, u.accumulated));
+ * // 0 3 false, then 0 6 true: x feeds the product twice, so its adjoint accumulates
+ * ```
+ */
 export type AdjointObserver = (update: {
   /** The entry whose adjoint is being pushed to its arguments. */
   readonly from: number;
@@ -75,6 +100,14 @@ export type AdjointObserver = (update: {
  * enclosing transformation's AD values (same indices), which the backward sweep then
  * differentiates through. The list is frozen once recording ends; `replay` only rewrites
  * values, never the structure.
+ *
+ * @example
+ * ```ts
+ * import { record, workedExample } from 'dualtape';
+ * const tape = record(workedExample, [2, 5]);
+ * tape.entries.map((e) => e.op); // ['input', 'input', 'log', 'mul', 'sin', 'add', 'sub']
+ * tape.backward(1); // [5.5, 1.7163378145367738]
+ * ```
  */
 export class WengertList implements Trace {
   readonly level: number;

@@ -6,7 +6,15 @@ import { checkFunction, checkOutputs, checkVector, type VectorFunction } from '.
 import type { Out, Widen } from '../internal/types';
 import { Jet, TaylorTrace } from './jet';
 
-/** Options of {@link taylor}. */
+/**
+ * Options of {@link taylor}.
+ *
+ * @example
+ * ```ts
+ * import { taylor, exp } from 'dualtape';
+ * taylor((x) => exp(x[0]), [0], [1], 3, { scale: 'coefficients' }); // [1, 1, 0.5, 0.1666...]
+ * ```
+ */
 export interface TaylorOptions {
   /** `'derivatives'` (default): d^k/dt^k f(x + t v) at t = 0. `'coefficients'`: the same divided by k!. */
   scale?: 'derivatives' | 'coefficients';

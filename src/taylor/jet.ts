@@ -57,7 +57,18 @@ let nextId = 0;
  * Why this needs no per-primitive Taylor rule: for y = φ(a, b, ...), y'(t) = Σ_i ∂_iφ · a_i'(t),
  * so y_k = (1/k) Σ_i Σ_{j=1..k} j · a_i[j] · (∂_iφ)[k-j]. The partials ∂_iφ are the op
  * table's own rules, evaluated on jets (which makes them jets, one order lower), so every
- * primitive, user-defined ones included, gets Taylor mode from the table.
+ * primitive, user-defined ones included, gets Taylor mode from the table. {@link taylor}
+ * makes and expands one for you.
+ *
+ * @example
+ * ```ts
+ * import { TaylorTrace, Jet, sin } from 'dualtape';
+ * const pass = new TaylorTrace(3);
+ * const y = sin(pass.input(0, 1)) as Jet;
+ * pass.expand();
+ * [0, 1, 2, 3].map((k) => y.coefficient(k)); // [0, 1, 0, -1/6]
+ * pass.active = false;
+ * ```
  */
 export class TaylorTrace implements Trace {
   readonly level = nextLevel();

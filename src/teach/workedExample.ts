@@ -21,8 +21,24 @@ export function workedExample(x: Value[]): Value {
   return sub(v4, v3); // v5
 }
 
-/** The seed notes' point, (x1, x2) = (2, 5). */
+/**
+ * The seed notes' point, (x1, x2) = (2, 5).
+ *
+ * @example
+ * ```ts
+ * import { grad, workedExample, workedExamplePoint } from 'dualtape';
+ * grad(workedExample)(workedExamplePoint); // [5.5, 1.7163378145367738]
+ * ```
+ */
 export const workedExamplePoint: readonly number[] = Object.freeze([2, 5]);
 
-/** The formula as text (mathjs syntax, `ln` for the natural log). */
+/**
+ * The formula as text (mathjs syntax, `ln` for the natural log).
+ *
+ * @example
+ * ```ts
+ * import { workedExampleFormula } from 'dualtape';
+ * workedExampleFormula; // 'ln(x1) + x1*x2 - sin(x2)'
+ * ```
+ */
 export const workedExampleFormula = 'ln(x1) + x1*x2 - sin(x2)';

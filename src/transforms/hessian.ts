@@ -2,10 +2,8 @@
 import type { Value } from '../ops/value';
 import { Dual, ForwardTrace, splitDual } from '../forward/dual';
 import { WengertList } from '../reverse/wengertList';
-import { checkFunction, checkVector } from '../internal/validate';
+import { checkFunction, checkVector, type ScalarFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
-
-type ScalarFunction = (x: Value[]) => Value;
 
 function recordScalar(api: string, f: ScalarFunction, x: unknown): { tape: WengertList; xs: Value[] } {
   checkFunction(api, f);
@@ -85,7 +83,16 @@ export function hvp<T extends Value>(f: ScalarFunction, x: ArrayLike<T>, v: Arra
   return sweepAlong('hvp', tape, xs, vs) as Widen<T>[];
 }
 
-/** What {@link valueGradHessian} returns. */
+/**
+ * What {@link valueGradHessian} returns.
+ *
+ * @example
+ * ```ts
+ * import { valueGradHessian, mul, type ValueGradHessian } from 'dualtape';
+ * const r: ValueGradHessian = valueGradHessian((x) => mul(x[0], x[1]))([2, 3]);
+ * // { value: 6, gradient: [3, 2], hessian: [[0, 1], [1, 0]] }
+ * ```
+ */
 export interface ValueGradHessian<T = number> {
   value: T;
   gradient: T[];

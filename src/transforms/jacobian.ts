@@ -6,7 +6,15 @@ import type { Widen } from '../internal/types';
 import { jacfwd } from '../forward/api';
 import { jacrev } from '../reverse/api';
 
-/** Options of {@link jacobian}. */
+/**
+ * Options of {@link jacobian}.
+ *
+ * @example
+ * ```ts
+ * import { jacobian, type JacobianOptions } from 'dualtape';
+ * const options: JacobianOptions = { mode: 'reverse' };
+ * ```
+ */
 export interface JacobianOptions {
   /**
    * `'forward'`: n passes, one column each; `'reverse'`: one recording and m sweeps, one
