@@ -27,7 +27,7 @@ export function time(
     calls++;
   } while (calls < 3 || performance.now() - w0 < warmupMs);
   let reps = 1;
-  let dt = 0;
+  let dt: number;
   for (;;) {
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) sink = fn();
