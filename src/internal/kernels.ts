@@ -44,7 +44,7 @@ export function numberLiteral(n: number): string {
  * Math function; the arrow's own body when op.value is a one-expression arrow of its
  * parameters only (so the text is the op's definition, not a copy); else a call `V<code>(...)`.
  */
-function valueCode(op: OpDef, deps: Map<number, (...args: number[]) => number>): string {
+export function valueCode(op: OpDef, deps: Map<number, (...args: number[]) => number>): string {
   const args = Array.from({ length: op.arity }, (_, i) => `$${i}`);
   for (const name of MATH_NAMES) {
     if ((Math as unknown as Record<string, unknown>)[name] === op.value) return `Math.${name}(${args.join(', ')})`;

@@ -86,7 +86,8 @@ export type AdjointObserver = (update: {
   readonly accumulated: boolean;
 }) => void;
 
-interface Guard {
+/** @internal A recorded comparison: references of its two arguments and its outcome. */
+export interface Guard {
   readonly kind: ComparisonKind;
   readonly a: number;
   readonly b: number;
@@ -602,7 +603,8 @@ export class WengertList implements Trace {
   }
 }
 
-function describeGuard(g: Guard, a: number, b: number): string {
+/** @internal A flipped guard in words. */
+export function describeGuard(g: Guard, a: number, b: number): string {
   const name = (r: number, v: number) => (r >= 0 ? `v${r} = ${v}` : String(v));
   return `${g.kind}(${name(g.a, a)}, ${name(g.b, b)}) (${comparisonSymbol[g.kind]}) was ${g.outcome} when recorded and is ${!g.outcome} here`;
 }
