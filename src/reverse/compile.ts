@@ -319,6 +319,7 @@ function interpret(flat: FlatList): Engine {
   for (let i = inputCount; i < length; i++) refStart[i + 1] = (refStart[i] as number) + (ops[i] as OpDef).arity;
   for (let i = 0; i < inputCount; i++) refStart[i + 1] = 0;
   const out = new Float64Array(2);
+  const kernels = ops.map((op) => (op.arity <= 2 ? partialsKernel(op) : undefined));
   const read = (v: Float64Array, r: number) => (r >= 0 ? (v[r] as number) : (constants[-1 - r] as number));
   const argsAt = (v: Float64Array, p: number, arity: number) => {
     const args = new Array<number>(arity);
@@ -339,18 +340,39 @@ function interpret(flat: FlatList): Engine {
       for (let i = inputCount; i < length; i++) {
         const op = ops[i] as OpDef;
         const arity = op.arity;
-        if (arity === 1) v[i] = op.value(read(v, refs[p] as number));
-        else if (arity === 2) v[i] = op.value(read(v, refs[p] as number), read(v, refs[p + 1] as number));
-        else v[i] = op.value(...argsAt(v, p, arity));
+        const r0 = refs[p] as number;
+        const v0 = r0 >= 0 ? (v[r0] as number) : (constants[-1 - r0] as number);
+        if (arity === 1) {
+          v[i] = op.value(v0);
+        } else if (arity === 2) {
+          const r1 = refs[p + 1] as number;
+          v[i] = op.value(v0, r1 >= 0 ? (v[r1] as number) : (constants[-1 - r1] as number));
+        } else v[i] = op.value(...argsAt(v, p, arity));
         p += arity;
       }
     },
     backward(v, a) {
+      // The same tight loop as the list's own numeric sweep: kernels on reused scratch, no arrays.
       for (let i = length - 1; i >= inputCount; i--) {
         const g = a[i] as number;
         if (g === 0) continue;
         const op = ops[i] as OpDef;
         const p = refStart[i] as number;
+        const kernel = kernels[i];
+        if (kernel !== undefined) {
+          const r0 = refs[p] as number;
+          const v0 = r0 >= 0 ? (v[r0] as number) : (constants[-1 - r0] as number);
+          if (op.arity === 1) {
+            kernel(v0, 0, v[i] as number, out);
+            if (r0 >= 0) a[r0] += g * (out[0] as number);
+          } else {
+            const r1 = refs[p + 1] as number;
+            kernel(v0, r1 >= 0 ? (v[r1] as number) : (constants[-1 - r1] as number), v[i] as number, out);
+            if (r0 >= 0) a[r0] += g * (out[0] as number);
+            if (r1 >= 0) a[r1] += g * (out[1] as number);
+          }
+          continue;
+        }
         const d = partialsAt(v, i, p, op) ?? out;
         for (let k = 0; k < op.arity; k++) {
           const r = refs[p + k] as number;
