@@ -8,31 +8,45 @@ export interface Timing {
 
 /**
  * Times `fn` by running it in batches long enough to measure (about `batchMs` each) and
- * returning the median time per call over `samples` batches, after a warm-up.
+ * returning the median time per call over `samples` batches.
+ *
+ * Warm-up first runs fn for `warmupMs` (at least 3 calls) so the batch size is chosen from
+ * optimised code: sizing it from the first, cold call (as an earlier version did) made
+ * batches of a handful of unoptimised calls and inflated fast functions up to 50×.
+ * Slow functions get fewer samples so one timing stays within about `budgetMs`.
  */
-export function time(fn: () => unknown, { samples = 11, batchMs = 40 } = {}): Timing {
+export function time(
+  fn: () => unknown,
+  { samples = 11, batchMs = 40, warmupMs = 200, budgetMs = 4000 } = {},
+): Timing {
   let sink: unknown;
-  // Warm up (JIT) and size the batch.
+  let calls = 0;
+  const w0 = performance.now();
+  do {
+    sink = fn();
+    calls++;
+  } while (calls < 3 || performance.now() - w0 < warmupMs);
   let reps = 1;
+  let dt: number;
   for (;;) {
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) sink = fn();
-    const dt = performance.now() - t0;
-    if (dt >= batchMs / 4 || reps > 1e8) {
-      reps = Math.max(1, Math.round((reps * batchMs) / Math.max(dt, 1e-3)));
-      break;
-    }
+    dt = performance.now() - t0;
+    if (dt >= batchMs / 4 || reps > 1e8) break;
     reps *= 4;
   }
+  reps = Math.max(1, Math.round((reps * batchMs) / Math.max(dt, 1e-3)));
+  const perBatchMs = (dt / Math.max(1, reps)) * reps;
+  const n = Math.max(3, Math.min(samples, Math.floor(budgetMs / Math.max(perBatchMs, batchMs))));
   const perCall: number[] = [];
-  for (let s = 0; s < samples; s++) {
+  for (let s = 0; s < n; s++) {
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) sink = fn();
     perCall.push((performance.now() - t0) / 1000 / reps);
   }
   consume(sink);
   perCall.sort((a, b) => a - b);
-  return { median: perCall[Math.floor(perCall.length / 2)]!, samples };
+  return { median: perCall[Math.floor(perCall.length / 2)]!, samples: n };
 }
 
 let blackhole = 0;

@@ -13,6 +13,10 @@ export {
   TapeVar,
   type WengertEntry,
   type WengertArg,
+  type WengertGuard,
+  compile,
+  type CompileOptions,
+  type CompiledFunction,
   type AdjointObserver,
 } from './reverse/api';
 export { jacobian, chooseJacobianMode, type JacobianOptions } from './transforms/jacobian';

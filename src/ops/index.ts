@@ -15,3 +15,4 @@ export {
   type Primitive2,
   type PrimitiveN,
 } from './opDef';
+export { lt, le, gt, ge, eq, ne, select, ifElse, type ComparisonKind } from './compare';

@@ -1,5 +1,6 @@
 // The values user code computes with: plain numbers, or AD values owned by one live transformation.
 import type { OpDef } from './opDef';
+import type { ComparisonKind } from './compare';
 
 /**
  * Anything a dualtape primitive accepts: a plain number, or an AD value (a {@link Dual}
@@ -36,6 +37,11 @@ export interface Trace {
   readonly label: string;
   /** Evaluates `op` on `args`, at least one of which belongs to this trace. */
   process(op: OpDef, args: readonly Value[]): Value;
+  /**
+   * Optional: sees each comparison (`lt`, `gt`, ...) made on its values with its outcome, so
+   * that a recording can keep it as a guard for replays. Forward passes need not implement it.
+   */
+  recordComparison?(kind: ComparisonKind, a: Value, b: Value, outcome: boolean): void;
 }
 
 let levelCounter = 0;

@@ -33,7 +33,7 @@ export function vjp<F extends VectorFunction, T extends Value>(
   const tape = recordAt('vjp', f, x);
   const y = tape.outputValue();
   const pullback = (yBar: Out<F, Value>): Widen<T>[] =>
-    tape.adjoints(yBar as Value | Value[]).slice(0, tape.inputCount) as Widen<T>[];
+    tape.inputAdjoints(yBar as Value | Value[]) as Widen<T>[];
   return [y as Out<F, Widen<T>>, pullback];
 }
 
@@ -44,7 +44,7 @@ function gradientOf(api: string, tape: WengertList): Value[] {
         'for a vector-valued f use jacrev (the whole Jacobian) or vjp (one row at a time)',
     );
   }
-  return tape.adjoints(1).slice(0, tape.inputCount);
+  return tape.inputAdjoints(1);
 }
 
 /**
@@ -96,7 +96,7 @@ export function valueAndGrad(
 export function jacobianRow<T extends Value>(f: VectorFunction, x: ArrayLike<T>, i: number): Widen<T>[] {
   const tape = recordAt('jacobianRow', f, x);
   checkIndex('jacobianRow', 'i', i, tape.outputCount, 'outputs');
-  return tape.adjoints(seed(tape, i)).slice(0, tape.inputCount) as Widen<T>[];
+  return tape.inputAdjoints(seed(tape, i)) as Widen<T>[];
 }
 
 function seed(tape: WengertList, i: number): number | number[] {
@@ -122,10 +122,11 @@ export function jacrev(f: VectorFunction): <T extends Value>(x: ArrayLike<T>) =>
     const tape = recordAt('jacrev', f, x);
     const rows: Value[][] = [];
     for (let i = 0; i < tape.outputCount; i++) {
-      rows.push(tape.adjoints(seed(tape, i)).slice(0, tape.inputCount));
+      rows.push(tape.inputAdjoints(seed(tape, i)));
     }
     return rows as Widen<T>[][];
   };
 }
 
-export { record, WengertList, TapeVar, type WengertEntry, type WengertArg, type AdjointObserver } from './wengertList';
+export { record, WengertList, TapeVar, type WengertEntry, type WengertArg, type WengertGuard, type AdjointObserver } from './wengertList';
+export { compile, type CompileOptions, type CompiledFunction } from './compile';

@@ -2,7 +2,9 @@
 import { add, mul } from '../ops/table';
 import { apply, escapedError, opByCode, type OpDef } from '../ops/opDef';
 import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '../ops/value';
+import { comparisonSymbol, evaluateComparison, type ComparisonKind } from '../ops/compare';
 import { checkedPartials } from '../forward/dual';
+import { partialsKernel } from '../internal/kernels';
 import { checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
 
@@ -16,6 +18,25 @@ import type { Widen } from '../internal/types';
  * ```
  */
 export type WengertArg = { readonly entry: number } | { readonly constant: number };
+
+/**
+ * A comparison (`lt`, `gt`, ...) made during the recording, kept so replays can check it.
+ *
+ * @example
+ * ```ts
+ * import { record, lt, select } from 'dualtape';
+ * record((x) => select(lt(x[0], 0), 0, x[0]), [-1.3]).guards[0].outcome; // true
+ * ```
+ */
+export interface WengertGuard {
+  /** Which comparison. */
+  readonly op: ComparisonKind;
+  readonly args: readonly [WengertArg, WengertArg];
+  /** Its outcome when recorded. */
+  readonly outcome: boolean;
+  /** How many entries the list had when the comparison was made. */
+  readonly after: number;
+}
 
 /**
  * One row of the evaluation trace, as data.
@@ -37,7 +58,9 @@ export interface WengertEntry {
 }
 
 /**
- * Reverse mode's AD value: a handle on one entry of a Wengert list being recorded.
+ * Reverse mode's AD value: a handle on one entry of a Wengert list being recorded. It holds
+ * only the entry's index and its list (its value lives in the list's typed arrays), which
+ * keeps the one object made per recorded primitive small.
  *
  * @example
  * ```ts
@@ -46,21 +69,29 @@ export interface WengertEntry {
  * ```
  */
 export class TapeVar extends ADValue {
-  readonly value: Value;
   /** The entry of `trace` this value is. */
   readonly index: number;
   readonly trace: WengertList;
 
   /** @internal */
-  constructor(value: Value, index: number, trace: WengertList) {
+  constructor(index: number, trace: WengertList) {
     super();
-    this.value = value;
     this.index = index;
     this.trace = trace;
   }
+
+  /** The entry's value in the latest evaluation (an enclosing transformation's AD value when nested). */
+  get value(): Value {
+    return this.trace.valueAt(this.index);
+  }
 }
 
-const INITIAL_CAPACITY = 64;
+// Typed arrays of at most 64 bytes live on V8's heap and cost about as little as an object;
+// larger ones take an external allocation (around a microsecond each). Small lists (the
+// per-call overhead case) therefore start with in-heap arrays and grow by doubling.
+const INITIAL_CAPACITY = 8;
+/** Scratch output of the partials kernels (read immediately after each call). */
+const kernelOut = new Float64Array(2);
 
 /**
  * Observes each adjoint update of a backward sweep, in the order it happens (for teaching output).
@@ -88,18 +119,55 @@ export type AdjointObserver = (update: {
   readonly accumulated: boolean;
 }) => void;
 
+/** @internal A recorded comparison: references of its two arguments and its outcome. */
+export interface Guard {
+  readonly kind: ComparisonKind;
+  readonly a: number;
+  readonly b: number;
+  readonly outcome: boolean;
+  readonly after: number;
+}
+
+/** @internal The list's storage, read by compile(): the arrays themselves, not copies. */
+export interface FlatList {
+  readonly length: number;
+  readonly inputCount: number;
+  readonly refCount: number;
+  readonly codes: Uint16Array;
+  readonly refs: Int32Array;
+  readonly values: Float64Array;
+  readonly constants: Float64Array;
+  readonly constantCount: number;
+  /** True when some constant is an enclosing transformation's AD value (no numeric replay then). */
+  readonly constantsLifted: boolean;
+  readonly outputs: readonly number[];
+  readonly outputIsArray: boolean;
+  readonly guards: readonly Guard[];
+}
+
+function growFloat64(a: Float64Array, min: number): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(Math.max(a.length * 2, min));
+  grown.set(a);
+  return grown;
+}
+
 /**
  * The Wengert list: the evaluation trace of one run of f, entries in evaluation order
- * (so already topologically sorted), stored as flat data rather than closures.
+ * (so already topologically sorted), stored as flat data rather than closures or one
+ * object per entry.
  *
- * Invariants: entries 0 .. inputCount-1 are the inputs (arity 0, no op code); every
- * other entry i holds an op code, `arity` argument references at refs[p .. p+arity) (with
- * p the sum of the arities of the entries before it) and its value; a reference r >= 0
- * names entry r < i, a reference r < 0 names constants[-1 - r]. `values` holds the plain
- * numbers; when the record runs inside another transformation, `lifted` also keeps the
- * enclosing transformation's AD values (same indices), which the backward sweep then
- * differentiates through. The list is frozen once recording ends; `replay` only rewrites
- * values, never the structure.
+ * Invariants: entries 0 .. inputCount-1 are the inputs (arity 0, code 0 unused); every
+ * other entry i holds an op code in codes[i], `arity` argument references at
+ * refs[p .. p+arity) (with p the sum of the arities of the entries before it) and its
+ * value in values[i]; a reference r >= 0 names entry r < i, a reference r < 0 names
+ * constant -1 - r, whose number is constants[-1 - r]. When the record runs inside another
+ * transformation, `lifted` (entries) and `liftedConstants` also keep the enclosing
+ * transformation's AD values (same indices; `values`/`constants` then hold their primals),
+ * which the backward sweep then differentiates through. Guards are the comparisons made
+ * on the list's values (two references each, and the recorded outcome). The list is
+ * frozen once recording ends; `replay` only rewrites values, never the structure.
+ * Storage: 2 (code) + 8 (value) bytes per entry, 4 per argument reference, 8 per constant;
+ * arrays grow by doubling.
  *
  * @example
  * ```ts
@@ -115,13 +183,16 @@ export class WengertList implements Trace {
   #active = true;
   #length = 0;
   #refCount = 0;
+  #constantCount = 0;
   #codes = new Uint16Array(INITIAL_CAPACITY);
   #refs = new Int32Array(INITIAL_CAPACITY * 2);
   #values = new Float64Array(INITIAL_CAPACITY);
+  #constants = new Float64Array(INITIAL_CAPACITY);
   #lifted: Value[] | undefined;
-  readonly #constants: Value[] = [];
+  #liftedConstants: Value[] | undefined;
   #outputs: number[] = [];
   #outputIsArray = false;
+  readonly #guards: Guard[] = [];
   /** Number of inputs (the first entries of the list). */
   readonly inputCount: number;
 
@@ -152,7 +223,7 @@ export class WengertList implements Trace {
     return this.#outputIsArray ? ys : (ys[0] as number);
   }
 
-  /** The entries as data, for inspection and teaching tables. */
+  /** The entries as data, for inspection and teaching tables (a view built from the typed arrays). */
   get entries(): WengertEntry[] {
     const out = new Array<WengertEntry>(this.#length);
     let p = 0;
@@ -161,6 +232,11 @@ export class WengertList implements Trace {
       p += this.#arity(i);
     }
     return out;
+  }
+
+  /** The comparisons (`lt`, `gt`, ...) f made on recorded values, in order. */
+  get guards(): WengertGuard[] {
+    return this.#guards.map((g) => ({ op: g.kind, args: [this.#arg(g.a), this.#arg(g.b)], outcome: g.outcome, after: g.after }));
   }
 
   /** Whether f returned an array (results are then arrays) rather than one number. */
@@ -182,10 +258,42 @@ export class WengertList implements Trace {
     return this.#outputs.map((r) => this.#arg(r));
   }
 
-  /** Bytes held by the record's typed arrays per entry (capacity, not just length). */
+  /**
+   * Bytes held by the record's typed arrays per entry (capacity, not just length: growth by
+   * doubling can leave up to half unused). A backward sweep adds 8 per entry for adjoints.
+   */
   get bytesPerEntry(): number {
-    const bytes = this.#codes.byteLength + this.#refs.byteLength + this.#values.byteLength;
+    const bytes = this.#codes.byteLength + this.#refs.byteLength + this.#values.byteLength + this.#constants.byteLength;
     return this.#length === 0 ? 0 : bytes / this.#length;
+  }
+
+  /** Bytes per entry actually used (no spare capacity): codes, references, values and constants. */
+  get usedBytesPerEntry(): number {
+    const bytes = 2 * this.#length + 4 * this.#refCount + 8 * this.#length + 8 * this.#constantCount;
+    return this.#length === 0 ? 0 : bytes / this.#length;
+  }
+
+  /** @internal The value of entry i in the latest evaluation (what a TapeVar reads). */
+  valueAt(i: number): Value {
+    return this.#lifted === undefined ? (this.#values[i] as number) : (this.#lifted[i] as Value);
+  }
+
+  /** @internal The storage itself, for compile(). */
+  flat(): FlatList {
+    return {
+      length: this.#length,
+      inputCount: this.inputCount,
+      refCount: this.#refCount,
+      codes: this.#codes,
+      refs: this.#refs,
+      values: this.#values,
+      constants: this.#constants,
+      constantCount: this.#constantCount,
+      constantsLifted: this.#liftedConstants !== undefined,
+      outputs: this.#outputs,
+      outputIsArray: this.#outputIsArray,
+      guards: this.#guards,
+    };
   }
 
   #arity(i: number): number {
@@ -193,7 +301,7 @@ export class WengertList implements Trace {
   }
 
   #arg(r: number): WengertArg {
-    return r >= 0 ? { entry: r } : { constant: primal(this.#constants[-1 - r] as Value) };
+    return r >= 0 ? { entry: r } : { constant: this.#constants[-1 - r] as number };
   }
 
   #entryAt(i: number, p: number): WengertEntry {
@@ -205,8 +313,8 @@ export class WengertList implements Trace {
   }
 
   #ref(r: number): Value {
-    if (r < 0) return this.#constants[-1 - r] as Value;
-    return this.#lifted ? (this.#lifted[r] as Value) : (this.#values[r] as number);
+    if (r < 0) return this.#liftedConstants === undefined ? (this.#constants[-1 - r] as number) : (this.#liftedConstants[-1 - r] as Value);
+    return this.#lifted === undefined ? (this.#values[r] as number) : (this.#lifted[r] as Value);
   }
 
   #push(code: number, y: Value): number {
@@ -215,14 +323,12 @@ export class WengertList implements Trace {
       const grownCodes = new Uint16Array(i * 2);
       grownCodes.set(this.#codes);
       this.#codes = grownCodes;
-      const grownValues = new Float64Array(i * 2);
-      grownValues.set(this.#values);
-      this.#values = grownValues;
+      this.#values = growFloat64(this.#values, i * 2);
     }
     this.#codes[i] = code;
     if (typeof y === 'number') {
       this.#values[i] = y;
-      if (this.#lifted) this.#lifted[i] = y;
+      if (this.#lifted !== undefined) this.#lifted[i] = y;
     } else {
       this.#values[i] = primal(y);
       this.#lifted ??= Array.from(this.#values.subarray(0, i));
@@ -232,45 +338,84 @@ export class WengertList implements Trace {
     return i;
   }
 
+  /** Adds a constant (a number, or a value of an enclosing transformation) and returns its reference. */
+  #constant(c: Value): number {
+    const k = this.#constantCount;
+    if (k === this.#constants.length) this.#constants = growFloat64(this.#constants, k + 1);
+    if (typeof c === 'number') {
+      this.#constants[k] = c;
+      if (this.#liftedConstants !== undefined) this.#liftedConstants[k] = c;
+    } else {
+      this.#constants[k] = primal(c);
+      this.#liftedConstants ??= Array.from(this.#constants.subarray(0, k));
+      this.#liftedConstants[k] = c;
+    }
+    this.#constantCount = k + 1;
+    return -1 - k;
+  }
+
+  /** Writes the reference for argument `a` at refs[slot] and returns the value one level down. */
+  #argument(a: Value, slot: number): Value {
+    if (a instanceof TapeVar && a.trace === this) {
+      this.#refs[slot] = a.index;
+      return this.valueAt(a.index);
+    }
+    this.#refs[slot] = this.#constant(a);
+    return a;
+  }
+
   /** @internal Records one primitive applied to values of this list (and constants). */
   process(op: OpDef, args: readonly Value[]): Value {
     const arity = args.length;
-    if (this.#refCount + arity > this.#refs.length) {
-      const grown = new Int32Array(Math.max(this.#refs.length * 2, this.#refCount + arity));
+    const base = this.#refCount;
+    if (base + arity > this.#refs.length) {
+      const grown = new Int32Array(Math.max(this.#refs.length * 2, base + arity));
       grown.set(this.#refs);
       this.#refs = grown;
     }
-    const primals = new Array<Value>(arity);
-    const base = this.#refCount;
-    for (let k = 0; k < arity; k++) {
-      const a = args[k] as Value;
-      if (a instanceof TapeVar && a.trace === this) {
-        this.#refs[base + k] = a.index;
-        primals[k] = a.value;
-      } else {
-        this.#refs[base + k] = -1 - this.#constants.length;
-        this.#constants.push(a);
-        primals[k] = a;
-      }
+    let y: Value;
+    // Arity 1 and 2 (every built-in) without the argument arrays of the general path.
+    if (arity === 1) {
+      const p0 = this.#argument(args[0] as Value, base);
+      y = typeof p0 === 'number' ? op.value(p0) : apply(op, [p0]);
+    } else if (arity === 2) {
+      const p0 = this.#argument(args[0] as Value, base);
+      const p1 = this.#argument(args[1] as Value, base + 1);
+      y = typeof p0 === 'number' && typeof p1 === 'number' ? op.value(p0, p1) : apply(op, [p0, p1]);
+    } else {
+      const primals = new Array<Value>(arity);
+      for (let k = 0; k < arity; k++) primals[k] = this.#argument(args[k] as Value, base + k);
+      y = apply(op, primals);
     }
-    const y = apply(op, primals);
     this.#refCount = base + arity;
-    const i = this.#push(op.code, y);
-    return new TapeVar(y, i, this);
+    return new TapeVar(this.#push(op.code, y), this);
+  }
+
+  /** @internal Keeps a comparison made on this list's values as a guard for replays. */
+  recordComparison(kind: ComparisonKind, a: Value, b: Value, outcome: boolean): void {
+    const ref = (v: Value): number => {
+      for (let w: Value = v; w instanceof ADValue; w = w.value) {
+        if (w instanceof TapeVar && w.trace === this) return w.index;
+      }
+      return this.#constant(v);
+    };
+    const ra = ref(a);
+    const rb = ref(b);
+    // A comparison of two constants cannot change when this list is replayed.
+    if (ra >= 0 || rb >= 0) this.#guards.push({ kind, a: ra, b: rb, outcome, after: this.#length });
   }
 
   /** @internal Runs f on this list's inputs and closes the recording, whatever happens. */
   run(api: string, f: VectorFunction): void {
     try {
       const inputs = new Array<TapeVar>(this.inputCount);
-      for (let i = 0; i < this.inputCount; i++) inputs[i] = new TapeVar(this.#ref(i), i, this);
+      for (let i = 0; i < this.inputCount; i++) inputs[i] = new TapeVar(i, this);
       const outputs = checkOutputs(api, f(inputs));
       this.#outputIsArray = outputs.isArray;
       this.#outputs = outputs.values.map((o) => {
         if (o instanceof TapeVar && o.trace === this) return o.index;
         if (o instanceof ADValue && (!o.trace.active || o.trace.level > this.level)) throw escapedError(api, o.trace);
-        this.#constants.push(o);
-        return -this.#constants.length;
+        return this.#constant(o);
       });
     } finally {
       this.#active = false;
@@ -297,8 +442,18 @@ export class WengertList implements Trace {
   adjoints(yBar: Value | ArrayLike<Value>, observe?: AdjointObserver): Value[] {
     this.#checkFinished('backward');
     const seeds = this.#seeds(yBar);
-    const numeric = this.#lifted === undefined && seeds.every((s) => typeof s === 'number') && !this.#constantsLifted();
-    return numeric ? Array.from(this.#sweepNumbers(seeds as number[], observe)) : this.#sweepValues(seeds);
+    return this.#numeric(seeds) ? Array.from(this.#sweepNumbers(seeds as number[], observe)) : this.#sweepValues(seeds);
+  }
+
+  /** @internal The adjoints of the inputs only (yBarᵀJ), without converting every entry's adjoint. */
+  inputAdjoints(yBar: Value | ArrayLike<Value>): Value[] {
+    this.#checkFinished('backward');
+    const seeds = this.#seeds(yBar);
+    if (!this.#numeric(seeds)) return this.#sweepValues(seeds).slice(0, this.inputCount);
+    const adj = this.#sweepNumbers(seeds as number[]);
+    const out = new Array<number>(this.inputCount);
+    for (let i = 0; i < this.inputCount; i++) out[i] = adj[i] as number;
+    return out;
   }
 
   /**
@@ -313,7 +468,11 @@ export class WengertList implements Trace {
    * ```
    */
   backward(yBar: Value | ArrayLike<Value>): number[] {
-    return this.adjoints(yBar).slice(0, this.inputCount) as number[];
+    return this.inputAdjoints(yBar) as number[];
+  }
+
+  #numeric(seeds: readonly Value[]): boolean {
+    return this.#lifted === undefined && this.#liftedConstants === undefined && seeds.every((s) => typeof s === 'number');
   }
 
   #seeds(yBar: unknown): Value[] {
@@ -326,25 +485,40 @@ export class WengertList implements Trace {
     return [checkScalar('backward', 'yBar', yBar)];
   }
 
-  #constantsLifted(): boolean {
-    return this.#constants.some((c) => typeof c !== 'number');
-  }
-
   #sweepNumbers(seeds: readonly number[], observe?: AdjointObserver): Float64Array {
     const adj = new Float64Array(this.#length);
     this.#outputs.forEach((r, k) => {
       if (r >= 0) adj[r] += seeds[k] as number;
     });
+    const codes = this.#codes;
     const refs = this.#refs;
     const values = this.#values;
-    const constants = this.#constants as number[];
+    const constants = this.#constants;
+    const out = kernelOut;
     let p = this.#refCount;
     for (let i = this.#length - 1; i >= this.inputCount; i--) {
-      const op = opByCode(this.#codes[i] as number);
+      const op = opByCode(codes[i] as number);
       const arity = op.arity;
       p -= arity;
       const a = adj[i] as number;
       if (a === 0) continue;
+      const kernel = observe === undefined && arity <= 2 ? partialsKernel(op) : undefined;
+      if (kernel !== undefined) {
+        // The fast path: the partials rule's own derived straight-line code, no arrays.
+        const r0 = refs[p] as number;
+        const v0 = r0 >= 0 ? (values[r0] as number) : (constants[-1 - r0] as number);
+        if (arity === 1) {
+          kernel(v0, 0, values[i] as number, out);
+          if (r0 >= 0) adj[r0] += a * (out[0] as number);
+        } else {
+          const r1 = refs[p + 1] as number;
+          const v1 = r1 >= 0 ? (values[r1] as number) : (constants[-1 - r1] as number);
+          kernel(v0, v1, values[i] as number, out);
+          if (r0 >= 0) adj[r0] += a * (out[0] as number);
+          if (r1 >= 0) adj[r1] += a * (out[1] as number);
+        }
+        continue;
+      }
       const args = new Array<number>(arity);
       for (let k = 0; k < arity; k++) {
         const r = refs[p + k] as number;
@@ -392,8 +566,10 @@ export class WengertList implements Trace {
   /**
    * Re-evaluates the same list of primitives at new inputs without calling f again, and
    * returns the new output (shaped like f's). A following `backward` differentiates at
-   * the new point. The list does not re-record: where f branched on its inputs, the
-   * branch taken at recording time is replayed.
+   * the new point. The list does not re-record: where f branched through dualtape's
+   * comparisons (`lt`, `gt`, ...; see {@link WengertList.guards}) and one of them comes out
+   * differently at x, replay throws a RangeError instead of silently returning the old
+   * branch (the list then holds the values at x). Branches on `primal(...)` cannot be seen.
    *
    * @example
    * ```ts
@@ -406,21 +582,81 @@ export class WengertList implements Trace {
   replay<T extends Value>(x: ArrayLike<T>): Widen<T> | Widen<T>[] {
     this.#checkFinished('replay');
     const xs = checkVector('replay', 'x', x, this.inputCount);
-    const numeric = xs.every((v) => typeof v === 'number') && !this.#constantsLifted();
+    const numeric = this.#liftedConstants === undefined && xs.every((v) => typeof v === 'number');
     const recorded = this.#length;
     this.#lifted = numeric ? undefined : [];
     this.#length = 0;
     for (const xi of xs) this.#push(0, xi);
-    let p = 0;
-    for (let i = this.inputCount; i < recorded; i++) {
-      const op = opByCode(this.#codes[i] as number);
-      const args = new Array<Value>(op.arity);
-      for (let k = 0; k < op.arity; k++) args[k] = this.#ref(this.#refs[p + k] as number);
-      p += op.arity;
-      this.#push(op.code, numeric ? op.value(...(args as number[])) : apply(op, args));
+    if (numeric) {
+      this.#replayNumbers(recorded);
+    } else {
+      let p = 0;
+      for (let i = this.inputCount; i < recorded; i++) {
+        const op = opByCode(this.#codes[i] as number);
+        const args = new Array<Value>(op.arity);
+        for (let k = 0; k < op.arity; k++) args[k] = this.#ref(this.#refs[p + k] as number);
+        p += op.arity;
+        this.#push(op.code, apply(op, args));
+      }
     }
+    const flipped = this.flippedGuard();
+    if (flipped !== undefined) throw branchChangedError('replay', flipped);
     return this.outputValue() as Widen<T> | Widen<T>[];
   }
+
+  #replayNumbers(recorded: number): void {
+    const codes = this.#codes;
+    const refs = this.#refs;
+    const values = this.#values;
+    const constants = this.#constants;
+    let p = 0;
+    for (let i = this.inputCount; i < recorded; i++) {
+      const op = opByCode(codes[i] as number);
+      const arity = op.arity;
+      const r0 = refs[p] as number;
+      const v0 = r0 >= 0 ? (values[r0] as number) : (constants[-1 - r0] as number);
+      if (arity === 1) {
+        values[i] = op.value(v0);
+      } else if (arity === 2) {
+        const r1 = refs[p + 1] as number;
+        values[i] = op.value(v0, r1 >= 0 ? (values[r1] as number) : (constants[-1 - r1] as number));
+      } else {
+        const args = new Array<number>(arity);
+        for (let k = 0; k < arity; k++) {
+          const r = refs[p + k] as number;
+          args[k] = r >= 0 ? (values[r] as number) : (constants[-1 - r] as number);
+        }
+        values[i] = op.value(...args);
+      }
+      p += arity;
+    }
+    this.#length = recorded;
+  }
+
+  /** @internal The first guard whose comparison comes out differently at the current values, described; else undefined. */
+  flippedGuard(): string | undefined {
+    for (const g of this.#guards) {
+      const a = primal(this.#ref(g.a));
+      const b = primal(this.#ref(g.b));
+      if (evaluateComparison(g.kind, a, b) !== g.outcome) return describeGuard(g, a, b);
+    }
+    return undefined;
+  }
+}
+
+/** @internal A flipped guard in words. */
+export function describeGuard(g: Guard, a: number, b: number): string {
+  const name = (r: number, v: number) => (r >= 0 ? `v${r} = ${v}` : String(v));
+  return `${g.kind}(${name(g.a, a)}, ${name(g.b, b)}) (${comparisonSymbol[g.kind]}) was ${g.outcome} when recorded and is ${!g.outcome} here`;
+}
+
+/** @internal The error of a replay at a point where a recorded comparison flips. */
+export function branchChangedError(api: string, guard: string): RangeError {
+  return new RangeError(
+    `${api}: x takes a different branch than the recording: the comparison ${guard}, ` +
+      'so the recorded derivative does not apply here; record f again at this point ' +
+      "(compile(f, x, { onBranchChange: 'rerecord' }) does it for you)",
+  );
 }
 
 /**

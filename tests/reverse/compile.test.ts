@@ -1,0 +1,112 @@
+// Compiled replay (generated code and interpreter), interpreted replay and fresh recording agree; guards catch branch flips.
+import {
+  compile, grad, jacfwd, jvp, record, lt, gt, ge, le, eq, ne, select, ifElse, add, mul, sin, cos, log, pow, max, exp, div, sqrt,
+  atan2, relu, type Value,
+} from '../../src/index';
+import { resetKernels } from '../../src/internal/kernels';
+
+const f = (x: Value[]): Value => {
+  let y: Value = x[0]!;
+  for (let k = 0; k < 5; k++) y = add(mul(sin(y), x[0]!), cos(mul(y, x[1]!)));
+  return add(add(y, div(pow(x[1]!, 3), max(x[0]!, x[2]!))), add(log(sqrt(add(1, mul(x[2]!, x[2]!)))), atan2(x[0]!, relu(x[1]!))));
+};
+const vf = (x: Value[]): Value[] => [mul(x[0]!, x[1]!), exp(sin(x[2]!)), 3];
+const x0 = [0.7, 1.3, -0.4];
+const x1 = [1.1, 0.2, 0.9];
+
+describe.each([true, false])('compile with codegen %s', (codegen) => {
+  test('gradient, value, vjp and jvp agree bit for bit with a fresh recording and forward mode', () => {
+    const c = compile(f, x0, { codegen });
+    expect(c.mode).toBe(codegen ? 'codegen' : 'interpreter');
+    for (const x of [x0, x1]) {
+      expect(Array.from(c.gradient(x) as Float64Array)).toEqual(grad(f)(x));
+      expect(c.value(x)).toBe(record(f, x).output);
+      const [y, yDot] = c.jvp(x, [1, -2, 0.5]);
+      const [y2, yDot2] = jvp(f, x, [1, -2, 0.5]);
+      expect(y).toBe(y2);
+      expect(yDot).toBe(yDot2);
+    }
+  });
+  test('interpreted replay of the same list agrees too', () => {
+    const c = compile(f, x0, { codegen });
+    const tape = record(f, x0);
+    tape.replay(x1);
+    expect(Array.from(c.gradient(x1) as Float64Array)).toEqual(tape.backward(1));
+  });
+  test('vector f: vjp, jvp and the Jacobian', () => {
+    const c = compile(vf, x0, { codegen });
+    expect(Array.from(c.vjp(x1, [1, 2, 3]) as Float64Array)).toEqual(record(vf, x1).backward([1, 2, 3]));
+    expect(c.jacobian(x1).map((r) => Array.from(r))).toEqual(jacfwd(vf)(x1));
+    expect(Array.from(c.value(x1) as Float64Array)).toEqual(record(vf, x1).output);
+  });
+  test('AD-value inputs replay the list through the op table (nesting)', () => {
+    const c = compile(f, x0, { codegen });
+    // d/dt of the gradient's first component along (1, 0, 0): a Hessian entry, by forward over the compiled gradient.
+    const h = jvp((x: Value[]) => c.gradient(x) as Value[], x1, [1, 0, 0])[1] as number[];
+    const fd = (grad(f)([x1[0]! + 1e-6, x1[1]!, x1[2]!])[0]! - grad(f)([x1[0]! - 1e-6, x1[1]!, x1[2]!])[0]!) / 2e-6;
+    expect(h[0]).toBeCloseToRel(fd, 1e-6);
+  });
+});
+
+test('a large list is chunked into many generated functions and still agrees', () => {
+  const big = (x: Value[]) => {
+    let s: Value = 0;
+    for (let i = 0; i < 3000; i++) s = add(s, mul(sin(mul(x[i % 3]!, i / 3000)), x[(i + 1) % 3]!));
+    return s;
+  };
+  const c = compile(big, x0, { codegen: true, codegenLimit: Infinity, chunkChars: 2000 });
+  expect(c.mode).toBe('codegen');
+  expect(Array.from(c.gradient(x1) as Float64Array)).toEqual(grad(big)(x1));
+});
+
+test('where new Function is forbidden (a strict CSP), compile falls back to the interpreter', () => {
+  const original = globalThis.Function;
+  resetKernels();
+  globalThis.Function = function () {
+    throw new EvalError('Refused to evaluate a string as JavaScript (CSP)');
+  } as unknown as FunctionConstructor;
+  try {
+    const c = compile(f, x0);
+    expect(c.mode).toBe('interpreter');
+    expect(Array.from(c.gradient(x1) as Float64Array)).toEqual(grad(f)(x1));
+  } finally {
+    globalThis.Function = original;
+    resetKernels();
+  }
+  expect(grad(f)(x1)).toEqual(record(f, x1).backward(1));
+});
+
+describe('guarded replay: f(x) = x < 0 ? 0 : x recorded at -1.3', () => {
+  const g = (x: Value[]) => select(lt(x[0]!, 0), 0, x[0]!);
+  test('replayed at 1.34 throws by default (never the old branch silently)', () => {
+    expect(() => compile(g, [-1.3]).gradient([1.34])).toThrow(RangeError);
+    expect(() => compile(g, [-1.3], { codegen: false }).gradient([1.34])).toThrow(/different branch/);
+    expect(() => record(g, [-1.3]).replay([1.34])).toThrow(/lt\(v0 = 1.34, 0\)/);
+  });
+  test("gives 1 with onBranchChange: 'rerecord', and 0 again back on the first branch", () => {
+    const c = compile(g, [-1.3], { onBranchChange: 'rerecord' });
+    expect(Array.from(c.gradient([1.34]) as Float64Array)).toEqual([1]);
+    expect(Array.from(c.gradient([-2]) as Float64Array)).toEqual([0]);
+  });
+  test('the same side of the branch replays fine, and the guard is visible on the list', () => {
+    const tape = record(g, [-1.3]);
+    expect(tape.guards).toEqual([{ op: 'lt', args: [{ entry: 0 }, { constant: 0 }], outcome: true, after: 1 }]);
+    expect(tape.replay([-5])).toBe(0);
+    expect(Array.from(compile(g, [-1.3]).gradient([-7]) as Float64Array)).toEqual([0]);
+  });
+});
+
+test('comparisons work on numbers and on every AD value, and ifElse runs only the taken branch', () => {
+  expect([lt(1, 2), le(2, 2), gt(1, 2), ge(1, 2), eq(0, -0), ne(1, 1)]).toEqual([true, true, false, false, true, false]);
+  const h = (x: Value[]) => ifElse(gt(x[0]!, 1), () => log(x[0]!), () => mul(x[0]!, x[0]!));
+  expect(grad(h)([2])).toEqual([0.5]);
+  expect(grad(h)([0.5])).toEqual([1]);
+  expect(jvp(h, [2], [1])[1]).toBe(0.5);
+  expect(() => select('yes' as unknown as boolean, 1, 2)).toThrow(TypeError);
+  expect(() => lt({} as unknown as number, 1)).toThrow(/a must be a number/);
+  // Nested recordings each keep the guard.
+  const inner = (x: Value[]) => grad((y: Value[]) => select(ge(y[0]!, 0), mul(y[0]!, y[0]!), 0))(x)[0]!;
+  const outer = record(inner, [3]);
+  expect(outer.guards).toHaveLength(1);
+  expect(() => outer.replay([-3])).toThrow(RangeError);
+});
