@@ -36,7 +36,11 @@ export class ForwardTrace implements Trace {
       // without this skip, 0 · ∞ = NaN would leak into directions that never touch x.
       if (t === 0) continue;
       partials ??= checkedPartials(op, primals, y);
-      const term = mul(partials[i] as Value, t);
+      const d = partials[i] as Value;
+      // Likewise a partial that is exactly the number 0 (a true constant, not an AD value
+      // with primal 0): reverse mode skips it, and 0 · ∞ here would make the modes disagree.
+      if (d === 0) continue;
+      const term = mul(d, t);
       tangent = tangent === 0 ? term : add(tangent, term);
     }
     return new Dual(y, tangent, this);

@@ -3,7 +3,7 @@ import { add, mul } from '../ops/table';
 import { apply, escapedError, opByCode, type OpDef } from '../ops/opDef';
 import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '../ops/value';
 import { checkedPartials } from '../forward/dual';
-import { checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
+import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
 
 /** One argument of a Wengert-list entry: an earlier entry, or a constant that no input influences. */
@@ -263,6 +263,9 @@ export class WengertList implements Trace {
    */
   adjoints(yBar: Value | ArrayLike<Value>, observe?: AdjointObserver): Value[] {
     this.#checkFinished('backward');
+    if (observe !== undefined && typeof observe !== 'function') {
+      throw new TypeError(`adjoints: observe must be a function (or omitted), got ${describe(observe)}`);
+    }
     const seeds = this.#seeds(yBar);
     const numeric = this.#lifted === undefined && seeds.every((s) => typeof s === 'number') && !this.#constantsLifted();
     return numeric ? Array.from(this.#sweepNumbers(seeds as number[], observe)) : this.#sweepValues(seeds);
@@ -326,8 +329,10 @@ export class WengertList implements Trace {
           throw new TypeError(`${op.name}: its partials rule returned an AD value on plain numbers; rules must not capture AD values`);
         }
         const before = adj[r] as number;
-        adj[r] = before + a * d;
-        observe?.({ from: i, to: r, argument: k, partial: d, contribution: a * d, adjoint: adj[r] as number, accumulated: before !== 0 });
+        // A zero partial contributes 0 even to an infinite adjoint, as a zero tangent does in forward mode.
+        const contribution = d === 0 ? 0 : a * d;
+        adj[r] = before + contribution;
+        observe?.({ from: i, to: r, argument: k, partial: d, contribution, adjoint: adj[r] as number, accumulated: before !== 0 });
       }
     }
     return adj;
@@ -350,7 +355,8 @@ export class WengertList implements Trace {
       const partials = checkedPartials(op, args, this.#ref(i));
       for (let k = 0; k < arity; k++) {
         const r = this.#refs[p + k] as number;
-        if (r >= 0) adj[r] = add(adj[r] as Value, mul(a, partials[k] as Value));
+        const d = partials[k] as Value;
+        if (r >= 0 && d !== 0) adj[r] = add(adj[r] as Value, mul(a, d));
       }
     }
     return adj;
@@ -375,16 +381,27 @@ export class WengertList implements Trace {
     const xs = checkVector('replay', 'x', x, this.inputCount);
     const numeric = xs.every((v) => typeof v === 'number') && !this.#constantsLifted();
     const recorded = this.#length;
+    // If an op throws midway, the list goes back to its last complete evaluation; a list
+    // left half-replayed would give silently wrong adjoints (outputs past its length).
+    const savedValues = this.#values.slice(0, recorded);
+    const savedLifted = this.#lifted;
     this.#lifted = numeric ? undefined : [];
     this.#length = 0;
-    for (const xi of xs) this.#push(0, xi);
-    let p = 0;
-    for (let i = this.inputCount; i < recorded; i++) {
-      const op = opByCode(this.#codes[i] as number);
-      const args = new Array<Value>(op.arity);
-      for (let k = 0; k < op.arity; k++) args[k] = this.#ref(this.#refs[p + k] as number);
-      p += op.arity;
-      this.#push(op.code, numeric ? op.value(...(args as number[])) : apply(op, args));
+    try {
+      for (const xi of xs) this.#push(0, xi);
+      let p = 0;
+      for (let i = this.inputCount; i < recorded; i++) {
+        const op = opByCode(this.#codes[i] as number);
+        const args = new Array<Value>(op.arity);
+        for (let k = 0; k < op.arity; k++) args[k] = this.#ref(this.#refs[p + k] as number);
+        p += op.arity;
+        this.#push(op.code, numeric ? op.value(...(args as number[])) : apply(op, args));
+      }
+    } catch (e) {
+      this.#values.set(savedValues);
+      this.#lifted = savedLifted;
+      this.#length = recorded;
+      throw e;
     }
     return this.outputValue() as Widen<T> | Widen<T>[];
   }
@@ -404,7 +421,7 @@ export class WengertList implements Trace {
  * ```
  */
 export function record(f: VectorFunction, x: ArrayLike<Value>): WengertList {
-  if (typeof f !== 'function') throw new TypeError(`record: f must be a function, got ${describe(f)}`);
+  checkFunction('record', f);
   const tape = new WengertList(checkVector('record', 'x', x));
   tape.run('record', f);
   return tape;
