@@ -52,7 +52,8 @@ export function randomProgram(next: () => number, ops: readonly BuiltinOpName[],
     const constant = arity === 2 && next() < 0.2 ? Math.round((next() * 4 - 2) * 100) / 100 : undefined;
     steps.push(constant === undefined ? { op, args } : { op, args, constant });
   }
-  const outputs = 1 + Math.floor(next() * 3);
+  // never more outputs than values: a short program on one input has fewer than 3
+  const outputs = Math.min(1 + Math.floor(next() * 3), inputs + size);
   const f = (x: Value[]): Value[] => {
     const vals: Value[] = x.slice(0, inputs);
     for (const s of steps) {
