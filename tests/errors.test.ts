@@ -53,7 +53,8 @@ test('grad of a vector-valued f points to jacrev and vjp', () => {
 test('f returning nothing, a string, a Promise or a nested array is a clear error', () => {
   expect(() => grad((() => undefined) as never)(X0)).toThrow(/grad: f must return a number or an array of numbers, got undefined/);
   expect(() => jvp((() => 'y') as never, X0, X0)).toThrow(/got the string "y"/);
-  expect(() => jacrev((async () => 1) as never)(X0)).toThrow(/f returned a Promise; async functions are not supported/);
+  expect(() => jacrev((async () => 1) as never)(X0)).toThrow(/jacrev: f is an async function; async functions are not supported/);
+  expect(() => jacrev((() => Promise.resolve(1)) as never)(X0)).toThrow(/f returned a Promise; async functions are not supported/);
   expect(() => jacfwd((() => [[1]]) as never)(X0)).toThrow(/element 0 is an array of length 1/);
 });
 

@@ -125,6 +125,12 @@ export function jacfwd(f: VectorFunction): <T extends Value>(x: ArrayLike<T>) =>
     for (let j = 0; j < n; j++) {
       const column = forwardPass('jacfwd', f, xs, unitVector(n, j)).yDot;
       J ??= column.map(() => new Array<Value>(n));
+      if (column.length !== J.length) {
+        throw new RangeError(
+          `jacfwd: f returned ${J.length} output(s) in pass 1 but ${column.length} in pass ${j + 1}; ` +
+            'f must return the same number of outputs at every call',
+        );
+      }
       column.forEach((d, i) => {
         (J as Value[][])[i]![j] = d;
       });

@@ -56,9 +56,11 @@ export class ForwardTrace implements Trace {
         let tangent = 0;
         if (t0 !== 0 || t1 !== 0) {
           kernel(p0, p1, y, kernelOut);
-          if (t0 !== 0) tangent = (kernelOut[0] as number) * t0;
-          if (t1 !== 0) {
-            const term = (kernelOut[1] as number) * t1;
+          const d0 = kernelOut[0] as number;
+          const d1 = kernelOut[1] as number;
+          if (t0 !== 0 && d0 !== 0) tangent = d0 * t0;
+          if (t1 !== 0 && d1 !== 0) {
+            const term = d1 * t1;
             tangent = tangent === 0 ? term : tangent + term;
           }
         }
@@ -81,7 +83,11 @@ export class ForwardTrace implements Trace {
       // without this skip, 0 · ∞ = NaN would leak into directions that never touch x.
       if (t === 0) continue;
       partials ??= checkedPartials(op, primals, y);
-      const term = mul(partials[i] as Value, t);
+      const d = partials[i] as Value;
+      // Likewise a partial that is exactly the number 0 (a true constant, not an AD value
+      // with primal 0): reverse mode skips it, and 0 · ∞ here would make the modes disagree.
+      if (d === 0) continue;
+      const term = mul(d, t);
       tangent = tangent === 0 ? term : add(tangent, term);
     }
     return new Dual(y, tangent, this);

@@ -27,6 +27,13 @@ export function checkFunction(api: string, f: unknown, argName = 'f'): void {
   if (typeof f !== 'function') {
     throw new TypeError(`${api}: ${argName} must be a function, got ${describe(f)}`);
   }
+  // Rejected before f runs: its body would keep using AD values after the transformation finished.
+  const kind = (f as { constructor?: { name?: unknown } }).constructor?.name;
+  if (kind === 'AsyncFunction' || kind === 'AsyncGeneratorFunction') {
+    throw new TypeError(
+      `${api}: ${argName} is an async function; async functions are not supported (derivatives must be computed synchronously)`,
+    );
+  }
 }
 
 function isValue(v: unknown): v is Value {
@@ -35,10 +42,12 @@ function isValue(v: unknown): v is Value {
 
 /** Copies an array-like of numbers or AD values (a plain array or a typed array) into a fresh array. */
 export function checkVector(api: string, argName: string, x: unknown, length?: number): Value[] {
-  if (!Array.isArray(x) && !ArrayBuffer.isView(x)) {
+  // A DataView is an ArrayBuffer view without a length or elements.
+  if (!Array.isArray(x) && !(ArrayBuffer.isView(x) && !(x instanceof DataView))) {
     throw new TypeError(`${api}: ${argName} must be an array of numbers, got ${describe(x)}`);
   }
   const arr = x as ArrayLike<unknown>;
+  const sparse = Array.isArray(x);
   if (length !== undefined && arr.length !== length) {
     throw new RangeError(`${api}: ${argName} must have length ${length}, got length ${arr.length}`);
   }
@@ -46,8 +55,10 @@ export function checkVector(api: string, argName: string, x: unknown, length?: n
   for (let i = 0; i < arr.length; i++) {
     const v = arr[i];
     if (!isValue(v)) {
-      throw new TypeError(`${api}: ${argName}[${i}] must be a number, got ${describe(v)}`);
+      const what = sparse && !(i in arr) ? 'a hole (a sparse array)' : describe(v);
+      throw new TypeError(`${api}: ${argName}[${i}] must be a number, got ${what}`);
     }
+    if (v instanceof ADValue && !v.trace.active) throw escapedArgument(api, `${argName}[${i}]`, v);
     out[i] = v;
   }
   return out;
@@ -55,12 +66,24 @@ export function checkVector(api: string, argName: string, x: unknown, length?: n
 
 export function checkScalar(api: string, argName: string, x: unknown): Value {
   if (!isValue(x)) throw new TypeError(`${api}: ${argName} must be a number, got ${describe(x)}`);
+  if (x instanceof ADValue && !x.trace.active) throw escapedArgument(api, argName, x);
   return x;
+}
+
+// Without this check a finished value passed as an input comes back out unchanged, or as a
+// derivative of 1, instead of failing where it was misused.
+function escapedArgument(api: string, argName: string, v: ADValue): TypeError {
+  return new TypeError(
+    `${api}: ${argName} is an AD value of a ${v.trace.label} that has already finished; ` +
+      'pass numbers (primal(v)), or call this inside the transformation that made it',
+  );
 }
 
 export function checkIndex(api: string, argName: string, i: unknown, size: number, what: string): number {
   if (typeof i !== 'number' || !Number.isInteger(i)) {
-    throw new TypeError(`${api}: ${argName} must be an integer index, got ${describe(i)}`);
+    throw new TypeError(
+      `${api}: ${argName} must be an integer index, got ${typeof i === 'number' ? String(i) : describe(i)}`,
+    );
   }
   if (i < 0 || i >= size) {
     throw new RangeError(`${api}: ${argName} = ${i} is out of range; f has ${size} ${what} (0 to ${size - 1})`);
@@ -89,6 +112,9 @@ export function checkOutputs(api: string, out: unknown): Outputs {
     return { values, isArray: true };
   }
   if (typeof out === 'object' && out !== null && typeof (out as { then?: unknown }).then === 'function') {
+    // The async body goes on after this error and fails on a finished AD value; handle that
+    // rejection here so it cannot crash the process as an unhandled one.
+    (out as PromiseLike<unknown>).then(undefined, () => undefined);
     throw new TypeError(
       `${api}: f returned a Promise; async functions are not supported (derivatives must be computed synchronously)`,
     );

@@ -317,7 +317,8 @@ export const hypot: Primitive2 = defineOp({
 /** max(x, 0); its derivative at 0 is 0. @example relu(-1) // 0 */
 export const relu: Primitive1 = defineOp({
   name: 'relu', arity: 1,
-  value: (x) => (x > 0 ? x : 0),
+  // NaN propagates (as Math.max(x, 0), PyTorch and JAX); x > 0 alone would turn it into 0
+  value: (x) => (x > 0 || Number.isNaN(x) ? x : 0),
   // d relu x = dx where x > 0, else 0
   partials: ([x]) => [primal(x) > 0 ? 1 : 0],
 });

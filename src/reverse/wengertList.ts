@@ -5,7 +5,7 @@ import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '..
 import { comparisonSymbol, evaluateComparison, type ComparisonKind } from '../ops/compare';
 import { checkedPartials } from '../forward/dual';
 import { partialsKernel } from '../internal/kernels';
-import { checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
+import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
 
 /**
@@ -441,8 +441,11 @@ export class WengertList implements Trace {
    */
   adjoints(yBar: Value | ArrayLike<Value>, observe?: AdjointObserver): Value[] {
     this.#checkFinished('backward');
+    if (observe !== undefined && typeof observe !== 'function') {
+      throw new TypeError(`adjoints: observe must be a function (or omitted), got ${describe(observe)}`);
+    }
     const seeds = this.#seeds(yBar);
-    return this.#numeric(seeds) ? Array.from(this.#sweepNumbers(seeds as number[], observe)) : this.#sweepValues(seeds);
+    return this.#numeric(seeds) ? Array.from(this.#sweepNumbers(seeds as number[], observe)) : this.#sweepValues(seeds, observe);
   }
 
   /** @internal The adjoints of the inputs only (yBarᵀJ), without converting every entry's adjoint. */
@@ -507,15 +510,19 @@ export class WengertList implements Trace {
         // The fast path: the partials rule's own derived straight-line code, no arrays.
         const r0 = refs[p] as number;
         const v0 = r0 >= 0 ? (values[r0] as number) : (constants[-1 - r0] as number);
+        // A zero partial contributes 0 even to an infinite adjoint, as in forward mode.
         if (arity === 1) {
           kernel(v0, 0, values[i] as number, out);
-          if (r0 >= 0) adj[r0] += a * (out[0] as number);
+          const d0 = out[0] as number;
+          if (r0 >= 0 && d0 !== 0) adj[r0] += a * d0;
         } else {
           const r1 = refs[p + 1] as number;
           const v1 = r1 >= 0 ? (values[r1] as number) : (constants[-1 - r1] as number);
           kernel(v0, v1, values[i] as number, out);
-          if (r0 >= 0) adj[r0] += a * (out[0] as number);
-          if (r1 >= 0) adj[r1] += a * (out[1] as number);
+          const d0 = out[0] as number;
+          const d1 = out[1] as number;
+          if (r0 >= 0 && d0 !== 0) adj[r0] += a * d0;
+          if (r1 >= 0 && d1 !== 0) adj[r1] += a * d1;
         }
         continue;
       }
@@ -533,14 +540,16 @@ export class WengertList implements Trace {
           throw new TypeError(`${op.name}: its partials rule returned an AD value on plain numbers; rules must not capture AD values`);
         }
         const before = adj[r] as number;
-        adj[r] = before + a * d;
-        observe?.({ from: i, to: r, argument: k, partial: d, contribution: a * d, adjoint: adj[r] as number, accumulated: before !== 0 });
+        // A zero partial contributes 0 even to an infinite adjoint, as a zero tangent does in forward mode.
+        const contribution = d === 0 ? 0 : a * d;
+        adj[r] = before + contribution;
+        observe?.({ from: i, to: r, argument: k, partial: d, contribution, adjoint: adj[r] as number, accumulated: before !== 0 });
       }
     }
     return adj;
   }
 
-  #sweepValues(seeds: readonly Value[]): Value[] {
+  #sweepValues(seeds: readonly Value[], observe?: AdjointObserver): Value[] {
     const adj = new Array<Value>(this.#length).fill(0);
     this.#outputs.forEach((r, k) => {
       if (r >= 0) adj[r] = add(adj[r] as Value, seeds[k] as Value);
@@ -557,7 +566,16 @@ export class WengertList implements Trace {
       const partials = checkedPartials(op, args, this.#ref(i));
       for (let k = 0; k < arity; k++) {
         const r = this.#refs[p + k] as number;
-        if (r >= 0) adj[r] = add(adj[r] as Value, mul(a, partials[k] as Value));
+        const d = partials[k] as Value;
+        if (r < 0 || d === 0) continue;
+        const before = adj[r] as Value;
+        const contribution = mul(a, d);
+        adj[r] = add(before, contribution);
+        // Observers see plain numbers; the AD values of the enclosing transformation stay inside.
+        observe?.({
+          from: i, to: r, argument: k, partial: primal(d), contribution: primal(contribution),
+          adjoint: primal(adj[r] as Value), accumulated: before !== 0,
+        });
       }
     }
     return adj;
@@ -584,20 +602,31 @@ export class WengertList implements Trace {
     const xs = checkVector('replay', 'x', x, this.inputCount);
     const numeric = this.#liftedConstants === undefined && xs.every((v) => typeof v === 'number');
     const recorded = this.#length;
+    // If an op throws midway, the list goes back to its last complete evaluation; a list
+    // left half-replayed would give silently wrong adjoints (outputs past its length).
+    const savedValues = this.#values.slice(0, recorded);
+    const savedLifted = this.#lifted;
     this.#lifted = numeric ? undefined : [];
     this.#length = 0;
-    for (const xi of xs) this.#push(0, xi);
-    if (numeric) {
-      this.#replayNumbers(recorded);
-    } else {
-      let p = 0;
-      for (let i = this.inputCount; i < recorded; i++) {
-        const op = opByCode(this.#codes[i] as number);
-        const args = new Array<Value>(op.arity);
-        for (let k = 0; k < op.arity; k++) args[k] = this.#ref(this.#refs[p + k] as number);
-        p += op.arity;
-        this.#push(op.code, apply(op, args));
+    try {
+      for (const xi of xs) this.#push(0, xi);
+      if (numeric) {
+        this.#replayNumbers(recorded);
+      } else {
+        let p = 0;
+        for (let i = this.inputCount; i < recorded; i++) {
+          const op = opByCode(this.#codes[i] as number);
+          const args = new Array<Value>(op.arity);
+          for (let k = 0; k < op.arity; k++) args[k] = this.#ref(this.#refs[p + k] as number);
+          p += op.arity;
+          this.#push(op.code, apply(op, args));
+        }
       }
+    } catch (e) {
+      this.#values.set(savedValues);
+      this.#lifted = savedLifted;
+      this.#length = recorded;
+      throw e;
     }
     const flipped = this.flippedGuard();
     if (flipped !== undefined) throw branchChangedError('replay', flipped);
@@ -673,7 +702,7 @@ export function branchChangedError(api: string, guard: string): RangeError {
  * ```
  */
 export function record(f: VectorFunction, x: ArrayLike<Value>): WengertList {
-  if (typeof f !== 'function') throw new TypeError(`record: f must be a function, got ${describe(f)}`);
+  checkFunction('record', f);
   const tape = new WengertList(checkVector('record', 'x', x));
   tape.run('record', f);
   return tape;
