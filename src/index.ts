@@ -17,5 +17,6 @@ export {
 } from './reverse/api';
 export { jacobian, chooseJacobianMode, type JacobianOptions } from './transforms/jacobian';
 export { workedExample, workedExamplePoint, workedExampleFormula } from './teach/workedExample';
+export * from './teach/index';
 export type { Widen, Out } from './internal/types';
 export type { VectorFunction } from './internal/validate';
