@@ -15,3 +15,12 @@ export {
 } from './traces';
 export { exprToText, exprToLatex, type Expr } from './symbolic';
 export type { TableFormat } from './format';
+export {
+  computationalGraph,
+  graphToDot,
+  graphToMermaid,
+  type GraphOptions,
+  type GraphNode,
+  type GraphEdge,
+  type ComputationalGraph,
+} from './graph';

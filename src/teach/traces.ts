@@ -3,7 +3,7 @@ import { Dual } from '../forward/dual';
 import { apply, getOp, type OpDef } from '../ops/opDef';
 import { add, mul } from '../ops/table';
 import { describe, primal, type Value } from '../ops/value';
-import { record, type WengertEntry, type WengertList } from '../reverse/wengertList';
+import { record, type WengertArg, type WengertEntry, type WengertList } from '../reverse/wengertList';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
 import { numberCell, renderTable, type Cell, type TableFormat } from './format';
 import {
@@ -49,6 +49,8 @@ export interface ForwardTraceRow {
   readonly index: number;
   /** The primitive's name, `'input'` or `'output'`. */
   readonly op: string;
+  /** The entry's arguments as recorded (earlier entries or constants); for an output row, what it returns. */
+  readonly args: readonly WengertArg[];
   /** The defining expression (`ln v-1`, `v-1 * v0`). */
   readonly expression: string;
   readonly value: number;
@@ -229,14 +231,14 @@ export function forwardTrace(f: VectorFunction, x: ArrayLike<number>, options: F
       const input = variable(names.inputs[e.index] as string);
       const rule = decorate(input, 'dot');
       return {
-        node: exprToText(node), kind: 'input', index: e.index, op: 'input', expression: exprToText(input), value: e.value,
+        node: exprToText(node), kind: 'input', index: e.index, op: 'input', args: [], expression: exprToText(input), value: e.value,
         tangentRule: exprToText(rule), tangent: tangents[e.index] as number, latex: latexOf(node, input, rule),
       };
     }
     const expression: Expr = { kind: 'op', op: e.op, args: e.args.map((_, k) => argExpr(e, k, n)) };
     const rule = tangentRule(e, entries, n, tangents);
     return {
-      node: exprToText(node), kind: 'intermediate', index: e.index, op: e.op, expression: exprToText(expression),
+      node: exprToText(node), kind: 'intermediate', index: e.index, op: e.op, args: e.args, expression: exprToText(expression),
       value: e.value, tangentRule: exprToText(rule), tangent: tangents[e.index] as number, latex: latexOf(node, expression, rule),
     };
   });
@@ -252,7 +254,7 @@ export function forwardTrace(f: VectorFunction, x: ArrayLike<number>, options: F
     output.push(value);
     outputTangent.push(tangent);
     rows.push({
-      node: exprToText(y), kind: 'output', index: isEntry ? ref.entry : -1, op: 'output', expression: exprToText(target),
+      node: exprToText(y), kind: 'output', index: isEntry ? ref.entry : -1, op: 'output', args: [ref], expression: exprToText(target),
       value, tangentRule: exprToText(rule), tangent, latex: latexOf(y, target, rule),
     });
   });
