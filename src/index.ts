@@ -24,5 +24,6 @@ export { hessian, hvp, valueGradHessian, type ValueGradHessian } from './transfo
 export { taylor, type TaylorOptions } from './taylor/api';
 export { Jet, TaylorTrace } from './taylor/jet';
 export { workedExample, workedExamplePoint, workedExampleFormula } from './teach/workedExample';
+export * from './teach/index';
 export type { Widen, Out } from './internal/types';
 export type { VectorFunction, ScalarFunction } from './internal/validate';

@@ -141,6 +141,9 @@ export function kernelOf(op: OpDef): OpKernel | undefined {
   if (hit !== undefined) return hit ?? undefined;
   let kernel: OpKernel | null = null;
   try {
+    // Only the built-in table is known to be pure. A user's rule may read state of its own
+    // (a parameter it closes over), so it is called as written on every use, never frozen.
+    if (!op.builtin) throw new NotDerivable();
     kernel = derive(op);
   } catch {
     // Not traceable (NotDerivable), or the rule fails on symbols for its own reasons: the

@@ -5,9 +5,9 @@ import { ADValue, describe, type Trace, type Value } from './value';
  * The partial derivatives of a primitive at `args`, one per argument: ∂y/∂args[i].
  * `y` is the primitive's own output at `args`, so rules like d exp(x) = exp(x) dx reuse it.
  * Rules are written with dualtape's generic primitives (never `Math.*` on the arguments),
- * so the same rule differentiates again under nesting. A rule must be a pure function of
- * `args` and `y`: rules that do not read `primal(...)` are run once on symbols and compiled
- * into a kernel for the number-only paths, so state captured from outside is read once.
+ * so the same rule differentiates again under nesting. The built-in rules are pure, so
+ * the number-only paths run each once on symbols and keep the derived straight-line kernel;
+ * rules added with {@link defineOp} are called as written on every use.
  *
  * @example
  * ```ts

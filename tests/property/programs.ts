@@ -167,6 +167,9 @@ export function kinkDistance(step: Step, args: readonly number[]): number {
   switch (step.op) {
     case 'abs': case 'relu': case 'sign':
       return Math.abs(a);
+    case 'stopGradient':
+      // its derivative is 0 by definition, not the slope finite differences see: never comparable
+      return 0;
     case 'floor': case 'ceil':
       return nearestInt(a);
     case 'round':
