@@ -1,7 +1,8 @@
 // dualtape's public API: the op table's primitives, forward mode, reverse mode, and what is built on both.
 export * from './ops/index';
 export { Dual, ForwardTrace } from './forward/dual';
-export { derivative, jvp, jacobianColumn, jacfwd } from './forward/api';
+export { ChunkDual, ChunkTrace, defaultChunkSize } from './forward/chunk';
+export { derivative, jvp, jacobianColumn, jacfwd, type JacfwdOptions } from './forward/api';
 export {
   vjp,
   grad,
@@ -20,7 +21,7 @@ export {
   type AdjointObserver,
 } from './reverse/api';
 export { jacobian, chooseJacobianMode, type JacobianOptions } from './transforms/jacobian';
-export { hessian, hvp, valueGradHessian, type ValueGradHessian } from './transforms/hessian';
+export { hessian, hvp, valueGradHessian, type ValueGradHessian, type HessianOptions } from './transforms/hessian';
 export { taylor, type TaylorOptions } from './taylor/api';
 export { Jet, TaylorTrace } from './taylor/jet';
 export { workedExample, workedExamplePoint, workedExampleFormula } from './teach/workedExample';

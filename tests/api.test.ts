@@ -137,8 +137,11 @@ describe('jacobian auto picks forward when n <= m and reverse otherwise', () => 
     jacobian(wide, [1, 2, 3, 4]);
     expect(calls).toBe(2); // one to learn m, one recording: reverse
     calls = 0;
-    jacobian(wide, [1, 2, 3, 4], { mode: 'forward' });
+    jacobian(wide, [1, 2, 3, 4], { mode: 'forward', chunkSize: 1 });
     expect(calls).toBe(4); // one pass per input
+    calls = 0;
+    jacobian(wide, [1, 2, 3, 4], { mode: 'forward' });
+    expect(calls).toBe(1); // one chunked pass carries all four tangents
     const tall = (x: Value[]) => {
       calls++;
       return [sin(x[0]!), cos(x[0]!), mul(x[0]!, x[0]!)];

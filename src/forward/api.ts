@@ -10,6 +10,8 @@ import {
   type VectorFunction,
 } from '../internal/validate';
 import { Dual, ForwardTrace, splitDual } from './dual';
+import { ChunkDual, ChunkTrace, checkChunkSize, defaultChunkSize, splitChunk } from './chunk';
+import { describe } from '../ops/value';
 import type { Out, Widen } from '../internal/types';
 
 /** @internal One forward pass of f at x seeded with tangent v; returns primals and tangents per output. */
@@ -107,36 +109,89 @@ export function jacobianColumn<T extends Value>(f: VectorFunction, x: ArrayLike<
 }
 
 /**
- * The full m × n Jacobian (rows = outputs, columns = inputs) by forward mode: n passes,
- * one column each. A scalar f gives a 1 × n matrix.
+ * Options of {@link jacfwd}.
+ *
+ * @example
+ * ```ts
+ * import { jacfwd, sin, type JacfwdOptions } from 'dualtape';
+ * const options: JacfwdOptions = { chunkSize: 4 };
+ * jacfwd((x) => sin(x[0]), options)([0]); // [[1]]
+ * ```
+ */
+export interface JacfwdOptions {
+  /**
+   * Tangents carried per pass (a chunk): ceil(n / chunkSize) passes instead of n. Default
+   * {@link defaultChunkSize}(n); 1 gives the textbook one-column-per-pass forward mode.
+   */
+  chunkSize?: number;
+}
+
+/**
+ * The full m × n Jacobian (rows = outputs, columns = inputs) by forward mode. Each pass
+ * carries a chunk of tangents (several unit seeds at once), so it takes ceil(n / chunk)
+ * passes; with `{ chunkSize: 1 }`, n passes of one column each. A scalar f gives a 1 × n
+ * matrix.
  *
  * @example
  * ```ts
  * import { jacfwd, mul, sin } from 'dualtape';
  * jacfwd((x) => [mul(x[0], x[1]), sin(x[0])])([0, 2]); // [[2, 0], [1, 0]]
+ * jacfwd((x) => [mul(x[0], x[1]), sin(x[0])], { chunkSize: 1 })([0, 2]); // the same, 2 passes
  * ```
  */
-export function jacfwd(f: VectorFunction): <T extends Value>(x: ArrayLike<T>) => Widen<T>[][] {
+export function jacfwd(f: VectorFunction, options: JacfwdOptions = {}): <T extends Value>(x: ArrayLike<T>) => Widen<T>[][] {
   checkFunction('jacfwd', f);
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`jacfwd: options must be an object { chunkSize }, got ${describe(options)}`);
+  }
+  const requested = checkChunkSize('jacfwd', options.chunkSize);
   return <T extends Value>(x: ArrayLike<T>) => {
     const xs = checkVector('jacfwd', 'x', x);
     const n = xs.length;
+    const width = Math.min(requested ?? defaultChunkSize(n), Math.max(n, 1));
     let J: Value[][] | undefined;
-    for (let j = 0; j < n; j++) {
-      const column = forwardPass('jacfwd', f, xs, unitVector(n, j)).yDot;
-      J ??= column.map(() => new Array<Value>(n));
-      if (column.length !== J.length) {
-        throw new RangeError(
-          `jacfwd: f returned ${J.length} output(s) in pass 1 but ${column.length} in pass ${j + 1}; ` +
-            'f must return the same number of outputs at every call',
-        );
+    let pass = 0;
+    for (let j0 = 0; j0 < n; j0 += width) {
+      pass++;
+      const k = Math.min(width, n - j0);
+      const columns = width === 1 ? [forwardPass('jacfwd', f, xs, unitVector(n, j0)).yDot] : chunkPass(f, xs, j0, k);
+      for (let c = 0; c < k; c++) {
+        const column = columns[c] as Value[];
+        J ??= column.map(() => new Array<Value>(n));
+        if (column.length !== J.length) {
+          throw new RangeError(
+            `jacfwd: f returned ${J.length} output(s) in pass 1 but ${column.length} in pass ${pass}; ` +
+              'f must return the same number of outputs at every call',
+          );
+        }
+        column.forEach((d, i) => {
+          (J as Value[][])[i]![j0 + c] = d;
+        });
       }
-      column.forEach((d, i) => {
-        (J as Value[][])[i]![j] = d;
-      });
     }
     // With no inputs there is no pass to count the outputs; one evaluation tells m.
     J ??= forwardPass('jacfwd', f, xs, []).y.map(() => []);
     return J as Widen<T>[][];
   };
+}
+
+/** One chunked pass seeded with e_{j0} .. e_{j0+k-1}; returns those k columns. */
+function chunkPass(f: VectorFunction, xs: readonly Value[], j0: number, k: number): Value[][] {
+  const trace = new ChunkTrace('chunked forward pass (jacfwd)', k);
+  try {
+    const inputs = xs.map((xi, i) => {
+      const t = new Float64Array(k);
+      if (i >= j0 && i < j0 + k) t[i - j0] = 1;
+      return new ChunkDual(xi, t, trace);
+    });
+    const outputs = checkOutputs('jacfwd', f(inputs));
+    const columns = Array.from({ length: k }, () => new Array<Value>(outputs.values.length));
+    outputs.values.forEach((o, i) => {
+      const tangents = splitChunk('jacfwd', o, trace)[1];
+      for (let c = 0; c < k; c++) (columns[c] as Value[])[i] = tangents[c] as Value;
+    });
+    return columns;
+  } finally {
+    trace.active = false;
+  }
 }

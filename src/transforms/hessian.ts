@@ -1,6 +1,7 @@
 // Second order from both modes: forward mode run over a reverse-mode recording (forward-over-reverse).
 import type { Value } from '../ops/value';
 import { Dual, ForwardTrace, splitDual } from '../forward/dual';
+import { ChunkDual, ChunkTrace, checkChunkSize, defaultChunkSize, splitChunk } from '../forward/chunk';
 import { WengertList } from '../reverse/wengertList';
 import { checkFunction, checkVector, type ScalarFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
@@ -37,21 +38,65 @@ function sweepAlong(api: string, tape: WengertList, xs: readonly Value[], v: rea
   }
 }
 
-function hessianOf(api: string, tape: WengertList, xs: readonly Value[]): Value[][] {
+/** One sweep with chunked duals seeded along e_{j0} .. e_{j0+k-1}: k columns of H at once. */
+function sweepChunk(api: string, tape: WengertList, xs: readonly Value[], j0: number, k: number): ArrayLike<Value>[] {
+  const trace = new ChunkTrace(`chunked forward sweep (${api})`, k);
+  try {
+    tape.replay(
+      xs.map((xi, i) => {
+        const t = new Float64Array(k);
+        if (i >= j0 && i < j0 + k) t[i - j0] = 1;
+        return new ChunkDual(xi, t, trace);
+      }),
+    );
+    const adjoints = tape.adjoints(1);
+    return xs.map((_, i) => splitChunk(api, adjoints[i] as Value, trace)[1]);
+  } finally {
+    trace.active = false;
+  }
+}
+
+function hessianOf(api: string, tape: WengertList, xs: readonly Value[], chunkSize?: number): Value[][] {
   const n = xs.length;
   const H = Array.from({ length: n }, () => new Array<Value>(n));
-  for (let j = 0; j < n; j++) {
-    const e = new Array<number>(n).fill(0);
-    e[j] = 1;
-    const column = sweepAlong(api, tape, xs, e);
-    for (let i = 0; i < n; i++) (H[i] as Value[])[j] = column[i] as Value;
+  const width = Math.min(chunkSize ?? defaultChunkSize(n), Math.max(n, 1));
+  for (let j0 = 0; j0 < n; j0 += width) {
+    const k = Math.min(width, n - j0);
+    if (width === 1) {
+      const e = new Array<number>(n).fill(0);
+      e[j0] = 1;
+      const column = sweepAlong(api, tape, xs, e);
+      for (let i = 0; i < n; i++) (H[i] as Value[])[j0] = column[i] as Value;
+    } else {
+      const rows = sweepChunk(api, tape, xs, j0, k);
+      for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) (H[i] as Value[])[j0 + c] = rows[i]![c] as Value;
+    }
   }
   return H;
 }
 
 /**
+ * Options of {@link hessian} and {@link valueGradHessian}.
+ *
+ * @example
+ * ```ts
+ * import { hessian, mul, type HessianOptions } from 'dualtape';
+ * const options: HessianOptions = { chunkSize: 1 };
+ * hessian((x) => mul(x[0], x[1]), options)([2, 3]); // [[0, 1], [1, 0]], in 2 sweeps
+ * ```
+ */
+export interface HessianOptions {
+  /**
+   * Directions per forward sweep over the recording (chunked duals): ceil(n / chunkSize)
+   * sweeps. Default {@link defaultChunkSize}(n); 1 gives n sweeps of one direction each.
+   */
+  chunkSize?: number;
+}
+
+/**
  * The Hessian of a scalar f (n × n), forward-over-reverse: f is recorded once, then the
- * Wengert list is swept n times with duals seeded along e_j, each sweep giving column j.
+ * Wengert list is replayed and swept backward with duals seeded along e_j, each sweep
+ * giving column j (chunked: several columns per sweep, see {@link HessianOptions}).
  *
  * @example
  * ```ts
@@ -59,11 +104,12 @@ function hessianOf(api: string, tape: WengertList, xs: readonly Value[]): Value[
  * hessian((x) => add(mul(x[0], x[1]), square(x[1])))([1, 2]); // [[0, 1], [1, 2]]
  * ```
  */
-export function hessian(f: ScalarFunction): <T extends Value>(x: ArrayLike<T>) => Widen<T>[][] {
+export function hessian(f: ScalarFunction, options: HessianOptions = {}): <T extends Value>(x: ArrayLike<T>) => Widen<T>[][] {
   checkFunction('hessian', f);
+  const chunkSize = checkChunkSize('hessian', options?.chunkSize);
   return <T extends Value>(x: ArrayLike<T>) => {
     const { tape, xs } = recordScalar('hessian', f, x);
-    return hessianOf('hessian', tape, xs) as Widen<T>[][];
+    return hessianOf('hessian', tape, xs, chunkSize) as Widen<T>[][];
   };
 }
 
@@ -119,13 +165,15 @@ export interface ValueGradHessian<T = number> {
  */
 export function valueGradHessian(
   f: ScalarFunction,
+  options: HessianOptions = {},
 ): <T extends Value>(x: ArrayLike<T>) => ValueGradHessian<Widen<T>> {
   checkFunction('valueGradHessian', f);
+  const chunkSize = checkChunkSize('valueGradHessian', options?.chunkSize);
   return <T extends Value>(x: ArrayLike<T>) => {
     const { tape, xs } = recordScalar('valueGradHessian', f, x);
     const value = tape.outputValue() as Value;
     const gradient = tape.adjoints(1).slice(0, xs.length);
-    const hessian = hessianOf('valueGradHessian', tape, xs);
+    const hessian = hessianOf('valueGradHessian', tape, xs, chunkSize);
     return { value, gradient, hessian } as ValueGradHessian<Widen<T>>;
   };
 }

@@ -21,6 +21,8 @@ export interface JacobianOptions {
    * row each; `'auto'` (default): forward when n <= m, reverse otherwise.
    */
   mode?: 'auto' | 'forward' | 'reverse';
+  /** Tangents per forward pass when forward mode runs (see {@link jacfwd}). */
+  chunkSize?: number;
 }
 
 /**
@@ -50,7 +52,8 @@ export function jacobian<T extends Value>(
     throw new RangeError(`jacobian: options.mode must be 'auto', 'forward' or 'reverse', got ${describe(mode)}`);
   }
   const chosen = mode === 'auto' ? chooseJacobianMode(xs.length, outputCount(f, xs)) : mode;
-  return (chosen === 'forward' ? jacfwd(f)(xs) : jacrev(f)(xs)) as Widen<T>[][];
+  const chunk = options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize };
+  return (chosen === 'forward' ? jacfwd(f, chunk)(xs) : jacrev(f)(xs)) as Widen<T>[][];
 }
 
 /**

@@ -117,3 +117,12 @@ test('bad input to the second-order functions', () => {
   expect(() => hvp(rosenbrock, [1, 2], [1])).toThrow(/hvp: v must have length 2, got length 1/);
   expect(() => valueGradHessian(3 as never)).toThrow(/valueGradHessian: f must be a function/);
 });
+
+test('chunked hessian sweeps equal one-direction sweeps, bit for bit', () => {
+  const x = Array.from({ length: 11 }, (_, i) => Math.sin(i));
+  const one = hessian(rosenbrock, { chunkSize: 1 })(x);
+  for (const chunkSize of [2, 4, 11, 32]) expect(hessian(rosenbrock, { chunkSize })(x)).toEqual(one);
+  expect(hessian(rosenbrock)(x)).toEqual(one);
+  expect(valueGradHessian(rosenbrock, { chunkSize: 3 })(x).hessian).toEqual(one);
+  expect(() => hessian(rosenbrock, { chunkSize: -1 })).toThrow(/hessian: options.chunkSize must be a positive integer/);
+});

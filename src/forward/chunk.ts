@@ -1,0 +1,159 @@
+// Chunked (multi-directional) forward mode: a dual carrying k tangents, so one pass gives k Jacobian columns.
+import { apply, escapedError, type OpDef } from '../ops/opDef';
+import { add, mul } from '../ops/table';
+import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/value';
+import { partialsKernel } from '../internal/kernels';
+import { checkedPartials } from './dual';
+
+const kernelOut = new Float64Array(2);
+
+/**
+ * A forward pass whose duals carry `width` tangents at once (directions d_1 .. d_k). The
+ * primal and every partial are computed once per primitive and shared by all k directions,
+ * which is where a chunk beats k one-tangent passes.
+ *
+ * @example
+ * ```ts
+ * import { ChunkTrace, ChunkDual, mul } from 'dualtape';
+ * const pass = new ChunkTrace('two directions', 2);
+ * const x = new ChunkDual(3, [1, 0], pass);
+ * const y = new ChunkDual(4, [0, 1], pass);
+ * (mul(x, y) as ChunkDual).tangents; // Float64Array [4, 3]: both partials of x·y in one pass
+ * pass.active = false;
+ * ```
+ */
+export class ChunkTrace implements Trace {
+  readonly level: number;
+  active = true;
+  readonly label: string;
+  readonly width: number;
+
+  constructor(label: string, width: number) {
+    this.label = label;
+    this.level = nextLevel();
+    this.width = width;
+  }
+
+  process(op: OpDef, args: readonly Value[]): Value {
+    const arity = args.length;
+    const k = this.width;
+    const primals = new Array<Value>(arity);
+    const tangents = new Array<Float64Array | Value[] | undefined>(arity);
+    let numeric = true;
+    for (let i = 0; i < arity; i++) {
+      const a = args[i] as Value;
+      if (a instanceof ChunkDual && a.trace === this) {
+        primals[i] = a.value;
+        tangents[i] = a.tangents;
+        if (!(a.tangents instanceof Float64Array) || typeof a.value !== 'number') numeric = false;
+      } else {
+        primals[i] = a;
+        if (typeof a !== 'number') numeric = false;
+      }
+    }
+    // The number-only path: primal and partials from the derived kernel, tangents in a Float64Array.
+    const kernel = numeric && arity <= 2 ? partialsKernel(op) : undefined;
+    if (kernel !== undefined) {
+      const p0 = primals[0] as number;
+      const p1 = arity === 2 ? (primals[1] as number) : 0;
+      const y = arity === 1 ? op.value(p0) : op.value(p0, p1);
+      kernel(p0, p1, y, kernelOut);
+      const out = new Float64Array(k);
+      for (let i = 0; i < arity; i++) {
+        const t = tangents[i] as Float64Array | undefined;
+        const d = kernelOut[i] as number;
+        // As in one-tangent mode: a zero partial or a zero tangent contributes nothing (no 0·∞).
+        if (t === undefined || d === 0) continue;
+        for (let c = 0; c < k; c++) {
+          const tc = t[c] as number;
+          if (tc !== 0) out[c] += d * tc;
+        }
+      }
+      return new ChunkDual(y, out, this);
+    }
+    const y = apply(op, primals);
+    const partials = checkedPartials(op, primals, y);
+    const out: Value[] = new Array<Value>(k).fill(0);
+    for (let i = 0; i < arity; i++) {
+      const t = tangents[i];
+      const d = partials[i] as Value;
+      if (t === undefined || d === 0) continue;
+      for (let c = 0; c < k; c++) {
+        const tc = t[c] as Value;
+        if (tc === 0) continue;
+        const term = mul(d, tc);
+        out[c] = out[c] === 0 ? term : add(out[c] as Value, term);
+      }
+    }
+    return new ChunkDual(y, out.every((v) => typeof v === 'number') ? Float64Array.from(out as number[]) : out, this);
+  }
+}
+
+/**
+ * A dual number with k tangents: value + Σ_c tangents[c]·ε_c. Tangents are a Float64Array
+ * when they are plain numbers (the compact case) and an array of AD values when nested.
+ *
+ * @example
+ * ```ts
+ * import { ChunkTrace, ChunkDual, sin } from 'dualtape';
+ * const pass = new ChunkTrace('demo', 3);
+ * (sin(new ChunkDual(0, [1, 2, 3], pass)) as ChunkDual).tangents; // Float64Array [1, 2, 3]
+ * pass.active = false;
+ * ```
+ */
+export class ChunkDual extends ADValue {
+  readonly value: Value;
+  readonly tangents: Float64Array | Value[];
+  readonly trace: ChunkTrace;
+
+  constructor(value: Value, tangents: ArrayLike<Value>, trace: ChunkTrace) {
+    super();
+    if (tangents.length !== trace.width) {
+      throw new RangeError(`ChunkDual: tangents must have length ${trace.width} (the chunk width), got ${tangents.length}`);
+    }
+    this.value = value;
+    this.tangents =
+      tangents instanceof Float64Array || !Array.from(tangents).every((t) => typeof t === 'number')
+        ? (tangents as Float64Array | Value[])
+        : Float64Array.from(tangents as ArrayLike<number>);
+    this.trace = trace;
+  }
+
+  override toString(): string {
+    return `ChunkDual(${String(this.value)}, [${Array.from(this.tangents as ArrayLike<Value>, String).join(', ')}])`;
+  }
+}
+
+/** Splits one output of a chunked pass into (primal, k tangents); values the pass never touched have zero tangents. */
+export function splitChunk(api: string, out: Value, trace: ChunkTrace): [Value, ArrayLike<Value>] {
+  if (out instanceof ChunkDual && out.trace === trace) return [out.value, out.tangents];
+  if (typeof out !== 'number' && (!out.trace.active || out.trace.level > trace.level)) throw escapedError(api, out.trace);
+  return [out, new Float64Array(trace.width)];
+}
+
+/**
+ * The chunk width `jacfwd` uses for n inputs when none is given: all of them up to 8,
+ * otherwise the width that splits n into equal passes of at most 8 (ForwardDiff.jl's idea:
+ * wider chunks amortise each primitive's partials over more columns, but past about 8 the
+ * tangent arrays cost more than the shared work saves).
+ *
+ * @example
+ * ```ts
+ * import { defaultChunkSize } from 'dualtape';
+ * defaultChunkSize(5); // 5
+ * defaultChunkSize(50); // 8 (7 passes of at most 8)
+ * ```
+ */
+export function defaultChunkSize(n: number): number {
+  if (n <= 8) return Math.max(1, n);
+  return Math.ceil(n / Math.ceil(n / 8));
+}
+
+/** @internal Checks a user-given chunk size. */
+export function checkChunkSize(api: string, chunkSize: unknown): number | undefined {
+  if (chunkSize === undefined) return undefined;
+  if (typeof chunkSize !== 'number' || !Number.isInteger(chunkSize) || chunkSize < 1) {
+    throw new RangeError(`${api}: options.chunkSize must be a positive integer, got ${describe(chunkSize)}`);
+  }
+  return chunkSize;
+}

@@ -1,0 +1,72 @@
+// Chunked forward mode: k tangents per pass give the same Jacobian as one-tangent passes and as reverse mode.
+import {
+  ChunkDual, ChunkTrace, add, defaultChunkSize, grad, jacfwd, jacrev, mul, sin, sqrt, exp, hessian, type Value,
+} from '../../src/index';
+import { relErr, rng } from '../helpers/numeric';
+import { randomProgram } from '../helpers/randomPrograms';
+import * as table from '../../src/ops/table';
+import type { BuiltinOpName } from '../ops/opSpecs';
+
+const allOps = Object.keys(table) as BuiltinOpName[];
+
+test('every chunk size gives the same Jacobian as one-tangent passes and as jacrev (random programs)', () => {
+  const next = rng(424242);
+  for (let t = 0; t < 60; t++) {
+    const p = randomProgram(next, allOps, 1 + Math.floor(next() * 30));
+    const x = Array.from({ length: p.inputs }, () => next() * 4 - 2);
+    const one = jacfwd(p.f, { chunkSize: 1 })(x);
+    const R = jacrev(p.f)(x);
+    for (const chunkSize of [2, 3, 8, undefined]) {
+      const C = jacfwd(p.f, chunkSize === undefined ? {} : { chunkSize })(x);
+      // the same arithmetic per direction, so the same bits
+      expect(C).toEqual(one);
+      C.forEach((row, i) => row.forEach((v, j) => expect(relErr(v, R[i]![j]!)).toBeLessThan(1e-12)));
+    }
+  }
+});
+
+test('ceil(n / k) passes: counted by the calls of f', () => {
+  let calls = 0;
+  const f = (x: Value[]) => {
+    calls++;
+    return x.reduce((s: Value, xi, i) => add(s, mul(i + 1, sin(xi))), 0);
+  };
+  const x = Array.from({ length: 20 }, (_, i) => i / 10);
+  for (const [chunkSize, passes] of [[1, 20], [3, 7], [8, 3], [20, 1], [64, 1]] as const) {
+    calls = 0;
+    const J = jacfwd(f, { chunkSize })(x);
+    expect(calls).toBe(passes);
+    J[0]!.forEach((v, j) => expect(relErr(v, (j + 1) * Math.cos(x[j]!))).toBeLessThan(1e-15));
+  }
+  calls = 0;
+  jacfwd(f)(x);
+  expect(calls).toBe(Math.ceil(20 / defaultChunkSize(20)));
+});
+
+test('defaultChunkSize splits n into equal passes of at most 8', () => {
+  expect([1, 5, 8, 9, 16, 17, 50, 200].map(defaultChunkSize)).toEqual([1, 5, 8, 5, 8, 6, 8, 8]);
+});
+
+test('chunks nest: jacfwd (chunked) over grad is the Hessian, and chunked jacfwd can be differentiated', () => {
+  const f = (x: Value[]) => mul(exp(x[0]!), mul(x[1]!, sin(x[2]!)));
+  const x = [0.3, -1.1, 0.8];
+  const H = hessian(f)(x);
+  const C = jacfwd((p: Value[]) => grad(f)(p), { chunkSize: 3 })(x);
+  C.forEach((row, i) => row.forEach((v, j) => expect(relErr(v, H[i]![j]!)).toBeLessThan(1e-13)));
+  const G = jacrev((p: Value[]) => jacfwd(f, { chunkSize: 2 })(p)[0]!)(x);
+  G.forEach((row, i) => row.forEach((v, j) => expect(relErr(v, H[i]![j]!)).toBeLessThan(1e-13)));
+});
+
+test('zero tangents never meet infinite partials (no NaN), as in one-tangent mode', () => {
+  const f = (x: Value[]) => add(sqrt(x[0]!), x[1]!);
+  expect(jacfwd(f, { chunkSize: 2 })([0, 1])).toEqual([[Infinity, 1]]);
+});
+
+test('ChunkDual by hand, and bad input', () => {
+  const pass = new ChunkTrace('test', 2);
+  expect(Array.from((mul(new ChunkDual(3, [1, 0], pass), new ChunkDual(4, [0, 1], pass)) as ChunkDual).tangents)).toEqual([4, 3]);
+  expect(() => new ChunkDual(1, [1], pass)).toThrow(/tangents must have length 2/);
+  pass.active = false;
+  expect(() => jacfwd((x) => x[0]!, { chunkSize: 0 })).toThrow(/jacfwd: options.chunkSize must be a positive integer/);
+  expect(() => jacfwd((x) => x[0]!, { chunkSize: 1.5 })).toThrow(RangeError);
+});
