@@ -20,5 +20,6 @@ export { hessian, hvp, valueGradHessian, type ValueGradHessian } from './transfo
 export { taylor, type TaylorOptions } from './taylor/api';
 export { Jet } from './taylor/jet';
 export { workedExample, workedExamplePoint, workedExampleFormula } from './teach/workedExample';
+export * from './teach/index';
 export type { Widen, Out } from './internal/types';
 export type { VectorFunction } from './internal/validate';

@@ -1,0 +1,26 @@
+// The teaching API: trace tables, graphs, cost reports and gradient checks, all read from the modes' own records.
+export {
+  forwardTrace,
+  reverseTrace,
+  renderTrace,
+  type ForwardTraceOptions,
+  type ReverseTraceOptions,
+  type TraceNames,
+  type ForwardTraceRow,
+  type ForwardTraceTable,
+  type ReverseTraceRow,
+  type ReverseTraceTable,
+  type RowLatex,
+  type RenderOptions,
+} from './traces';
+export { exprToText, exprToLatex, type Expr } from './symbolic';
+export type { TableFormat } from './format';
+export {
+  computationalGraph,
+  graphToDot,
+  graphToMermaid,
+  type GraphOptions,
+  type GraphNode,
+  type GraphEdge,
+  type ComputationalGraph,
+} from './graph';
