@@ -24,3 +24,17 @@ export {
   type GraphEdge,
   type ComputationalGraph,
 } from './graph';
+export {
+  jacobianReport,
+  renderJacobianReport,
+  type JacobianReport,
+  type ForwardPass,
+  type ReverseSweep,
+} from './jacobianReport';
+export {
+  checkGradient,
+  renderGradientCheck,
+  type CheckGradientOptions,
+  type GradientCheck,
+  type InputDiscrepancy,
+} from './checkGradient';

@@ -1,0 +1,88 @@
+// Graph export, the Jacobian cost report and the gradient check, on the worked example and a vector function.
+import {
+  add, checkGradient, computationalGraph, graphToDot, graphToMermaid, jacfwd, jacobianReport, mul, renderGradientCheck,
+  renderJacobianReport, sin, workedExample, type Value,
+} from '../../src/index';
+
+const X = [2, 5];
+const g = (x: Value[]) => [mul(x[0]!, x[1]!), sin(x[0]!), add(x[0]!, 1)];
+
+describe('computational graph', () => {
+  test('nodes and edges are the Wengert list’s entries and arguments', () => {
+    const graph = computationalGraph(workedExample, X);
+    expect(graph.nodes.map((n) => `${n.id}:${n.name}=${n.expression}`)).toEqual([
+      'n0:v-1=x1', 'n1:v0=x2', 'n2:v1=ln v-1', 'n3:v2=v-1 * v0', 'n4:v3=sin v0', 'n5:v4=v1 + v2', 'n6:v5=v4 - v3', 'y0:y=v5',
+    ]);
+    expect(graph.edges.map((e) => `${e.from}->${e.to}`)).toEqual([
+      'n0->n2', 'n0->n3', 'n1->n3', 'n1->n4', 'n2->n5', 'n3->n5', 'n5->n6', 'n4->n6', 'n6->y0',
+    ]);
+  });
+  test('annotations carry the trace tables’ tangents and final adjoints', () => {
+    const graph = computationalGraph(workedExample, X, { annotate: 'both' });
+    expect(graph.nodes.map((n) => n.tangent)).toEqual([1, 0, 0.5, 5, 0, 5.5, 5.5, 5.5]);
+    expect(graph.nodes.map((n) => n.adjoint)).toEqual([5.5, 2 - Math.cos(5), 1, 1, -1, 1, 1, 1]);
+  });
+  test('DOT and Mermaid text', () => {
+    const graph = computationalGraph(workedExample, X, { annotate: 'adjoint' });
+    const dot = graphToDot(graph);
+    expect(dot).toMatch(/^digraph dualtape \{/);
+    expect(dot).toContain('n4 [shape=ellipse, label="v3 = sin v0\\n-0.959\\nv3-bar = -1"];');
+    expect(dot).toContain('  n6 -> y0;');
+    const mermaid = graphToMermaid(computationalGraph(workedExample, X));
+    expect(mermaid.split('\n').slice(0, 4)).toEqual(['flowchart LR', '  n0["v-1 = x1<br/>2"]', '  n1["v0 = x2<br/>5"]', '  n2("v1 = ln v-1<br/>0.693")']);
+    expect(mermaid).toContain('  n3 --> n5');
+  });
+  test('constants become nodes; bad input is named', () => {
+    const graph = computationalGraph((x: Value[]) => mul(x[0]!, 3), [2]);
+    expect(graph.nodes.find((n) => n.kind === 'constant')).toMatchObject({ id: 'c0', value: 3 });
+    expect(graph.edges).toContainEqual({ from: 'c0', to: 'n1', argument: 1 });
+    expect(() => computationalGraph(workedExample, X, { annotate: 'x' as never })).toThrow(RangeError);
+    expect(() => graphToDot({} as never)).toThrow(/computationalGraph/);
+  });
+});
+
+describe('Jacobian report', () => {
+  test('worked example: 2 forward passes, 1 sweep, reverse chosen', () => {
+    const r = jacobianReport(workedExample, X);
+    expect([r.n, r.m, r.primitives]).toEqual([2, 1, 5]);
+    expect(r.forward.jacobian).toEqual([[5.5, 2 - Math.cos(5)]]);
+    expect(r.reverse.jacobian).toEqual(r.forward.jacobian);
+    expect(r.forward).toMatchObject({ passes: 2, primitiveEvaluations: 10, valuesStored: 0 });
+    expect(r.reverse).toMatchObject({ passes: 1, primitiveEvaluations: 10, valuesStored: 7 });
+    expect(r.auto.mode).toBe('reverse');
+    expect(r.forward.passList[1]).toMatchObject({ pass: 2, seed: [0, 1], column: 1, values: [2 - Math.cos(5)] });
+  });
+  test('R^2 -> R^3: forward chosen; pass j gives column j, sweep i gives row i', () => {
+    const r = jacobianReport(g, X);
+    expect(r.auto.mode).toBe('forward');
+    expect(r.auto.reason).toMatch(/n = 2 inputs <= m = 3 outputs/);
+    expect(r.forward.jacobian).toEqual(jacfwd(g)(X));
+    r.forward.passList.forEach((p) => expect(p.values).toEqual(r.forward.jacobian.map((row) => row[p.column])));
+    r.reverse.sweeps.forEach((s) => expect(s.values).toEqual(r.reverse.jacobian[s.row]));
+    expect(r.maxDifference).toBe(0);
+    // sweep 3 (y3 = x1 + 1) differentiates only the add
+    expect(r.reverse.sweeps.map((s) => s.primitivesSwept)).toEqual([1, 1, 1]);
+    const text = renderJacobianReport(r);
+    expect(text).toContain('forward pass 2, seed x-dot = [0, 1]  -> column 2 (d/dx2): [2, 0, 0]');
+    expect(text).toContain("mode 'auto' picks forward");
+  });
+});
+
+describe('checkGradient', () => {
+  test('forward, reverse and central differences agree per input', () => {
+    const c = checkGradient(workedExample, X);
+    expect(c.forward).toEqual(c.reverse);
+    c.inputs.forEach((d) => {
+      expect(d.forwardVsReverse).toBe(0);
+      expect(d.forwardVsFiniteDifference).toBeLessThan(1e-8);
+    });
+    expect(c.steps[1]).toBeCloseTo(Math.cbrt(Number.EPSILON) * 5, 15);
+    expect(renderGradientCheck(c).split('\n')[0]).toMatch(/^input\s+forward\s+reverse\s+central FD/);
+  });
+  test('a user-chosen step is used and validated', () => {
+    const c = checkGradient((x: Value[]) => mul(x[0]!, x[0]!), [3], { step: 1e-3 });
+    expect(c.steps).toEqual([1e-3]);
+    expect(c.inputs[0]!.forwardVsFiniteDifference).toBeLessThan(1e-9);
+    expect(() => checkGradient(workedExample, X, { step: -1 })).toThrow(RangeError);
+  });
+});
