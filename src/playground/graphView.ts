@@ -14,7 +14,8 @@ function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, 
   return node;
 }
 
-const OP_SYMBOL: Record<string, string> = { add: '+', sub: '−', mul: '×', div: '÷', neg: '−x', pow: '^' };
+// operator symbols and the seed notes' spelling (ln), so the graph reads like the tables
+const OP_SYMBOL: Record<string, string> = { add: '+', sub: '−', mul: '×', div: '÷', neg: '−x', pow: '^', log: 'ln' };
 
 /** What the graph should mark: node tangents/adjoints known so far and the current step of each sweep. */
 export interface GraphMarks {
@@ -40,7 +41,7 @@ export function renderGraph(model: PlaygroundModel): SVGSVGElement {
   const layout = layoutGraph(
     g.nodes.map((n) => ({ id: n.id, pinned: n.kind === 'input' })),
     g.edges.map((e) => ({ from: e.from, to: e.to })),
-    { nodeWidth: 112, nodeHeight: 64, layerGap: 150, nodeGap: 78 },
+    { nodeWidth: 104, nodeHeight: 64, layerGap: 136, nodeGap: 76 },
   );
   const svg = el('svg', {
     viewBox: `0 0 ${layout.width} ${layout.height}`, width: layout.width, height: layout.height,

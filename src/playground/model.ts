@@ -1,17 +1,15 @@
 // The playground's one door into dualtape: formula + point + seeds in, every number the page shows out (the page computes none itself).
 import {
-  chooseJacobianMode,
   computationalGraph,
   forwardTrace,
-  jacfwd,
-  jacrev,
-  record,
+  jacobianReport,
   reverseTrace,
   type ComputationalGraph,
   type ForwardTraceTable,
   type ReverseTraceTable,
 } from '../index';
-import { compileFormula, FormulaError } from './formula';
+// eslint-disable-next-line no-restricted-imports -- the playground is a front-end, like the CLI: it may use dualtape/expr
+import { formula, FormulaError } from '../expr/index';
 
 /** The forward seed: the unit tangent of one input (a column of J), or any direction (a JVP). */
 export type ForwardSeed = { readonly kind: 'input'; readonly index: number } | { readonly kind: 'direction'; readonly vector: readonly number[] };
@@ -58,7 +56,7 @@ export interface PlaygroundModel {
   };
 }
 
-/** A result of {@link analyze}: the model, or an error to show next to the formula. */
+/** A result of {@link analyze}: the model, or an error to show next to the formula (`position`: 0-based character). */
 export type Analysis =
   | { readonly ok: true; readonly model: PlaygroundModel }
   | { readonly ok: false; readonly message: string; readonly position: number | undefined };
@@ -76,9 +74,11 @@ export type Analysis =
 export function analyze(input: PlaygroundInput): Analysis {
   let compiled;
   try {
-    compiled = compileFormula(input.formula);
+    compiled = formula(input.formula);
   } catch (err) {
-    if (err instanceof FormulaError) return { ok: false, message: err.message, position: err.position };
+    // FormulaError positions are 1-based columns (0 = unknown); the page's caret wants 0-based
+    if (err instanceof FormulaError) return { ok: false, message: err.message, position: err.position > 0 ? err.position - 1 : undefined };
+    if (err instanceof TypeError) return { ok: false, message: err.message, position: 0 };
     throw err;
   }
   const variables = compiled.variables;
@@ -86,37 +86,36 @@ export function analyze(input: PlaygroundInput): Analysis {
   const point = variables.map((v) => input.point[v] ?? 1);
   const bad = variables.find((v, i) => !Number.isFinite(point[i]));
   if (bad !== undefined) return { ok: false, message: `the value of ${bad} is not a number`, position: undefined };
-  const f = compiled.f;
+  const f = compiled.fn;
   const seed: ForwardSeed =
     input.seed.kind === 'input'
       ? { kind: 'input', index: Math.min(Math.max(0, input.seed.index), Math.max(0, n - 1)) }
-      : { kind: 'direction', vector: variables.map((_, i) => input.seed.kind === 'direction' ? (input.seed.vector[i] ?? 0) : 0) };
+      : { kind: 'direction', vector: variables.map((_, i) => (input.seed.kind === 'direction' ? (input.seed.vector[i] ?? 0) : 0)) };
   const seedVector = seed.kind === 'input' ? variables.map((_, i) => (i === seed.index ? 1 : 0)) : [...seed.vector];
   const m = compiled.outputCount;
   const output = Math.min(Math.max(0, input.output), m - 1);
-  const yBar = compiled.outputIsArray ? Array.from({ length: m }, (_, i) => (i === output ? 1 : 0)) : 1;
+  const yBar = compiled.isVector ? Array.from({ length: m }, (_, i) => (i === output ? 1 : 0)) : 1;
   try {
     const names = { inputNames: variables };
     const forward = forwardTrace(f, point, { ...names, seed: seedVector });
     const reverse = reverseTrace(f, point, { ...names, yBar });
     const graph = computationalGraph(f, point, { ...names, annotate: 'both', seed: seedVector, yBar });
-    const auto = chooseJacobianMode(n, m);
-    const jacobian = n === 0 ? Array.from({ length: m }, () => []) : (auto === 'forward' ? jacfwd(f)(point) : jacrev(f)(point));
-    // Cost accounting from the recording's size (TODO: switch to teach's jacobianReport once merged).
-    const tape = record(f, point);
-    const primitives = tape.length - n;
+    // #4's report computes J both ways and counts what each mode paid
+    const report = jacobianReport(f, point);
+    const auto = report.auto.mode;
     const cost = {
-      n, m, primitives,
-      forward: { passes: n, primitiveEvaluations: n * primitives, valuesStored: 0 },
-      reverse: { passes: m, primitiveEvaluations: primitives * (1 + m), valuesStored: tape.length },
+      n: report.n, m: report.m, primitives: report.primitives,
+      forward: { passes: report.forward.passes, primitiveEvaluations: report.forward.primitiveEvaluations, valuesStored: report.forward.valuesStored },
+      reverse: { passes: report.reverse.passes, primitiveEvaluations: report.reverse.primitiveEvaluations, valuesStored: report.reverse.valuesStored },
       auto,
-      reason: auto === 'forward' ? `n = ${n} ≤ m = ${m}: forward needs ${n} pass(es), reverse ${m}` : `n = ${n} > m = ${m}: reverse needs ${m} sweep(s), forward ${n}`,
+      reason: report.auto.reason,
     };
+    const jacobian = auto === 'forward' ? report.forward.jacobian : report.reverse.jacobian;
     return {
       ok: true,
       model: {
         formula: input.formula, variables, point, outputNames: forward.outputNames, seed, seedVector, output,
-        graph, forward, reverse, jacobian: jacobian as number[][], cost,
+        graph, forward, reverse, jacobian, cost,
       },
     };
   } catch (err) {
