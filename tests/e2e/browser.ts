@@ -30,12 +30,11 @@ export function ensurePlaygroundBuilt(): void {
 }
 
 /** Where Chromium is: $CHROME_BIN, else Debian's /usr/bin/chromium. Fails loudly with the install command. */
-export function chromiumPath(): string {
-  const candidates = [process.env['CHROME_BIN'], '/usr/bin/chromium'].filter((p): p is string => !!p);
-  const found = candidates.find((p) => existsSync(p));
+export function chromiumPath(candidates: readonly (string | undefined)[] = [process.env['CHROME_BIN'], '/usr/bin/chromium']): string {
+  const found = candidates.find((p): p is string => !!p && existsSync(p));
   if (found === undefined) {
     throw new Error(
-      'The playground e2e test needs Chromium and did not find it (looked at $CHROME_BIN and /usr/bin/chromium).\n' +
+      `The playground e2e test needs Chromium and did not find it (looked at ${candidates.filter(Boolean).join(', ')}; $CHROME_BIN overrides).\n` +
         'Install Debian\'s package: sudo apt-get update && sudo apt-get install -y chromium\n' +
         '(or set CHROME_BIN to a Chromium/Chrome binary). `npx playwright install` does not work on this machine.',
     );

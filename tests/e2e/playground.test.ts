@@ -180,6 +180,25 @@ describe('the playground in Chromium', () => {
     expect(await text('#formula-error')).toBe('');
   });
 
+  test('a graph of ~40 nodes is drawn with no overlapping nodes', async () => {
+    await page.fill('#formula', 'sin(x*y) + cos(x+y) + exp(x/3) * ln(y+2) + sqrt(x^2+y^2) - tanh(x*y*z) + z^3/(1+x^2) + atan2(y, x) * sigmoid(z) + hypot(x - z, y * z)');
+    await expect(page.getAttribute('#formula', 'aria-invalid')).resolves.toBeNull();
+    const boxes = await page.$$eval('#graph g.node rect', (rects) => rects.map((r) => {
+      const b = r.getBoundingClientRect();
+      return { x: b.x, y: b.y, w: b.width, h: b.height };
+    }));
+    expect(boxes.length).toBeGreaterThanOrEqual(35);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!;
+        const b = boxes[j]!;
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        expect(overlap).toBe(false);
+      }
+    await page.click('#reverse-panel button[data-act="end"]');
+    expect(await text('#reverse-position')).toMatch(/^step (\d+) of \1$/);
+  });
+
   test('works in a narrow window and opens from a file with no server', async () => {
     const narrow = await openPage(`file://${PLAYGROUND}/index.html`, 380);
     expect(await narrow.textContent('#gradient')).toBe('[5.5, 1.716]');
