@@ -1,14 +1,54 @@
-// The command line: `dualtape example` prints the worked example computed in both modes.
+// The command line: the worked example, and traces, graphs, Jacobian reports and checks for any formula.
 import {
-  grad, jacfwd, jacrev, jvp, record, valueAndGrad, workedExample, workedExamplePoint, workedExampleFormula,
+  computationalGraph, forwardTrace, grad, graphToDot, graphToMermaid, jacfwd, jacobianReport, jacrev, jvp, record,
+  renderGradientCheck, renderJacobianReport, renderTrace, reverseTrace, valueAndGrad, workedExample,
+  workedExamplePoint, workedExampleFormula,
 } from '../index';
+import { checkFormula, formula, FormulaError, type Formula } from '../expr/index';
+import { choice, parseArgs, parseAssignments, parseNumbers, UsageError, type ParsedArgs } from './args';
 
-const USAGE = `usage: dualtape <command>
+const USAGE = `usage: dualtape <command> [options]
 
 commands:
-  example    the seed notes' worked example, f(x1, x2) = ${workedExampleFormula} at (2, 5),
-             differentiated in forward mode and in reverse mode
-  help       this text`;
+  example                      the seed notes' worked example, f(x1, x2) = ${workedExampleFormula} at (2, 5),
+                               differentiated in forward and reverse mode, with both trace tables
+  trace "<formula>" --at ...   evaluation-trace tables (primal + tangent, adjoint)
+  graph "<formula>" --at ...   the computational graph as Graphviz DOT or Mermaid
+  jacobian "<f1>; <f2>" --at ...  J by both modes, with passes, evaluations and memory of each
+  check "<formula>" --at ...   forward vs reverse vs finite differences vs mathjs derivative
+  help                         this text (also: dualtape <command> --help)
+
+formulas use mathjs syntax: + - * / ^, ln (natural log), log(x) or log(x, base), sqrt, exp,
+sin, cos, ..., any dualtape primitive by name, pi, e; several outputs separated by ';'.
+Variables are the formula's free symbols in natural order (x1, x2, ..., x10), or --vars.`;
+
+const HELP: Record<string, string> = {
+  trace: `usage: dualtape trace "<formula>" --at x1=2,x2=5 [options]
+
+  --at name=value,...          the point (every variable)
+  --mode forward|reverse|both  which table(s) (default both)
+  --seed x1 | x1=1,x2=0.5      forward tangent seed (default: the first variable)
+  --yseed y2 | 1,0             reverse output adjoint (default: the first output)
+  --format text|markdown|latex (default text)
+  --vars x1,x2                 variable order (default: natural order of the free symbols)`,
+  graph: `usage: dualtape graph "<formula>" --at x1=2,x2=5 [options]
+
+  --format dot|mermaid         (default dot; render with: dot -Tsvg)
+  --annotate none|tangent|adjoint|both   add tangents and/or adjoints (default none)
+  --seed, --yseed, --vars      as for trace`,
+  jacobian: `usage: dualtape jacobian "<f1>; <f2>; ..." --at x1=2,x2=5 [--vars x1,x2]
+
+  computes J in forward mode (one pass per column) and reverse mode (one sweep per row),
+  and states passes, primitive evaluations, values stored, and what jacobian 'auto' picks`,
+  check: `usage: dualtape check "<formula>" --at x1=2,x2=5 [--step h] [--vars x1,x2]
+
+  compares forward mode, reverse mode, central finite differences (step h, default
+  cbrt(eps) * max(1, |x|)) and mathjs's symbolic derivative; prints the largest
+  discrepancy per input`,
+  example: `usage: dualtape example
+
+  the seed notes' worked example in both modes, with its two trace tables`,
+};
 
 function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(6).replace(/0+$/, '');
@@ -34,21 +74,142 @@ function example(): string {
   lines.push(`  jacfwd (2 forward passes)   [${jacfwd(workedExample)(x)[0]!.map(fmt).join(', ')}]`);
   lines.push(`  jacrev (1 backward sweep)   [${jacrev(workedExample)(x)[0]!.map(fmt).join(', ')}]`);
   lines.push('', `dy/dx2 = 2 - cos 5 = ${2 - Math.cos(5)} exactly: ${g[1] === 2 - Math.cos(5) ? 'yes' : 'NO'}`);
+  lines.push('', 'forward primal trace and tangent trace for dy/dx1 (seed x1-dot = 1, x2-dot = 0):', '');
+  lines.push(renderTrace(forwardTrace(workedExample, x)));
+  lines.push('', 'reverse adjoint trace (seed y-bar = 1):', '');
+  lines.push(renderTrace(reverseTrace(workedExample, x)));
   return lines.join('\n');
 }
 
+interface Problem {
+  f: Formula;
+  x: number[];
+  args: ParsedArgs;
+}
+
+function problem(command: string, argv: readonly string[], known: string[]): Problem {
+  const args = parseArgs(argv, ['at', 'vars', ...known]);
+  if (args.positionals.length !== 1) {
+    throw new UsageError(`${command} takes one formula (in quotes), got ${args.positionals.length} arguments`);
+  }
+  const vars = args.flags.get('vars');
+  const f = formula(args.positionals[0] as string, vars === undefined ? {} : { variables: vars.split(',').map((s) => s.trim()) });
+  const at = args.flags.get('at');
+  if (at === undefined) throw new UsageError(`${command} needs --at ${f.variables.map((v, i) => `${v}=${i + 1}`).join(',') || '...'}`);
+  return { f, x: f.point(parseAssignments('at', at)), args };
+}
+
+function forwardSeed(f: Formula, text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  if (text.includes('=')) {
+    const given = parseAssignments('seed', text);
+    for (const name of Object.keys(given)) {
+      if (!f.variables.includes(name)) throw new UsageError(`bad --seed: '${name}' is not a variable (${f.variables.join(', ')})`);
+    }
+    return f.variables.map((v) => given[v] ?? 0);
+  }
+  const j = f.variables.indexOf(text.trim());
+  if (j < 0) throw new UsageError(`bad --seed '${text}': expected a variable (${f.variables.join(', ')}) or name=value pairs`);
+  return f.variables.map((_, k) => (k === j ? 1 : 0));
+}
+
+function reverseSeed(f: Formula, text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const m = /^\s*y?(\d+)\s*$/.exec(text);
+  if (m && !text.includes(',') && (text.trim().startsWith('y') || f.outputCount > 1)) {
+    const i = Number(m[1]) - 1;
+    if (i < 0 || i >= f.outputCount) throw new UsageError(`bad --yseed '${text}': the formula has ${f.outputCount} output(s)`);
+    return Array.from({ length: f.outputCount }, (_, k) => (k === i ? 1 : 0));
+  }
+  const values = parseNumbers('yseed', text);
+  if (values.length !== f.outputCount) {
+    throw new UsageError(`bad --yseed '${text}': expected ${f.outputCount} number(s), one per output`);
+  }
+  return values;
+}
+
+function trace(argv: readonly string[]): string {
+  const { f, x, args } = problem('trace', argv, ['mode', 'seed', 'yseed', 'format']);
+  const mode = choice('mode', args.flags.get('mode'), ['forward', 'reverse', 'both'] as const, 'both');
+  const format = choice('format', args.flags.get('format'), ['text', 'markdown', 'latex'] as const, 'text');
+  const seed = forwardSeed(f, args.flags.get('seed'));
+  const yBar = reverseSeed(f, args.flags.get('yseed'));
+  const out: string[] = [];
+  if (mode !== 'reverse') {
+    const t = forwardTrace(f.fn, x, { inputNames: f.variables, ...(seed ? { seed } : {}) });
+    if (format === 'text') out.push(`forward trace, seed x-dot = [${t.seed.join(', ')}]:`, '');
+    out.push(renderTrace(t, format));
+  }
+  if (mode !== 'forward') {
+    const t = reverseTrace(f.fn, x, { inputNames: f.variables, ...(yBar ? { yBar } : {}) });
+    if (out.length > 0) out.push('');
+    if (format === 'text') out.push(`reverse trace, seed y-bar = [${t.yBar.join(', ')}]:`, '');
+    out.push(renderTrace(t, format));
+  }
+  return out.join('\n');
+}
+
+function graph(argv: readonly string[]): string {
+  const { f, x, args } = problem('graph', argv, ['format', 'annotate', 'seed', 'yseed']);
+  const format = choice('format', args.flags.get('format'), ['dot', 'mermaid'] as const, 'dot');
+  const annotate = choice('annotate', args.flags.get('annotate'), ['none', 'tangent', 'adjoint', 'both'] as const, 'none');
+  const seed = forwardSeed(f, args.flags.get('seed'));
+  const yBar = reverseSeed(f, args.flags.get('yseed'));
+  const g = computationalGraph(f.fn, x, { inputNames: f.variables, annotate, ...(seed ? { seed } : {}), ...(yBar ? { yBar } : {}) });
+  return format === 'dot' ? graphToDot(g) : graphToMermaid(g);
+}
+
+function jacobianCommand(argv: readonly string[]): string {
+  const { f, x } = problem('jacobian', argv, []);
+  return renderJacobianReport(jacobianReport(f.fn, x), { inputNames: f.variables });
+}
+
+function check(argv: readonly string[]): string {
+  const { f, x, args } = problem('check', argv, ['step']);
+  const stepText = args.flags.get('step');
+  const step = stepText === undefined ? undefined : Number(stepText);
+  if (step !== undefined && !(step > 0 && Number.isFinite(step))) throw new UsageError(`bad --step '${stepText}': expected a positive number`);
+  const c = checkFormula(f, Object.fromEntries(f.variables.map((v, j) => [v, x[j] as number])), step === undefined ? {} : { step });
+  const lines = [renderGradientCheck(c, { inputNames: f.variables, extra: [{ header: '|fwd-mathjs|', values: c.forwardVsSymbolic }] })];
+  for (const e of c.symbolicErrors) lines.push(`note: ${e}`);
+  return lines.join('\n');
+}
+
+const COMMANDS: Record<string, (argv: readonly string[]) => string> = {
+  example: () => example(),
+  trace,
+  graph,
+  jacobian: jacobianCommand,
+  check,
+};
+
+/** Runs the CLI on `argv` (without `node` and the script), printing to stdout/stderr; returns the exit code. */
 export function main(argv: readonly string[]): number {
-  const [command] = argv;
+  const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     console.log(USAGE);
     return 0;
   }
-  if (command === 'example') {
-    console.log(example());
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    console.error(`dualtape: unknown command '${command}' (try dualtape --help)`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(HELP[command] ?? USAGE);
     return 0;
   }
-  console.error(`dualtape: unknown command '${command}' (try dualtape --help)`);
-  return 2;
+  try {
+    console.log(run(rest));
+    return 0;
+  } catch (e) {
+    // bad input of any kind is one line and exit code 2; anything else is a bug and keeps its stack
+    if (e instanceof UsageError || e instanceof FormulaError || e instanceof RangeError || e instanceof TypeError) {
+      console.error(`dualtape ${command}: ${e.message.replace(/\s*\n\s*/g, ' ')}`);
+      return 2;
+    }
+    throw e;
+  }
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,106 @@
+// The CLI end to end: the built dist/cli.js run as a subprocess, on normal input and bad input.
+import { execFileSync, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+interface Result { code: number | null; out: string; err: string }
+const spawnCli = (args: readonly string[]) =>
+  new Promise<Result>((done) => {
+    const child = spawn(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => done({ code, out, err }));
+  });
+const WORKED = 'ln(x1) + x1*x2 - sin(x2)';
+
+// Every invocation the tests make, run concurrently once the build is done (each start loads mathjs).
+const INVOCATIONS: string[][] = [];
+const results = new Map<string, Result>();
+const run = (...args: string[]): Result => {
+  const r = results.get(JSON.stringify(args));
+  if (r === undefined) throw new Error(`invocation not prepared: ${JSON.stringify(args)}`);
+  return r;
+};
+const prepare = (...args: string[]) => INVOCATIONS.push(args);
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+  const all = await Promise.all(INVOCATIONS.map(spawnCli));
+  INVOCATIONS.forEach((args, k) => results.set(JSON.stringify(args), all[k] as Result));
+}, 180_000);
+
+prepare('example');
+prepare('trace', WORKED, '--at', 'x1=2,x2=5', '--format', 'markdown');
+prepare('trace', WORKED, '--at=x1=2,x2=5', '--mode', 'forward', '--seed', 'x2');
+prepare('trace', 'x*y; x+y', '--at', 'x=1,y=2', '--mode', 'reverse', '--yseed', 'y2', '--format', 'latex');
+prepare('graph', WORKED, '--at', 'x1=2,x2=5');
+prepare('graph', WORKED, '--at', 'x1=2,x2=5', '--format', 'mermaid', '--annotate', 'adjoint');
+prepare('jacobian', 'x*y; sin(x); x+y', '--at', 'x=1,y=2');
+prepare('check', WORKED, '--at', 'x1=2,x2=5');
+prepare('--help');
+prepare('trace', '--help');
+
+const BAD: [string[], RegExp][] = [
+  [['bogus'], /unknown command 'bogus'/],
+  [['trace', 'foo(x1)', '--at', 'x1=1'], /unknown function 'foo' at position 1/],
+  [['trace', 'x1 + (2', '--at', 'x1=1'], /Parenthesis \) expected at position 8/],
+  [['trace', WORKED, '--at', 'x1=2,x2=abc'], /bad --at/],
+  [['trace', WORKED, '--at', 'x1=2,x3=5'], /'x3' is not a variable/],
+  [['trace', WORKED], /needs --at x1=1,x2=2/],
+  [['trace', WORKED, '--at', 'x1=2,x2=5', '--format', 'html'], /bad --format 'html'/],
+  [['trace', WORKED, '--at', 'x1=2,x2=5', '--seed', 'q'], /bad --seed 'q'/],
+  [['trace', WORKED, '--at', 'x1=2,x2=5', '--frobnicate', '1'], /unknown option --frobnicate/],
+  [['graph', WORKED, '--at', 'x1=2,x2=5', '--format', 'svg'], /bad --format 'svg'/],
+];
+BAD.forEach(([args]) => prepare(...args));
+
+describe('dualtape CLI', () => {
+  test('example prints the values, both Jacobians and both trace tables', () => {
+    const { code, out } = run('example');
+    expect(code).toBe(0);
+    expect(out).toContain('dy/dx2 = 2 - cos 5 = 1.7163378145367738 exactly: yes');
+    expect(out).toContain('jacfwd (2 forward passes)   [5.5, 1.716338]');
+    expect(out).toContain('v2    v-1 * v0  10.000  v-1-dot * v0 + v0-dot * v-1      5');
+    expect(out).toContain('v-1-bar  v-1-bar + v1-bar / v-1     5.5');
+  });
+  test('trace: markdown tables equal the library’s', () => {
+    const { code, out } = run('trace', WORKED, '--at', 'x1=2,x2=5', '--format', 'markdown');
+    expect(code).toBe(0);
+    expect(out).toContain('| v2 | v-1 * v0 | 10.000 | v-1-dot * v0 + v0-dot * v-1 | 5 |');
+    expect(out).toContain('| v0-bar | v0-bar + v2-bar * v-1 | 1.716 |');
+  });
+  test('trace with a seed, reverse only, latex', () => {
+    expect(run('trace', WORKED, '--at=x1=2,x2=5', '--mode', 'forward', '--seed', 'x2').out).toMatch(/y +v5 +11.652 +y-dot = v5-dot +1.716/);
+    expect(run('trace', 'x*y; x+y', '--at', 'x=1,y=2', '--mode', 'reverse', '--yseed', 'y2', '--format', 'latex').out).toContain('$\\bar{v}_{2}$ & $\\bar{y}_{2}$ & $1$ \\\\');
+  });
+  test('graph, jacobian and check', () => {
+    expect(run('graph', WORKED, '--at', 'x1=2,x2=5').out).toMatch(/^digraph dualtape \{/);
+    expect(run('graph', WORKED, '--at', 'x1=2,x2=5', '--format', 'mermaid', '--annotate', 'adjoint').out).toContain('v-1-bar = 5.5');
+    const jac = run('jacobian', 'x*y; sin(x); x+y', '--at', 'x=1,y=2');
+    expect(jac.code).toBe(0);
+    expect(jac.out).toContain("mode 'auto' picks forward");
+    expect(jac.out).toContain('reverse sweep 2, seed y-bar = [0, 1, 0]  -> row 2 (dy2/dx): [0.540302, 0]');
+    const chk = run('check', WORKED, '--at', 'x1=2,x2=5');
+    expect(chk.code).toBe(0);
+    expect(chk.out).toMatch(/\|fwd-mathjs\|/);
+  });
+  test('help', () => {
+    expect(run('--help').out).toContain('usage: dualtape <command>');
+    expect(run('trace', '--help').out).toContain('--seed x1 | x1=1,x2=0.5');
+  });
+  test.each(BAD)('bad input %j: exit 2 and one line', (args, message) => {
+    const { code, out, err } = run(...args);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err.trimEnd().split('\n')).toHaveLength(1);
+    expect(err).toMatch(message);
+  });
+  test('the built core entry does not load mathjs; the expr entry does', () => {
+    const probe = (entry: string) =>
+      execFileSync(process.execPath, ['-e', `require('./dist/${entry}'); console.log(Object.keys(require.cache).some((k) => k.includes('mathjs')))`], { cwd: ROOT, encoding: 'utf8' }).trim();
+    expect(probe('index.cjs')).toBe('false');
+    expect(probe('expr.cjs')).toBe('true');
+  });
+});
