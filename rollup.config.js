@@ -2,9 +2,14 @@
 // Builds every entry whose source file exists (src/expr/index.ts may not exist yet):
 //   dist/<name>.js (ESM) + dist/<name>.cjs (CJS) + dist/<name>.d.ts / .d.cts (bundled types)
 // The CLI is built as ESM only, with a shebang banner, and made executable.
+// The playground (src/playground/main.ts) is one IIFE with mathjs bundled in, plus its HTML and CSS,
+// in dist/playground/: an IIFE because Chromium loads no ES module from file://.
+// `rollup -c --environment TARGET:playground` builds only the playground (the e2e test does).
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import typescript from '@rollup/plugin-typescript';
+import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dts } from 'rollup-plugin-dts';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -32,15 +37,28 @@ const external = (id) =>
   externalIds.has(id) ||
   [...externalIds].some((dep) => id.startsWith(`${dep}/`));
 
-const ts = () =>
+const ts = (outDir = 'dist') =>
   typescript({
     tsconfig: './tsconfig.build.json',
     // rollup owns output locations; keep TS from emitting declarations itself.
     declaration: false,
     declarationMap: false,
-    outDir: 'dist',
+    outDir,
     noEmitOnError: true,
   });
+
+/** Copies static files next to the bundle (no plugin dependency for two files). */
+const copyAssets = (files) => ({
+  name: 'copy-assets',
+  buildStart() {
+    for (const file of files) this.addWatchFile(file);
+  },
+  generateBundle() {
+    for (const file of files) {
+      this.emitFile({ type: 'asset', fileName: file.split('/').pop(), source: readFileSync(file) });
+    }
+  },
+});
 
 /** Post-build: make bin executable. */
 const makeExecutable = (file) => ({
@@ -114,4 +132,31 @@ if (Object.keys(cli).length > 0) {
   });
 }
 
-export default configs;
+const playgroundEntry = 'src/playground/main.ts';
+const playground = existsSync(playgroundEntry)
+  ? {
+      input: playgroundEntry,
+      // Everything, mathjs included, goes into the one script the page loads.
+      plugins: [
+        nodeResolve({ browser: true, preferBuiltins: false }),
+        commonjs(),
+        ts('dist/playground'),
+        copyAssets(['src/playground/index.html', 'src/playground/playground.css']),
+      ],
+      onwarn(warning, warn) {
+        // mathjs' own modules import each other in cycles; that is theirs, and harmless.
+        if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.ids?.join() ?? warning.message)) return;
+        warn(warning);
+      },
+      output: {
+        file: 'dist/playground/playground.js',
+        format: 'iife',
+        name: 'dualtapePlayground',
+        sourcemap: true,
+      },
+    }
+  : undefined;
+
+export default process.env.TARGET === 'playground'
+  ? [playground]
+  : [...configs, ...(playground ? [playground] : [])];

@@ -1,0 +1,210 @@
+// End to end: the built playground in headless Chromium (Debian's chromium + playwright-core), checked against the library.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { add, exp, jacobian, jvp, mul, sin, vjp, type Value } from '../../src/index';
+import { servePlayground, type RunningServer } from '../../src/playground/serve';
+import { ensurePlaygroundBuilt, launchChromium, PLAYGROUND, ROOT } from './browser';
+
+jest.setTimeout(60_000);
+
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+let browser: Browser;
+let server: RunningServer;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  // fail first, and loudly, when there is no Chromium (before spending time on the bundle)
+  browser = await launchChromium();
+  ensurePlaygroundBuilt();
+  server = await servePlayground(PLAYGROUND, 0);
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPage(url: string, width = 1400): Promise<Page> {
+  const p = await browser.newPage({ viewport: { width, height: 1000 } });
+  p.on('pageerror', (e) => pageErrors.push(e.message));
+  await p.goto(url);
+  await p.waitForSelector('#gradient');
+  return p;
+}
+
+const text = async (selector: string) => ((await page.textContent(selector)) ?? '').trim();
+const cells = (selector: string) => page.$$eval(selector, (els) => els.map((e) => (e.textContent ?? '').trim()));
+const titles = (selector: string) => page.$$eval(selector, (els) => els.map((e) => Number(e.getAttribute('title'))));
+const fmt3 = (v: number) => v.toFixed(3).replace(/\.?0+$/, '');
+
+describe('the playground in Chromium', () => {
+  beforeAll(async () => {
+    page = await openPage(server.url);
+  });
+
+  test('loads the worked example: gradient 5.5 / 1.716 and the seed notes\' tables', async () => {
+    expect(await page.inputValue('#formula')).toBe('ln(x1) + x1*x2 - sin(x2)');
+    expect(await page.inputValue('#point-x1')).toBe('2');
+    expect(await page.inputValue('#point-x2')).toBe('5');
+    expect(await text('#gradient')).toBe('[5.5, 1.716]');
+    expect(await text('#jvp')).toBe('[5.5]');
+    expect(await text('#value')).toBe('[11.652]');
+
+    expect(await cells('#forward-table tbody th')).toEqual(['v-1', 'v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'y']);
+    expect(await cells('#forward-table tbody td:nth-of-type(1)')).toEqual(['x1', 'x2', 'ln v-1', 'v-1 * v0', 'sin v0', 'v1 + v2', 'v4 - v3', 'v5']);
+    expect(await cells('#forward-table tbody td:nth-of-type(2)')).toEqual(['2', '5', '0.693', '10', '-0.959', '10.693', '11.652', '11.652']);
+    expect(await cells('#forward-table tbody td:nth-of-type(3)')).toEqual(
+      ['x1-dot', 'x2-dot', 'v-1-dot / v-1', 'v-1-dot * v0 + v0-dot * v-1', 'v0-dot * cos v0', 'v1-dot + v2-dot', 'v4-dot - v3-dot', 'y-dot = v5-dot'],
+    );
+    expect(await cells('#forward-table tbody td:nth-of-type(4)')).toEqual(['1', '0', '0.5', '5', '0', '5.5', '5.5', '5.5']);
+
+    expect(await cells('#reverse-table tbody th')).toEqual(['v5-bar', 'v4-bar', 'v3-bar', 'v1-bar', 'v2-bar', 'v0-bar', 'v-1-bar', 'v0-bar', 'v-1-bar']);
+    expect(await cells('#reverse-table tbody td:nth-of-type(2)')).toEqual(['1', '1', '-1', '1', '1', '-0.284', '5', '1.716', '5.5']);
+    expect(await cells('#reverse-table tbody td:nth-of-type(1)')).toContain('v0-bar + v2-bar * v-1');
+    expect(await page.$$eval('#reverse-table tbody tr.accumulated th', (e) => e.length)).toBe(2);
+
+    // graph: 2 inputs, 5 primitives, 1 output; the Jacobian with column 1 (forward) and row 1 (reverse) marked
+    expect(await page.$$eval('#graph g.node', (e) => e.map((g) => g.getAttribute('class')))).toEqual(
+      ['node input', 'node input', 'node op', 'node op', 'node op', 'node op', 'node op', 'node output'],
+    );
+    expect(await page.$$eval('#graph path.edge', (e) => e.length)).toBe(9);
+    expect(await titles('#jacobian-matrix td')).toEqual([5.5, 2 - Math.cos(5)]);
+    expect(await cells('#jacobian-matrix td.col-fwd')).toEqual(['5.5']);
+    expect(await cells('#jacobian-matrix td.row-rev')).toEqual(['5.5', '1.716']);
+    // reverse: 5 primitives recorded + 5 differentiated in the one sweep
+    expect(await cells('#cost-table tbody td')).toEqual(['2', '1', '10', '10', '0', '7']);
+    expect(await text('#auto-mode')).toMatch(/picks reverse mode/);
+  });
+
+  test('steps the reverse sweep from the output back, with the fan-out accumulation visible', async () => {
+    const reverse = (act: string) => page.click(`#reverse-panel button[data-act="${act}"]`);
+    await reverse('start');
+    expect(await page.$$eval('#reverse-table tbody tr.pending', (e) => e.length)).toBe(9);
+    for (let k = 0; k < 3; k++) await reverse('next');
+    expect(await text('#reverse-position')).toBe('step 3 of 9');
+    expect(await text('#reverse-table tr[aria-current="step"] th')).toBe('v3-bar');
+    expect(await page.getAttribute('#graph g.node.rev-current', 'data-node')).toBe('n4');
+    expect(await text('#announce')).toBe('Reverse step 3 of 9: v3-bar = v5-bar * dv5/dv3 = -1');
+
+    // keyboard: arrows on the focused trace, n for the sweep used last
+    await page.focus('#reverse-panel');
+    for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowRight');
+    expect(await text('#reverse-table tr[aria-current="step"] th')).toBe('v0-bar');
+    expect(await text('#graph g.node[data-node="n1"] .adjoint')).toBe('bar -0.284');
+    await page.keyboard.press('n');
+    await page.keyboard.press('ArrowRight');
+    // step 8: the second path into v0 (through the product) adds to its adjoint
+    expect(await text('#reverse-position')).toBe('step 8 of 9');
+    expect(await page.getAttribute('#reverse-table tr[aria-current="step"]', 'class')).toMatch(/accumulated/);
+    expect(await page.getAttribute('#graph g.node[data-node="n1"]', 'class')).toMatch(/rev-current.*acc/);
+    expect(await text('#graph g.node[data-node="n1"] .adjoint')).toBe('bar 1.716');
+    expect(await page.getAttribute('#graph path.edge.back', 'data-from')).toBe('n1');
+    expect(await page.getAttribute('#graph path.edge.back', 'data-to')).toBe('n3');
+    expect(await text('#announce')).toBe('Reverse step 8 of 9: v0-bar = v0-bar + v2-bar * v-1 = 1.716 (accumulates a second path)');
+    await page.keyboard.press('ArrowLeft');
+    expect(await text('#graph g.node[data-node="n1"] .adjoint')).toBe('bar -0.284');
+    await page.keyboard.press('ArrowRight');
+
+    // forward steps start at the inputs
+    await page.click('#forward-panel button[data-act="next"]');
+    expect(await page.getAttribute('#graph g.node.fwd-current', 'data-node')).toBe('n0');
+    for (let k = 0; k < 3; k++) await page.click('#forward-panel button[data-act="next"]');
+    expect(await page.getAttribute('#graph g.node.fwd-current', 'data-node')).toBe('n3');
+    expect(await text('#graph g.node[data-node="n3"] .tangent')).toBe('dot 5');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const shot = join(ARTIFACTS, 'playground.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    // the README's picture comes from this run: UPDATE_SCREENSHOT=1 npx jest tests/e2e
+    if (process.env['UPDATE_SCREENSHOT'] === '1') copyFileSync(shot, join(ROOT, 'docs/playground.png'));
+  });
+
+  test('a new formula and point: every value shown agrees with the library', async () => {
+    const f = (v: Value[]) => {
+      const [x, y, z] = v as [Value, Value, Value];
+      return [add(mul(x, y), exp(z)), mul(sin(x), z)];
+    };
+    const point = [0.5, -1.5, 2];
+    await page.fill('#formula', 'x*y + exp(z); sin(x)*z');
+    await page.fill('#point-x', '0.5');
+    await page.fill('#point-y', '-1.5');
+    await page.fill('#point-z', '2');
+    await page.selectOption('#reverse-seed', '1');
+    await page.selectOption('#forward-seed', '1');
+
+    const J = jacobian(f, point);
+    expect(await titles('#jacobian-matrix td')).toEqual(J.flat());
+    expect(await titles('#jacobian-matrix td.col-fwd')).toEqual([J[0]![1], J[1]![1]]);
+    expect(await titles('#jacobian-matrix td.row-rev')).toEqual(J[1]);
+    const [y, pullback] = vjp(f, point);
+    expect(await text('#value')).toBe(`[${(y as number[]).map(fmt3).join(', ')}]`);
+    expect(await text('#gradient')).toBe(`[${(pullback([0, 1]) as number[]).map(fmt3).join(', ')}]`);
+    expect(await text('#jvp')).toBe(`[${(jvp(f, point, [0, 1, 0])[1] as number[]).map(fmt3).join(', ')}]`);
+
+    // any direction: a JVP that is no single column
+    await page.selectOption('#forward-seed', 'dir');
+    await page.fill('#forward-direction', '1, 2, 3');
+    expect(await text('#jvp')).toBe(`[${(jvp(f, point, [1, 2, 3])[1] as number[]).map(fmt3).join(', ')}]`);
+    expect(await page.$$eval('#jacobian-matrix td.col-fwd', (e) => e.length)).toBe(0);
+
+    // the cost table and the mode the library picks (n = 3 > m = 2: reverse)
+    expect(await cells('#cost-table tbody tr:first-child td')).toEqual(['3', '2']);
+    expect(await text('#auto-mode')).toMatch(/picks reverse mode/);
+  });
+
+  test('the link restores formula, point and seeds', async () => {
+    const url = page.url();
+    expect(url).toContain('#f=');
+    const other = await openPage(url);
+    expect(await other.inputValue('#formula')).toBe('x*y + exp(z); sin(x)*z');
+    expect(await other.inputValue('#point-y')).toBe('-1.5');
+    expect(await other.inputValue('#forward-direction')).toBe('1, 2, 3');
+    expect(await other.inputValue('#reverse-seed')).toBe('1');
+    expect(await other.textContent('#gradient')).toBe(await text('#gradient'));
+    await other.close();
+  });
+
+  test('a bad formula shows an inline error naming the problem', async () => {
+    await page.fill('#formula', 'x*y + frob(z)');
+    await expect(page.getAttribute('#formula', 'aria-invalid')).resolves.toBe('true');
+    const message = await text('#formula-error');
+    expect(message).toMatch(/frob/);
+    expect(message).toMatch(/\^$/); // a caret under the offending position
+    expect(await page.getAttribute('#workspace', 'class')).toMatch(/stale/);
+    await page.fill('#formula', 'sin(x +');
+    expect(await text('#formula-error')).toMatch(/position/);
+    await page.fill('#formula', 'sin(x) * y');
+    expect(await page.getAttribute('#formula', 'aria-invalid')).toBeNull();
+    expect(await text('#formula-error')).toBe('');
+  });
+
+  test('a graph of ~40 nodes is drawn with no overlapping nodes', async () => {
+    await page.fill('#formula', 'sin(x*y) + cos(x+y) + exp(x/3) * ln(y+2) + sqrt(x^2+y^2) - tanh(x*y*z) + z^3/(1+x^2) + atan2(y, x) * sigmoid(z) + hypot(x - z, y * z)');
+    await expect(page.getAttribute('#formula', 'aria-invalid')).resolves.toBeNull();
+    const boxes = await page.$$eval('#graph g.node rect', (rects) => rects.map((r) => {
+      const b = r.getBoundingClientRect();
+      return { x: b.x, y: b.y, w: b.width, h: b.height };
+    }));
+    expect(boxes.length).toBeGreaterThanOrEqual(35);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!;
+        const b = boxes[j]!;
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        expect(overlap).toBe(false);
+      }
+    await page.click('#reverse-panel button[data-act="end"]');
+    expect(await text('#reverse-position')).toMatch(/^step (\d+) of \1$/);
+  });
+
+  test('works in a narrow window and opens from a file with no server', async () => {
+    const narrow = await openPage(`file://${PLAYGROUND}/index.html`, 380);
+    expect(await narrow.textContent('#gradient')).toBe('[5.5, 1.716]');
+    const [scrollWidth, innerWidth] = await narrow.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth as number);
+    await narrow.close();
+    expect(pageErrors).toEqual([]);
+  });
+});
