@@ -8,7 +8,6 @@ import {
   type ForwardTraceTable,
   type ReverseTraceTable,
 } from '../index';
-// eslint-disable-next-line no-restricted-imports -- the playground is a front-end, like the CLI: it may use dualtape/expr
 import { formula, FormulaError } from '../expr/index';
 
 /** The forward seed: the unit tangent of one input (a column of J), or any direction (a JVP). */
