@@ -145,6 +145,19 @@ export interface FlatList {
   readonly guards: readonly Guard[];
 }
 
+/**
+ * Starting capacities for the next recording: the sizes the last one ended with. Code that
+ * records the same function again and again (an optimiser loop) then never grows its arrays,
+ * which otherwise cost a dozen copies for a list of 10^5 entries. A much smaller recording
+ * resets the estimate, so one big list does not make every later small one allocate big.
+ */
+const sizeHint = { entries: INITIAL_CAPACITY, refs: INITIAL_CAPACITY * 2, constants: INITIAL_CAPACITY };
+const MAX_HINT = 1 << 22;
+
+function nextHint(previous: number, used: number): number {
+  return Math.min(MAX_HINT, Math.max(INITIAL_CAPACITY, used < previous / 4 ? used : Math.max(previous, used)));
+}
+
 function growFloat64(a: Float64Array, min: number): Float64Array<ArrayBuffer> {
   const grown = new Float64Array(Math.max(a.length * 2, min));
   grown.set(a);
@@ -184,10 +197,10 @@ export class WengertList implements Trace {
   #length = 0;
   #refCount = 0;
   #constantCount = 0;
-  #codes = new Uint16Array(INITIAL_CAPACITY);
-  #refs = new Int32Array(INITIAL_CAPACITY * 2);
-  #values = new Float64Array(INITIAL_CAPACITY);
-  #constants = new Float64Array(INITIAL_CAPACITY);
+  #codes = new Uint16Array(sizeHint.entries);
+  #refs = new Int32Array(sizeHint.refs);
+  #values = new Float64Array(sizeHint.entries);
+  #constants = new Float64Array(sizeHint.constants);
   #lifted: Value[] | undefined;
   #liftedConstants: Value[] | undefined;
   #outputs: number[] = [];
@@ -419,6 +432,9 @@ export class WengertList implements Trace {
       });
     } finally {
       this.#active = false;
+      sizeHint.entries = nextHint(sizeHint.entries, this.#length);
+      sizeHint.refs = nextHint(sizeHint.refs, this.#refCount);
+      sizeHint.constants = nextHint(sizeHint.constants, this.#constantCount);
     }
   }
 
