@@ -27,7 +27,8 @@ const HELP: Record<string, string> = {
 
   --at name=value,...          the point (every variable)
   --mode forward|reverse|both  which table(s) (default both)
-  --seed x1 | x1=1,x2=0.5      forward tangent seed (default: the first variable)
+  --seed x1 | x1=1,x2=0.5      forward tangent seed (default: the first variable); with
+                               --mode reverse, or naming an output (y2), the output adjoint
   --yseed y2 | 1,0             reverse output adjoint (default: the first output)
   --format text|markdown|latex (default text)
   --vars x1,x2                 variable order (default: natural order of the free symbols)`,
@@ -128,12 +129,25 @@ function reverseSeed(f: Formula, text: string | undefined): number[] | undefined
   return values;
 }
 
+/**
+ * The issue's CLI has one `--seed`; `--yseed` names the reverse seed explicitly. So `--seed`
+ * also means the output adjoint where nothing else can be meant: with `--mode reverse`, or
+ * when it names an output (`y`, `y2`) rather than a variable.
+ */
+function seedsFor(f: Formula, mode: string, seedText: string | undefined, ySeedText: string | undefined) {
+  const namesOutput = seedText !== undefined && /^\s*y\d*\s*$/.test(seedText) && !f.variables.includes(seedText.trim());
+  if (ySeedText === undefined && seedText !== undefined && (mode === 'reverse' || namesOutput)) {
+    const asOutput = namesOutput && seedText.trim() === 'y' ? 'y1' : seedText;
+    return { seed: undefined, yBar: reverseSeed(f, asOutput) };
+  }
+  return { seed: forwardSeed(f, seedText), yBar: reverseSeed(f, ySeedText) };
+}
+
 function trace(argv: readonly string[]): string {
   const { f, x, args } = problem('trace', argv, ['mode', 'seed', 'yseed', 'format']);
   const mode = choice('mode', args.flags.get('mode'), ['forward', 'reverse', 'both'] as const, 'both');
   const format = choice('format', args.flags.get('format'), ['text', 'markdown', 'latex'] as const, 'text');
-  const seed = forwardSeed(f, args.flags.get('seed'));
-  const yBar = reverseSeed(f, args.flags.get('yseed'));
+  const { seed, yBar } = seedsFor(f, mode, args.flags.get('seed'), args.flags.get('yseed'));
   const out: string[] = [];
   if (mode !== 'reverse') {
     const t = forwardTrace(f.fn, x, { inputNames: f.variables, ...(seed ? { seed } : {}) });

@@ -35,6 +35,8 @@ prepare('example');
 prepare('trace', WORKED, '--at', 'x1=2,x2=5', '--format', 'markdown');
 prepare('trace', WORKED, '--at=x1=2,x2=5', '--mode', 'forward', '--seed', 'x2');
 prepare('trace', 'x*y; x+y', '--at', 'x=1,y=2', '--mode', 'reverse', '--yseed', 'y2', '--format', 'latex');
+prepare('trace', 'x*y; x+y', '--at', 'x=1,y=2', '--mode', 'reverse', '--seed', 'y2');
+prepare('trace', 'x*y; x+y', '--at', 'x=1,y=2', '--seed', 'y2');
 prepare('graph', WORKED, '--at', 'x1=2,x2=5');
 prepare('graph', WORKED, '--at', 'x1=2,x2=5', '--format', 'mermaid', '--annotate', 'adjoint');
 prepare('jacobian', 'x*y; sin(x); x+y', '--at', 'x=1,y=2');
@@ -74,6 +76,13 @@ describe('dualtape CLI', () => {
   test('trace with a seed, reverse only, latex', () => {
     expect(run('trace', WORKED, '--at=x1=2,x2=5', '--mode', 'forward', '--seed', 'x2').out).toMatch(/y +v5 +11.652 +y-dot = v5-dot +1.716/);
     expect(run('trace', 'x*y; x+y', '--at', 'x=1,y=2', '--mode', 'reverse', '--yseed', 'y2', '--format', 'latex').out).toContain('$\\bar{v}_{2}$ & $\\bar{y}_{2}$ & $1$ \\\\');
+  });
+  test('the single --seed of the issue also sets the reverse seed: with --mode reverse, or naming an output', () => {
+    for (const r of [run('trace', 'x*y; x+y', '--at', 'x=1,y=2', '--mode', 'reverse', '--seed', 'y2'), run('trace', 'x*y; x+y', '--at', 'x=1,y=2', '--seed', 'y2')]) {
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('reverse trace, seed y-bar = [0, 1]:');
+    }
+    expect(run('trace', 'x*y; x+y', '--at', 'x=1,y=2', '--seed', 'y2').out).toContain('forward trace, seed x-dot = [1, 0]:');
   });
   test('graph, jacobian and check', () => {
     expect(run('graph', WORKED, '--at', 'x1=2,x2=5').out).toMatch(/^digraph dualtape \{/);
