@@ -1,7 +1,7 @@
 // User-defined primitives and custom derivatives, in both modes, nested, and stopGradient.
 import {
   add, customDerivative, defineOp, derivative, div, exp, grad, hessian, jacfwd, jacrev, jvp, log, mul, record, square,
-  stopGradient, sub, abs, taylor, type Value,
+  stopGradient, sub, abs, taylor, customJvp, customVjp, sqrt, neg, type Value,
 } from '../src/index';
 import { relErr } from './helpers/numeric';
 
@@ -64,4 +64,60 @@ describe('stopGradient', () => {
     expect(jacrev((x: Value[]) => jacfwd(f)(x)[0]!)([3])).toEqual([[0]]);
     expect(taylor(f, [3], [1], 3)).toEqual([9, 3, 0, 0]);
   });
+});
+
+describe("JAX's custom_jvp and custom_vjp vocabulary", () => {
+  const norm2 = customJvp(
+    (x) => Math.hypot(...x),
+    (x, t) => {
+      const y = sqrt(x.reduce((s: Value, xi) => add(s, mul(xi, xi)), 0));
+      const yDot = x.reduce((s: Value, xi, i) => add(s, mul(div(xi, y), t[i]!)), 0);
+      return [y, yDot];
+    },
+    { name: 'norm2' },
+  );
+  test('customJvp: one rule, both modes, nested', () => {
+    expect(grad((x) => norm2(x))([3, 4])).toEqual([0.6, 0.8]);
+    expect(jacfwd((x) => norm2(x))([3, 4])).toEqual([[0.6, 0.8]]);
+    expect(jvp((x) => norm2(x), [3, 4], [1, 1])[1]).toBeCloseTo(1.4, 15);
+    // Hessian of |x|: (I - x xᵀ/|x|²)/|x|
+    const H = hessian((x) => norm2(x))([3, 4]);
+    expect(H[0]![0]).toBeCloseTo(16 / 125, 14);
+    expect(H[0]![1]).toBeCloseTo(-12 / 125, 14);
+    expect(record((x) => norm2(x), [3, 4]).entries.map((e) => e.op)).toEqual(['input', 'input', 'norm2']);
+  });
+  test('customVjp: the pullback rule serves both modes', () => {
+    let bwdCalls = 0;
+    const softplus1 = customVjp(
+      (x) => Math.log1p(Math.exp(x[0]!)),
+      (x) => [log(add(1, exp(x[0]!))), div(1, add(1, exp(neg(x[0]!))))],
+      (s, yBar) => {
+        bwdCalls++;
+        return [mul(yBar, s)];
+      },
+    );
+    expect(grad((x) => softplus1(x))([0])).toEqual([0.5]);
+    expect(jacfwd((x) => softplus1(x))([0])).toEqual([[0.5]]);
+    expect(bwdCalls).toBe(2);
+    expect(() => customVjp((x) => x[0]!, 3 as never, () => [1])).toThrow(/customVjp: fwd must be a function/);
+    expect(() => customJvp((x) => x[0]!, 'no' as never)).toThrow(/customJvp: jvp must be a function/);
+  });
+});
+
+test('defineOp takes the partials as one function per argument, too (DiffRules layout)', () => {
+  const hyp = defineOp({
+    name: 'hyp2',
+    arity: 2,
+    value: (a: number, b: number) => Math.hypot(a, b),
+    partials: [(a, _b, y) => div(a!, y!), (_a, b, y) => div(b!, y!)],
+  });
+  expect(grad((x) => hyp(x[0]!, x[1]!))([3, 4])).toEqual([0.6, 0.8]);
+  expect(jacfwd((x) => hyp(x[0]!, x[1]!))([3, 4])).toEqual([[0.6, 0.8]]);
+  expect(() => defineOp({ name: 'hyp3', arity: 2, value: (a: number, b: number) => a + b, partials: [() => 1] })).toThrow(/has 1 function\(s\) but arity is 2/);
+  expect(() => defineOp({ name: 'hyp4', arity: 2, value: (a: number, b: number) => a + b, partials: [() => 1, 2 as never] })).toThrow(/spec.partials\[1\] must be a function/);
+});
+
+test('taylor on f: R -> R with numbers', () => {
+  expect(taylor(exp, 0, 1, 3)).toEqual([1, 1, 1, 1]);
+  expect(taylor((t: Value) => mul(t, t), 3, 1, 3)).toEqual([9, 6, 2, 0]);
 });

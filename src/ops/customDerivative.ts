@@ -84,3 +84,86 @@ export function customDerivative(
   return custom;
 }
 
+
+/**
+ * JAX's `custom_jvp` for a scalar user function: `jvp(primals, tangents)` returns
+ * `[y, ẏ]`, with ẏ linear in the tangents and written with dualtape primitives. Both modes
+ * use it: the partials it implies (ẏ at each unit tangent) are what reverse mode sweeps
+ * with, so one rule serves jvp, grad, nesting and Taylor mode alike.
+ *
+ * @example
+ * ```ts
+ * import { customJvp, grad, add, mul, sqrt, div } from 'dualtape';
+ * // |x| as sqrt(x²) has no derivative at 0; give it the minimum-norm one instead
+ * const norm2 = customJvp(
+ *   (x) => Math.hypot(...x),
+ *   (x, t) => {
+ *     const y = sqrt(x.reduce((s, xi) => add(s, mul(xi, xi)), 0));
+ *     const yDot = x.reduce((s, xi, i) => add(s, mul(div(xi, y), t[i])), 0);
+ *     return [y, yDot];
+ *   },
+ * );
+ * grad((x) => norm2(x))([3, 4]); // [0.6, 0.8]
+ * ```
+ */
+export function customJvp(
+  f: (x: number[]) => number,
+  jvp: (primals: readonly Value[], tangents: readonly Value[]) => readonly [Value, Value],
+  options: { name?: string } = {},
+): (x: ArrayLike<Value>) => Value {
+  if (typeof jvp !== 'function') {
+    throw new TypeError(`customJvp: jvp must be a function (primals, tangents) => [y, yDot], got ${describe(jvp)}`);
+  }
+  return customDerivative(
+    f,
+    (x) =>
+      x.map((_, i) => {
+        const unit = x.map((__, k) => (k === i ? 1 : 0));
+        const out = jvp(x, unit);
+        if (!Array.isArray(out) || out.length !== 2) {
+          throw new TypeError(`customJvp: jvp must return [y, yDot], got ${describe(out)}`);
+        }
+        return out[1] as Value;
+      }),
+    { name: options.name ?? `customJvp${++anonymous}` },
+  );
+}
+
+/**
+ * JAX's `custom_vjp` for a scalar user function: `fwd(x)` returns `[y, residuals]` and
+ * `bwd(residuals, yBar)` the cotangents of the inputs, written with dualtape primitives.
+ * Unlike JAX, forward mode works too: the partials are `bwd(residuals, 1)`, which both modes
+ * use.
+ *
+ * @example
+ * ```ts
+ * import { customVjp, add, div, exp, grad, log1p, mul, neg } from 'dualtape';
+ * // softplus with a gradient that reuses the forward pass's sigmoid
+ * const softplus1 = customVjp(
+ *   (x) => Math.log1p(Math.exp(x[0])),
+ *   (x) => { const s = div(1, add(1, exp(neg(x[0])))); return [log1p(exp(x[0])), s]; },
+ *   (s, yBar) => [mul(yBar, s)],
+ * );
+ * grad((x) => softplus1(x))([0]); // [0.5]
+ * ```
+ */
+export function customVjp<R>(
+  f: (x: number[]) => number,
+  fwd: (x: readonly Value[]) => readonly [Value, R],
+  bwd: (residuals: R, yBar: Value) => readonly Value[],
+  options: { name?: string } = {},
+): (x: ArrayLike<Value>) => Value {
+  if (typeof fwd !== 'function') throw new TypeError(`customVjp: fwd must be a function x => [y, residuals], got ${describe(fwd)}`);
+  if (typeof bwd !== 'function') {
+    throw new TypeError(`customVjp: bwd must be a function (residuals, yBar) => cotangents, got ${describe(bwd)}`);
+  }
+  return customDerivative(
+    f,
+    (x) => {
+      const out = fwd(x);
+      if (!Array.isArray(out) || out.length !== 2) throw new TypeError(`customVjp: fwd must return [y, residuals], got ${describe(out)}`);
+      return bwd(out[1] as R, 1);
+    },
+    { name: options.name ?? `customVjp${++anonymous}` },
+  );
+}

@@ -1,7 +1,7 @@
 // The op table's public face: the primitives, the values they take, and how to add one.
 export * from './table';
 export { ADValue, primal, type Value, type Trace } from './value';
-export { customDerivative, type CustomPartials } from './customDerivative';
+export { customDerivative, customJvp, customVjp, type CustomPartials } from './customDerivative';
 export {
   apply,
   defineOp,
@@ -10,6 +10,7 @@ export {
   type OpDef,
   type OpSpec,
   type PartialsRule,
+  type PartialFunction,
   type Primitive,
   type Primitive1,
   type Primitive2,

@@ -45,6 +45,17 @@ export interface OpDef {
 }
 
 /**
+ * One partial derivative ∂y/∂args[i] as a function of the arguments (positionally) and y.
+ *
+ * @example
+ * ```ts
+ * import { cos, type PartialFunction } from 'dualtape';
+ * const dSin: PartialFunction = (x) => cos(x);
+ * ```
+ */
+export type PartialFunction = (...argsThenY: Value[]) => Value;
+
+/**
  * What {@link defineOp} needs to add a primitive.
  *
  * @example
@@ -60,8 +71,13 @@ export interface OpSpec<A extends number = number> {
   arity: A;
   /** The value on plain numbers. */
   value: (...args: number[]) => number;
-  /** The partials, written with dualtape primitives; see {@link PartialsRule}. */
-  partials: PartialsRule;
+  /**
+   * The partials, written with dualtape primitives: either one function of (args, y)
+   * returning all of them (see {@link PartialsRule}), or an array with one function per
+   * argument, each taking the arguments positionally and then y: `[(a, b, y) => ∂y/∂a,
+   * (a, b, y) => ∂y/∂b]` (DiffRules.jl's layout).
+   */
+  partials: PartialsRule | readonly PartialFunction[];
   infix?: string;
 }
 
@@ -195,9 +211,23 @@ export function defineOp<A extends number>(spec: OpSpec<A>): Primitive<A> {
   if (value.length !== arity && value.length !== 0) {
     throw new RangeError(`defineOp('${name}'): spec.value takes ${value.length} parameters but arity is ${arity}`);
   }
-  if (typeof partials !== 'function') {
+  let rule: PartialsRule;
+  if (Array.isArray(partials)) {
+    if (partials.length !== arity) {
+      throw new RangeError(`defineOp('${name}'): spec.partials has ${partials.length} function(s) but arity is ${arity}; give one per argument`);
+    }
+    partials.forEach((d: unknown, i) => {
+      if (typeof d !== 'function') {
+        throw new TypeError(`defineOp('${name}'): spec.partials[${i}] must be a function of the arguments and y, got ${describe(d)}`);
+      }
+    });
+    const each = partials as readonly PartialFunction[];
+    rule = (args, y) => each.map((d) => d(...args, y));
+  } else if (typeof partials === 'function') {
+    rule = partials as PartialsRule;
+  } else {
     throw new TypeError(
-      `defineOp('${name}'): spec.partials must be a function (args, y) => [∂y/∂args[0], ...], got ${describe(partials)}`,
+      `defineOp('${name}'): spec.partials must be a function (args, y) => [∂y/∂args[0], ...] or an array of ${arity} function(s), got ${describe(partials)}`,
     );
   }
   const op: OpDef = Object.freeze({
@@ -205,7 +235,7 @@ export function defineOp<A extends number>(spec: OpSpec<A>): Primitive<A> {
     arity,
     code: registry.length,
     value,
-    partials,
+    partials: rule,
     ...(infix === undefined ? {} : { infix }),
     builtin: builtinPhase,
   });

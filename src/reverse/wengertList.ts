@@ -44,7 +44,7 @@ export interface WengertGuard {
  * @example
  * ```ts
  * import { record, sin } from 'dualtape';
- * record((x) => sin(x[0]), [0]).entries[1]; // { index: 1, op: 'sin', args: [{ entry: 0 }], value: 0 }
+ * record((x) => sin(x[0]), [0]).entries[1]; // { index: 1, op: 'sin', args: [{ entry: 0 }], inputs: [0], value: 0 }
  * ```
  */
 export interface WengertEntry {
@@ -52,7 +52,10 @@ export interface WengertEntry {
   readonly index: number;
   /** The primitive's name, or `'input'`. */
   readonly op: string;
+  /** Its arguments in order: earlier entries or constants. */
   readonly args: readonly WengertArg[];
+  /** The indices of the entries it reads (its inputs in the graph), in argument order; constants are not entries. */
+  readonly inputs: readonly number[];
   /** Its value in the latest evaluation (recording or replay). */
   readonly value: number;
 }
@@ -322,7 +325,8 @@ export class WengertList implements Trace {
     const op = input ? undefined : opByCode(this.#codes[i] as number);
     const args: WengertArg[] = [];
     for (let k = 0; k < (op?.arity ?? 0); k++) args.push(this.#arg(this.#refs[p + k] as number));
-    return { index: i, op: op?.name ?? 'input', args, value: this.#values[i] as number };
+    const inputs = args.flatMap((a) => ('entry' in a ? [a.entry] : []));
+    return { index: i, op: op?.name ?? 'input', args, inputs, value: this.#values[i] as number };
   }
 
   #ref(r: number): Value {

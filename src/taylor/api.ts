@@ -2,7 +2,8 @@
 import type { Value } from '../ops/value';
 import { escapedError } from '../ops/opDef';
 import { mul } from '../ops/table';
-import { checkFunction, checkOutputs, checkVector, type VectorFunction } from '../internal/validate';
+import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
+import { ADValue } from '../ops/value';
 import type { Out, Widen } from '../internal/types';
 import { Jet, TaylorTrace } from './jet';
 
@@ -22,24 +23,46 @@ export interface TaylorOptions {
 
 /**
  * The derivatives of order 0 .. K of f along the line x + t·v at t = 0, from one Taylor-mode
- * pass: `[f(x), ∇f·v, vᵀHv, ...]`. For f: R -> R use x = [x0], v = [1]. A vector f gives
+ * pass: `[f(x), ∇f·v, vᵀHv, ...]`. For f: R -> R pass numbers: `taylor(f, x0, 1, K)` gives
+ * [f(x0), f'(x0), ..., f⁽ᴷ⁾(x0)]. A vector f gives
  * one array of K + 1 derivatives per output.
  *
  * @example
  * ```ts
  * import { taylor, sin, div, sub } from 'dualtape';
  * taylor((x) => sin(x[0]), [0], [1], 4); // [0, 1, -0, -1, 0]
+ * taylor(sin, 0, 1, 4); // the same, for f: R -> R on a number
  * taylor((x) => div(1, sub(1, x[0])), [0], [1], 3, { scale: 'coefficients' }); // [1, 1, 1, 1]
  * ```
  */
+export function taylor<F extends (x: Value) => Value | readonly Value[], T extends Value>(
+  f: F,
+  x: T,
+  v: T,
+  order: number,
+  options?: TaylorOptions,
+): Out<F, Widen<T>[]>;
 export function taylor<F extends VectorFunction, T extends Value>(
   f: F,
   x: ArrayLike<T>,
   v: ArrayLike<T>,
   order: number,
+  options?: TaylorOptions,
+): Out<F, Widen<T>[]>;
+export function taylor(
+  f: ((x: Value) => Value | readonly Value[]) | VectorFunction,
+  x: Value | ArrayLike<Value>,
+  v: Value | ArrayLike<Value>,
+  order: number,
   options: TaylorOptions = {},
-): Out<F, Widen<T>[]> {
+): Value[] | Value[][] {
   checkFunction('taylor', f);
+  // f: R -> R (or R -> R^m) on a number: the same as the one-input vector form.
+  if (typeof x === 'number' || x instanceof ADValue) {
+    const scalarF = f as (x: Value) => Value | readonly Value[];
+    return taylor((xs: Value[]) => scalarF(xs[0] as Value), [x], [checkScalar('taylor', 'v', v)], order, options) as Value[] | Value[][];
+  }
+  const vectorF = f as VectorFunction;
   const xs = checkVector('taylor', 'x', x);
   const vs = checkVector('taylor', 'v', v, xs.length);
   if (typeof order !== 'number' || !Number.isInteger(order) || order < 0 || order > 100) {
@@ -52,7 +75,7 @@ export function taylor<F extends VectorFunction, T extends Value>(
   const trace = new TaylorTrace(order);
   try {
     const inputs = xs.map((xi, i) => trace.input(xi, vs[i] as Value));
-    const outputs = checkOutputs('taylor', f(inputs));
+    const outputs = checkOutputs('taylor', vectorF(inputs));
     trace.expand();
     const series = outputs.values.map((o) => {
       const coefficients: Value[] = [];
@@ -68,7 +91,7 @@ export function taylor<F extends VectorFunction, T extends Value>(
         return mul(c, factorial);
       });
     });
-    return (outputs.isArray ? series : series[0]) as Out<F, Widen<T>[]>;
+    return outputs.isArray ? series : (series[0] as Value[]);
   } finally {
     trace.active = false;
   }
