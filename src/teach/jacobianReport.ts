@@ -3,6 +3,7 @@ import { jacobianColumn } from '../forward/api';
 import { describe } from '../ops/value';
 import { record } from '../reverse/wengertList';
 import { chooseJacobianMode } from '../transforms/jacobian';
+import { defaultChunkSize } from '../forward/chunk';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
 import { formatNumber } from './format';
 
@@ -72,6 +73,11 @@ export interface JacobianReport {
     readonly primitiveEvaluations: number;
     /** Values kept for later: none (a pass forgets each value once its users have run). */
     readonly valuesStored: number;
+    /**
+     * What `jacfwd` actually does by default: ceil(n / chunkSize) passes, each carrying
+     * chunkSize tangents, so each primitive's partials are evaluated once per chunk.
+     */
+    readonly chunked: { readonly chunkSize: number; readonly passes: number };
   };
   readonly reverse: {
     readonly jacobian: readonly (readonly number[])[];
@@ -148,7 +154,10 @@ export function jacobianReport(f: VectorFunction, x: ArrayLike<number>): Jacobia
         `(keeping ${tape.length} values), forward mode ${n} passes`;
   return {
     n, m, primitives,
-    forward: { jacobian: Jf, passes: n, passList, primitiveEvaluations: n * primitives, valuesStored: 0 },
+    forward: {
+      jacobian: Jf, passes: n, passList, primitiveEvaluations: n * primitives, valuesStored: 0,
+      chunked: { chunkSize: defaultChunkSize(n), passes: Math.ceil(n / defaultChunkSize(n)) },
+    },
     reverse: {
       jacobian: Jr, passes: m, sweeps,
       primitiveEvaluations: primitives + sweeps.reduce((s, w) => s + w.primitivesSwept, 0),
@@ -206,5 +215,7 @@ export function renderJacobianReport(
     ...report.reverse.sweeps.map((s) => `reverse sweep ${s.sweep}, seed y-bar = [${s.yBar.join(', ')}]  -> row ${s.row + 1} (d${yName(s.row)}/dx): [${s.values.map(fmt).join(', ')}]`),
     '',
     `jacobian(f, x) with mode 'auto' picks ${report.auto.mode}: ${report.auto.reason}`,
+    `(the table counts one tangent per forward pass, as the textbook does; jacfwd by default carries up to ` +
+      `${report.forward.chunked.chunkSize} tangents per pass, so it makes ${report.forward.chunked.passes} pass(es) here)`,
   ].join('\n');
 }
