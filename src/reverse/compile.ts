@@ -7,6 +7,7 @@ import { checkedPartials } from '../forward/dual';
 import { canGenerateCode, kernelOf, numberLiteral, partialsKernel, valueCode } from '../internal/kernels';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
 import { branchChangedError, describeGuard, record, WengertList, type FlatList } from './wengertList';
+import { switchKernels, type SwitchFallback } from './switchEngine';
 
 /**
  * Options of {@link compile}.
@@ -151,7 +152,11 @@ class Compiled implements CompiledFunction {
     this.#values = flat.values.slice(0, flat.length);
     this.#adjoints = new Float64Array(flat.length);
     const wantCodegen = (this.#options.codegen ?? true) && flat.length <= (this.#options.codegenLimit ?? 500);
-    this.#engine = (wantCodegen && generate(flat, this.#options.chunkChars ?? 24_000)) || interpret(flat);
+    const allowGenerated = this.#options.codegen ?? true;
+    this.#engine =
+      (wantCodegen && generate(flat, this.#options.chunkChars ?? 24_000)) ||
+      (allowGenerated && switchInterpret(flat)) ||
+      interpret(flat);
   }
 
   get mode(): 'codegen' | 'interpreter' {
@@ -422,6 +427,51 @@ function interpret(flat: FlatList): Engine {
         }
         t[i] = ti;
       }
+    },
+  };
+}
+
+// ----- the interpreter with a generated dispatch loop (switchEngine.ts) -----
+
+function switchInterpret(flat: FlatList): Engine | undefined {
+  const kernels = switchKernels();
+  if (kernels === undefined) return undefined;
+  const { inputCount, length, refs, constants, codes } = flat;
+  const ops = opsOf(flat);
+  const refStart = new Int32Array(length + 1);
+  for (let i = inputCount; i < length; i++) refStart[i + 1] = (refStart[i] as number) + (ops[i] as OpDef).arity;
+  const out = new Float64Array(64);
+  let current: Float64Array = new Float64Array(0);
+  const argsAt = (i: number, p: number) => {
+    const op = ops[i] as OpDef;
+    const args = new Array<number>(op.arity);
+    for (let k = 0; k < op.arity; k++) {
+      const r = refs[p + k] as number;
+      args[k] = r >= 0 ? (current[r] as number) : (constants[-1 - r] as number);
+    }
+    return args;
+  };
+  // Ops without a generated case (user-defined rules, rules that branch on values) run as written.
+  const slow: SwitchFallback = {
+    value: (i, p) => (ops[i] as OpDef).value(...argsAt(i, p)),
+    partials: (i, p, into) => {
+      const d = checkedPartials(ops[i] as OpDef, argsAt(i, p), current[i] as number);
+      for (let k = 0; k < d.length; k++) into[k] = d[k] as number;
+    },
+  };
+  return {
+    mode: 'interpreter',
+    forward(v) {
+      current = v;
+      kernels.forward(v, codes, refs, refStart, constants, inputCount, length, slow);
+    },
+    backward(v, a) {
+      current = v;
+      kernels.backward(v, a, codes, refs, refStart, constants, inputCount, length, slow, out);
+    },
+    tangents(v, t) {
+      current = v;
+      kernels.tangents(v, t, codes, refs, refStart, constants, inputCount, length, slow, out);
     },
   };
 }
