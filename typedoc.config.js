@@ -12,6 +12,8 @@ const config = {
   excludeInternal: true,
   // No git remote in a fresh clone; links to source lines would be broken.
   disableSources: true,
+  // The README's graph is a Mermaid block (GitHub draws it); TypeDoc just shows it as code.
+  highlightLanguages: ['typescript', 'ts', 'javascript', 'js', 'sh', 'bash', 'json', 'text', 'mermaid'],
   // README links to repository files that are not part of the API pages.
   validation: { invalidLink: true, notExported: true },
   treatWarningsAsErrors: false,
