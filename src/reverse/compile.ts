@@ -332,22 +332,33 @@ function opsOf(flat: FlatList): OpDef[] {
   return ops;
 }
 
+/** Where each entry's argument references start in `refs` (inputs have none; entry i's end at refStart[i + 1]). */
+function refStartsOf(flat: FlatList, ops: readonly OpDef[]): Int32Array {
+  const refStart = new Int32Array(flat.length + 1);
+  for (let i = flat.inputCount; i < flat.length; i++) refStart[i + 1] = (refStart[i] as number) + (ops[i] as OpDef).arity;
+  return refStart;
+}
+
+/** The arguments of the entry whose references start at p, as numbers, at values v. */
+function argumentsAt(flat: FlatList, v: Float64Array, p: number, arity: number): number[] {
+  const args = new Array<number>(arity);
+  for (let k = 0; k < arity; k++) {
+    const r = flat.refs[p + k] as number;
+    args[k] = r >= 0 ? (v[r] as number) : (flat.constants[-1 - r] as number);
+  }
+  return args;
+}
+
 // ----- the interpreter: tight loops over the typed arrays -----
 
 function interpret(flat: FlatList): Engine {
   const { inputCount, length, refs, constants } = flat;
   const ops = opsOf(flat);
-  const refStart = new Int32Array(length + 1);
-  for (let i = inputCount; i < length; i++) refStart[i + 1] = (refStart[i] as number) + (ops[i] as OpDef).arity;
-  for (let i = 0; i < inputCount; i++) refStart[i + 1] = 0;
+  const refStart = refStartsOf(flat, ops);
   const out = new Float64Array(2);
   const kernels = ops.map((op) => (op.arity <= 2 ? partialsKernel(op) : undefined));
   const read = (v: Float64Array, r: number) => (r >= 0 ? (v[r] as number) : (constants[-1 - r] as number));
-  const argsAt = (v: Float64Array, p: number, arity: number) => {
-    const args = new Array<number>(arity);
-    for (let k = 0; k < arity; k++) args[k] = read(v, refs[p + k] as number);
-    return args;
-  };
+  const argsAt = (v: Float64Array, p: number, arity: number) => argumentsAt(flat, v, p, arity);
   /** The partials of entry i at values v into `out` (arity ≤ 2) or as an array. */
   const partialsAt = (v: Float64Array, i: number, p: number, op: OpDef): readonly number[] | undefined => {
     const kernel = op.arity <= 2 ? partialsKernel(op) : undefined;
@@ -438,19 +449,10 @@ function switchInterpret(flat: FlatList): Engine | undefined {
   if (kernels === undefined) return undefined;
   const { inputCount, length, refs, constants, codes } = flat;
   const ops = opsOf(flat);
-  const refStart = new Int32Array(length + 1);
-  for (let i = inputCount; i < length; i++) refStart[i + 1] = (refStart[i] as number) + (ops[i] as OpDef).arity;
+  const refStart = refStartsOf(flat, ops);
   const out = new Float64Array(64);
   let current: Float64Array = new Float64Array(0);
-  const argsAt = (i: number, p: number) => {
-    const op = ops[i] as OpDef;
-    const args = new Array<number>(op.arity);
-    for (let k = 0; k < op.arity; k++) {
-      const r = refs[p + k] as number;
-      args[k] = r >= 0 ? (current[r] as number) : (constants[-1 - r] as number);
-    }
-    return args;
-  };
+  const argsAt = (i: number, p: number) => argumentsAt(flat, current, p, (ops[i] as OpDef).arity);
   // Ops without a generated case (user-defined rules, rules that branch on values) run as written.
   const slow: SwitchFallback = {
     value: (i, p) => (ops[i] as OpDef).value(...argsAt(i, p)),

@@ -20,10 +20,6 @@ export interface SwitchKernels {
   forward(v: Float64Array, codes: Uint16Array, refs: Int32Array, refStart: Int32Array, c: Float64Array, from: number, to: number, slow: SwitchFallback): void;
   backward(v: Float64Array, a: Float64Array, codes: Uint16Array, refs: Int32Array, refStart: Int32Array, c: Float64Array, from: number, to: number, slow: SwitchFallback, out: Float64Array): void;
   tangents(v: Float64Array, t: Float64Array, codes: Uint16Array, refs: Int32Array, refStart: Int32Array, c: Float64Array, from: number, to: number, slow: SwitchFallback, out: Float64Array): void;
-  /** The backward sweep of a list as recorded, walking the references down from refCount (no refStart needed). */
-  sweep(v: Float64Array, a: Float64Array, codes: Uint16Array, refs: Int32Array, c: Float64Array, from: number, to: number, refCount: number, slow: SwitchFallback, out: Float64Array): void;
-  /** Arity by op code, for walking references. */
-  readonly arities: Uint8Array;
 }
 
 let cached: { opCount: number; kernels: SwitchKernels | undefined } | undefined;
@@ -44,7 +40,6 @@ function generate(ops: readonly OpDef[]): SwitchKernels | undefined {
   const deps = new Map<number, (...args: number[]) => number>();
   const forwardCases: string[] = [];
   const backwardCases: string[] = [];
-  const sweepCases: string[] = [];
   const tangentCases: string[] = [];
   for (const op of ops) {
     if (op.arity > 2) continue;
@@ -57,20 +52,19 @@ function generate(ops: readonly OpDef[]): SwitchKernels | undefined {
     const temps = kernel.temps.map(sub).join(' ');
     const partials = kernel.partials.map((d, k) => `const d${k} = ${sub(d)};`).join(' ');
     forwardCases.push(`case ${op.code}: { ${read} v[i] = ${valueText}; break; }`);
+    // Both sweeps start a case the same way: read the arguments, then evaluate the derived partials d0, d1.
+    const derive = `${read} const $y = v[i]; ${temps} ${partials}`;
     const push = Array.from({ length: op.arity }, (_, k) => `if (r${k} >= 0 && d${k} !== 0) a[r${k}] += g * d${k};`).join(' ');
-    backwardCases.push(`case ${op.code}: { ${read} const $y = v[i]; ${temps} ${partials} ${push} break; }`);
-    sweepCases.push(`case ${op.code}: { ${read} const $y = v[i]; ${temps} ${partials} ${push} break; }`);
+    backwardCases.push(`case ${op.code}: { ${derive} ${push} break; }`);
     const sum = Array.from(
       { length: op.arity },
       (_, k) => `if (r${k} >= 0) { const tk = t[r${k}]; if (tk !== 0 && d${k} !== 0) ti += d${k} * tk; }`,
     ).join(' ');
-    tangentCases.push(`case ${op.code}: { ${read} const $y = v[i]; ${temps} ${partials} let ti = 0; ${sum} t[i] = ti; break; }`);
+    tangentCases.push(`case ${op.code}: { ${derive} let ti = 0; ${sum} t[i] = ti; break; }`);
   }
   const depNames = [...deps.keys()].map((c) => `V${c}`);
   const slowPartials = `default: { slow.partials(i, p, out); const n = refStart[i + 1] - p; for (let k = 0; k < n; k++) { const r = refs[p + k]; const d = out[k]; if (r >= 0 && d !== 0) a[r] += g * d; } }`;
   const slowTangents = `default: { slow.partials(i, p, out); const n = refStart[i + 1] - p; let ti = 0; for (let k = 0; k < n; k++) { const r = refs[p + k]; if (r >= 0) { const tk = t[r]; if (tk !== 0 && out[k] !== 0) ti += out[k] * tk; } } t[i] = ti; }`;
-  const slowSweep = `default: { slow.partials(i, p, out); const n = ar[code]; for (let k = 0; k < n; k++) { const r = refs[p + k]; const d = out[k]; if (r >= 0 && d !== 0) a[r] += g * d; } }`;
-  const arities = Uint8Array.from(ops, (op) => op.arity);
   const source = `
 return {
   forward(v, codes, refs, refStart, c, from, to, slow) {
@@ -81,20 +75,13 @@ return {
     for (let i = to - 1; i >= from; i--) { const g = a[i]; if (g === 0) continue; const p = refStart[i];
       switch (codes[i]) { ${backwardCases.join('\n')} ${slowPartials} } }
   },
-  sweep(v, a, codes, refs, c, from, to, refCount, slow, out) {
-    let p = refCount;
-    for (let i = to - 1; i >= from; i--) { const code = codes[i]; p -= ar[code]; const g = a[i]; if (g === 0) continue;
-      switch (code) { ${sweepCases.join('\n')} ${slowSweep} } }
-  },
-  arities: ar,
   tangents(v, t, codes, refs, refStart, c, from, to, slow, out) {
     for (let i = from; i < to; i++) { const p = refStart[i];
       switch (codes[i]) { ${tangentCases.join('\n')} ${slowTangents} } }
   },
 };`;
   try {
-    return new Function('ar', ...depNames, source.replace(/\$(\d+|y)\b/g, (_, k: string) => (k === 'y' ? 'y_' : `a${k}_`)))(
-      arities,
+    return new Function(...depNames, source.replace(/\$(\d+|y)\b/g, (_, k: string) => (k === 'y' ? 'y_' : `a${k}_`)))(
       ...deps.values(),
     ) as SwitchKernels;
   } catch {

@@ -231,27 +231,25 @@ export function replayTangents(entries: readonly WengertEntry[], inputCount: num
   return vals.map((v) => (v instanceof Dual ? primal(v.tangent) : 0));
 }
 
-/** @internal The partials of entry `e` as expressions, from the op's own rule run on symbolic values. */
-export function symbolicPartials(e: WengertEntry, entries: readonly WengertEntry[], n: number): Expr[] {
-  const op = opOf(e);
+/** Entry e's arguments and value as symbolic values (name and number), for running its op's rule on them. */
+function symbolicOperands(e: WengertEntry, entries: readonly WengertEntry[], n: number) {
   const args = e.args.map((a, k) =>
     'entry' in a
       ? { expr: argExpr(e, k, n), value: (entries[a.entry] as WengertEntry).value }
       : { expr: num(a.constant), value: a.constant, constant: true },
   );
-  return withSymbolicPartials(op, args, { expr: variable(nodeName(e.index, n)), value: e.value }, (partials) =>
-    partials.map(toExpr),
-  );
+  return { args, y: { expr: variable(nodeName(e.index, n)), value: e.value } };
+}
+
+/** @internal The partials of entry `e` as expressions, from the op's own rule run on symbolic values. */
+export function symbolicPartials(e: WengertEntry, entries: readonly WengertEntry[], n: number): Expr[] {
+  const { args, y } = symbolicOperands(e, entries, n);
+  return withSymbolicPartials(opOf(e), args, y, (partials) => partials.map(toExpr));
 }
 
 function tangentRule(e: WengertEntry, entries: readonly WengertEntry[], n: number, tangents: readonly number[]): Expr {
-  const op = opOf(e);
-  const symArgs = e.args.map((a, k) =>
-    'entry' in a
-      ? { expr: argExpr(e, k, n), value: (entries[a.entry] as WengertEntry).value }
-      : { expr: num(a.constant), value: a.constant, constant: true },
-  );
-  return withSymbolicPartials(op, symArgs, { expr: variable(nodeName(e.index, n)), value: e.value }, (partials, lift) => {
+  const { args, y } = symbolicOperands(e, entries, n);
+  return withSymbolicPartials(opOf(e), args, y, (partials, lift) => {
     // Σ_k v_k-dot · ∂v_i/∂v_k, built with dualtape's own add and mul on symbolic values
     let total: Value = 0;
     e.args.forEach((a, k) => {
