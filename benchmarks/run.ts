@@ -7,17 +7,10 @@ import { compile, defaultChunkSize, grad, hessian, jacfwd, jacrev, jvp, record, 
 import { formatRatio, formatSeconds, time } from './harness';
 import { rosenbrock, scalarLoop, sinSum, worked, workedX } from './workloads';
 import { crossoverSvg } from './plot';
+import type { Peer } from './peers/peer';
 import os from 'node:os';
 import fs from 'node:fs';
 
-interface Peer {
-  name: string;
-  prepareGradient?(workload: 'W1' | 'W2' | 'W3', n: number): Promise<((x: Float64Array) => Float64Array) | undefined>;
-  prepareJacobian?(n: number, m: number): Promise<((x: Float64Array) => Float64Array[]) | undefined>;
-  prepareHessian?(n: number): Promise<((x: Float64Array) => Float64Array[]) | undefined>;
-  notes: string[];
-  dispose?(): void;
-}
 
 interface Row {
   workload: string;
@@ -95,23 +88,32 @@ async function loadPeers(): Promise<void> {
   }
 }
 
+/**
+ * Runs one peer's prepare step (outside timing) and returns its derivative function with the
+ * setup time, or undefined after recording why the peer is skipped for this workload.
+ */
+async function preparePeer<F>(label: string, peer: Peer, prepare: () => Promise<F | undefined> | undefined): Promise<{ fn: F; setupMs: number } | undefined> {
+  const t0 = performance.now();
+  let fn: F | undefined;
+  try {
+    fn = await prepare();
+  } catch (e) {
+    skip(label, peer.name, `failed: ${(e as Error).message.slice(0, 80)}`);
+    return undefined;
+  }
+  if (fn === undefined) {
+    skip(label, peer.name, 'not available (see peer notes)');
+    return undefined;
+  }
+  return { fn, setupMs: performance.now() - t0 };
+}
+
 async function peerGradients(workload: 'W1' | 'W2' | 'W3', n: number, label: string, x: Float64Array, want: Float64Array, hand: number, tol = 2e-3): Promise<void> {
   for (const peer of peers) {
-    const t0 = performance.now();
-    let fn: ((x: Float64Array) => Float64Array) | undefined;
-    try {
-      fn = await peer.prepareGradient?.(workload, n);
-    } catch (e) {
-      skip(label, peer.name, `failed: ${(e as Error).message.slice(0, 80)}`);
-      continue;
-    }
-    if (!fn) {
-      skip(label, peer.name, 'not available (see peer notes)');
-      continue;
-    }
-    const setup = performance.now() - t0;
-    const g = fn;
-    bench(label, `${peer.name}${setup > 1000 ? ` (setup ${(setup / 1000).toFixed(1)} s)` : ''}`, hand, () => g(x), [() => g(x), want, tol]);
+    const prepared = await preparePeer(label, peer, () => peer.prepareGradient?.(workload, n));
+    if (prepared === undefined) continue;
+    const { fn: g, setupMs } = prepared;
+    bench(label, `${peer.name}${setupMs > 1000 ? ` (setup ${(setupMs / 1000).toFixed(1)} s)` : ''}`, hand, () => g(x), [() => g(x), want, tol]);
   }
 }
 
@@ -244,18 +246,9 @@ async function main(): Promise<void> {
     const c = compile(f, x);
     const tc = bench(L, `dualtape compiled jacobian (${c.mode}, ${n < m ? 'forward' : 'reverse'})`, hand, () => c.jacobian(x), [() => flat(c.jacobian(x)), want, 1e-13]);
     for (const peer of peers) {
-      let fn: ((x: Float64Array) => Float64Array[]) | undefined;
-      try {
-        fn = await peer.prepareJacobian?.(n, m);
-      } catch (e) {
-        skip(L, peer.name, `failed: ${(e as Error).message.slice(0, 80)}`);
-        continue;
-      }
-      if (!fn) {
-        skip(L, peer.name, 'not available (see peer notes)');
-        continue;
-      }
-      const J = fn;
+      const prepared = await preparePeer(L, peer, () => peer.prepareJacobian?.(n, m));
+      if (prepared === undefined) continue;
+      const J = prepared.fn;
       bench(L, peer.name, hand, () => J(x), [() => flat(J(x)), want, 2e-3]);
     }
     if (n === 50) {
@@ -294,18 +287,9 @@ async function main(): Promise<void> {
     bench(L, 'dualtape forward over compiled gradient (tape replay with Duals)', hand, hvpRows, [() => flat(hvpRows()), want, 1e-12]);
     let jaxJit: number | undefined;
     for (const peer of peers) {
-      let fn: ((x: Float64Array) => Float64Array[]) | undefined;
-      try {
-        fn = await peer.prepareHessian?.(n);
-      } catch (e) {
-        skip(L, peer.name, `failed: ${(e as Error).message.slice(0, 80)}`);
-        continue;
-      }
-      if (!fn) {
-        skip(L, peer.name, 'not available (see peer notes)');
-        continue;
-      }
-      const peerHessian = fn;
+      const prepared = await preparePeer(L, peer, () => peer.prepareHessian?.(n));
+      if (prepared === undefined) continue;
+      const peerHessian = prepared.fn;
       const t = bench(L, peer.name, hand, () => peerHessian(x), [() => flat(peerHessian(x)), want, 2e-3]);
       if (peer.name.startsWith('jax-js (jit)')) jaxJit = t;
     }

@@ -25,15 +25,9 @@
  * differs from 2 - cos 5 by 8e-8 relative), so compare with ~1e-6.
  */
 import * as jax from '@jax-js/jax';
+import type { Peer } from './peer';
+import { w4A } from '../workloads';
 
-export interface Peer {
-  name: string;
-  prepareGradient?(workload: 'W1' | 'W2' | 'W3', n: number): Promise<((x: Float64Array) => Float64Array) | undefined>;
-  prepareJacobian?(n: number, m: number): Promise<((x: Float64Array) => Float64Array[]) | undefined>;
-  prepareHessian?(n: number): Promise<((x: Float64Array) => Float64Array[]) | undefined>;
-  notes: string[];
-  dispose?(): void;
-}
 
 type Arr = jax.Array;
 const { numpy: np } = jax;
@@ -115,10 +109,6 @@ function makeW3(K: number): (x: Arr) => Arr {
     x1.dispose();
     return y;
   };
-}
-
-function w4A(i: number, j: number): number {
-  return 1 + ((7 * i + 3 * j) % 11) / 10;
 }
 
 // ------------------------------------------------------------------ peer factory

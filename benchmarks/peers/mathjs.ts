@@ -19,15 +19,9 @@
  */
 import { parse, derivative, ConstantNode, OperatorNode } from 'mathjs';
 import type { MathNode, EvalFunction } from 'mathjs';
+import type { Peer } from './peer';
+import { w4A } from '../workloads';
 
-export interface Peer {
-  name: string;
-  prepareGradient?(workload: 'W1' | 'W2' | 'W3', n: number): Promise<((x: Float64Array) => Float64Array) | undefined>;
-  prepareJacobian?(n: number, m: number): Promise<((x: Float64Array) => Float64Array[]) | undefined>;
-  prepareHessian?(n: number): Promise<((x: Float64Array) => Float64Array[]) | undefined>;
-  notes: string[];
-  dispose?(): void;
-}
 
 export const SETUP_BUDGET_MS = 10_000;
 export const W3_MAX_K = 8;
@@ -47,10 +41,6 @@ function w3Expr(K: number): string {
   let y = 'x0';
   for (let k = 0; k < K; k++) y = `(sin(${y}) * x0 + cos(${y} * x1))`;
   return y;
-}
-
-function w4A(i: number, j: number): number {
-  return 1 + ((7 * i + 3 * j) % 11) / 10;
 }
 
 function w4Expr(i: number, n: number): string {

@@ -1,7 +1,7 @@
 /**
  * Peer adapter: @tensorflow/tfjs-core 4.22.0 + @tensorflow/tfjs-backend-cpu 4.22.0 (pure-JS CPU backend).
  *
- * Self-contained: depends only on the two tfjs packages (devDependencies) and node:module.
+ * Depends on the two tfjs packages (devDependencies), node:module, and the shared workload definitions.
  *
  * Gradient registration workaround: the CommonJS Node bundle (dist/tf-core.node.js, what
  * `import '@tensorflow/tfjs-core'` resolves to in Node because the package has no "exports" map)
@@ -20,15 +20,9 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import type { Peer } from './peer';
+import { w4A } from '../workloads';
 
-export interface Peer {
-  name: string;
-  prepareGradient?(workload: 'W1' | 'W2' | 'W3', n: number): Promise<((x: Float64Array) => Float64Array) | undefined>;
-  prepareJacobian?(n: number, m: number): Promise<((x: Float64Array) => Float64Array[]) | undefined>;
-  prepareHessian?(n: number): Promise<((x: Float64Array) => Float64Array[]) | undefined>;
-  notes: string[];
-  dispose?(): void;
-}
 
 let gradientsRegistered = false;
 function registerGradients(): void {
@@ -72,8 +66,35 @@ function makeW3(K: number): (x: tf.Tensor) => tf.Scalar {
   };
 }
 
-function w4A(i: number, j: number): number {
-  return 1 + ((7 * i + 3 * j) % 11) / 10;
+/**
+ * A matrix row by row from a reverse pass seeded with each unit vector e_i (tfjs has no forward
+ * mode): the Jacobian from grad of a vector f, the Hessian from grad of grad. The seeds are made
+ * once, kept alive in `kept` until the peer is disposed.
+ */
+function rowsBySeeds(
+  grad: (x: tf.Tensor, dy?: tf.Tensor) => tf.Tensor,
+  rowCount: number,
+  kept: tf.Tensor[],
+): (x: Float64Array) => Float64Array[] {
+  const seeds: tf.Tensor1D[] = [];
+  for (let i = 0; i < rowCount; i++) {
+    const e = new Float32Array(rowCount);
+    e[i] = 1;
+    const t = tf.tensor1d(e, 'float32');
+    seeds.push(t);
+    kept.push(t);
+  }
+  return (x) => {
+    const xt = toTensor(x);
+    const rows: Float64Array[] = [];
+    for (let i = 0; i < rowCount; i++) {
+      const r = tf.tidy(() => grad(xt, seeds[i]));
+      rows.push(readVec(r));
+      r.dispose();
+    }
+    xt.dispose();
+    return rows;
+  };
 }
 
 // ------------------------------------------------------------------ peer
@@ -127,51 +148,13 @@ export async function createPeer(): Promise<Peer> {
       const A = tf.tensor2d(aData, [m, n], 'float32');
       kept.push(A);
       const f = (x: tf.Tensor): tf.Tensor1D => tf.sum(tf.sin(tf.mul(A, tf.reshape(x, [1, n]))), 1) as tf.Tensor1D;
-      const g = tf.grad(f);
-      const seeds: tf.Tensor1D[] = [];
-      for (let i = 0; i < m; i++) {
-        const e = new Float32Array(m);
-        e[i] = 1;
-        const t = tf.tensor1d(e, 'float32');
-        seeds.push(t);
-        kept.push(t);
-      }
-      return (x) => {
-        const xt = toTensor(x);
-        const rows: Float64Array[] = [];
-        for (let i = 0; i < m; i++) {
-          const r = tf.tidy(() => g(xt, seeds[i]));
-          rows.push(readVec(r));
-          r.dispose();
-        }
-        xt.dispose();
-        return rows;
-      };
+      return rowsBySeeds(tf.grad(f), m, kept);
     },
 
     async prepareHessian(n) {
       if (n < 2) return undefined;
       const inner = tf.grad(rosenbrock);
-      const outer = tf.grad((x: tf.Tensor) => inner(x));
-      const seeds: tf.Tensor[] = [];
-      for (let i = 0; i < n; i++) {
-        const e = new Float32Array(n);
-        e[i] = 1;
-        const t = tf.tensor1d(e, 'float32');
-        seeds.push(t);
-        kept.push(t);
-      }
-      return (x) => {
-        const xt = toTensor(x);
-        const rows: Float64Array[] = [];
-        for (let i = 0; i < n; i++) {
-          const r = tf.tidy(() => outer(xt, seeds[i]));
-          rows.push(readVec(r));
-          r.dispose();
-        }
-        xt.dispose();
-        return rows;
-      };
+      return rowsBySeeds(tf.grad((x: tf.Tensor) => inner(x)), n, kept);
     },
 
     dispose() {
