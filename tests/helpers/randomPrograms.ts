@@ -2,34 +2,9 @@
 import * as table from '../../src/ops/table';
 import { type Value } from '../../src/index';
 import type { BuiltinOpName } from '../ops/opSpecs';
+import { guardArguments, smoothOps } from '../property/programs';
 
-const { add, mul, square, tanh } = table;
-
-/** Maps any value into the domain the primitive needs, with primitives (so it is differentiated too). */
-const guards: Partial<Record<BuiltinOpName, (args: Value[]) => Value[]>> = {
-  sqrt: ([a]) => [add(0.5, square(a!))],
-  log: ([a]) => [add(0.5, square(a!))],
-  log2: ([a]) => [add(0.5, square(a!))],
-  log10: ([a]) => [add(0.5, square(a!))],
-  log1p: ([a]) => [square(a!)],
-  acosh: ([a]) => [add(1.5, square(a!))],
-  asin: ([a]) => [mul(0.9, tanh(a!))],
-  acos: ([a]) => [mul(0.9, tanh(a!))],
-  atanh: ([a]) => [mul(0.9, tanh(a!))],
-  tan: ([a]) => [mul(1.2, tanh(a!))],
-  exp: ([a]) => [mul(3, tanh(a!))],
-  expm1: ([a]) => [mul(3, tanh(a!))],
-  sinh: ([a]) => [mul(3, tanh(a!))],
-  cosh: ([a]) => [mul(3, tanh(a!))],
-  div: ([a, b]) => [a!, add(1, square(b!))],
-  pow: ([a, b]) => [add(0.5, square(a!)), mul(2, tanh(b!))],
-  cbrt: ([a]) => [add(0.5, square(a!))],
-};
-
-/** Primitives that are smooth wherever the guards put them (finite differences apply). */
-export const smoothOps = (Object.keys(table) as BuiltinOpName[]).filter(
-  (n) => !['abs', 'sign', 'min', 'max', 'relu', 'floor', 'ceil', 'round', 'hypot', 'atan2', 'stopGradient'].includes(n),
-);
+export { smoothOps };
 
 export interface RandomProgram {
   inputs: number;
@@ -59,7 +34,7 @@ export function randomProgram(next: () => number, ops: readonly BuiltinOpName[],
     for (const s of steps) {
       let args: Value[] = s.args.map((i) => vals[i]!);
       if (s.constant !== undefined) args[1] = s.constant;
-      args = guards[s.op]?.(args) ?? args;
+      args = guardArguments(s.op, args);
       vals.push((table[s.op] as unknown as (...a: Value[]) => Value)(...args));
     }
     return vals.slice(vals.length - outputs);

@@ -39,6 +39,17 @@ const guards: Partial<Record<BuiltinOpName, [((a: Value) => Value)[], string[]]>
   };
 })();
 
+/** The arguments of `op` mapped into its domain (unchanged for ops that need no guard). */
+export function guardArguments(op: BuiltinOpName, args: readonly Value[]): Value[] {
+  const g = guards[op];
+  return g ? args.map((a, k) => g[0][k]!(a)) : [...args];
+}
+
+/** Primitives that are smooth wherever the guards put them, so finite differences apply. */
+export const smoothOps = allOps.filter(
+  (n) => !['abs', 'sign', 'min', 'max', 'relu', 'floor', 'ceil', 'round', 'hypot', 'atan2', 'stopGradient'].includes(n),
+);
+
 /** One step of a program: `v[k] = op(args...)`, where an argument is an earlier value or a constant. */
 export interface Step {
   op: BuiltinOpName;
