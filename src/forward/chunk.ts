@@ -1,9 +1,8 @@
 // Chunked (multi-directional) forward mode: a dual carrying k tangents, so one pass gives k Jacobian columns.
-import { apply, escapedError, type OpDef } from '../ops/opDef';
+import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
 import { add, mul } from '../ops/table';
 import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/value';
 import { partialsKernel } from '../internal/kernels';
-import { checkedPartials } from './dual';
 
 const kernelOut = new Float64Array(2);
 
@@ -85,7 +84,8 @@ export class ChunkTrace implements Trace {
         out[c] = out[c] === 0 ? term : add(out[c] as Value, term);
       }
     }
-    return new ChunkDual(y, out.every((v) => typeof v === 'number') ? Float64Array.from(out as number[]) : out, this);
+    // The constructor stores all-number tangents compactly, so pass them as they are.
+    return new ChunkDual(y, out, this);
   }
 }
 

@@ -1,5 +1,5 @@
 // Forward mode's value: a dual number carrying a primal and a tangent through the op table.
-import { apply, escapedError, type OpDef } from '../ops/opDef';
+import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
 import { add, mul } from '../ops/table';
 import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/value';
 import { partialsKernel } from '../internal/kernels';
@@ -94,16 +94,6 @@ export class ForwardTrace implements Trace {
   }
 }
 
-/** @internal Runs an op's partials rule and checks it kept its promise of one partial per argument. */
-export function checkedPartials(op: OpDef, args: readonly Value[], y: Value): readonly Value[] {
-  const partials = op.partials(args, y);
-  if (!Array.isArray(partials) || partials.length !== op.arity) {
-    throw new TypeError(
-      `${op.name}: its partials rule must return an array of ${op.arity} partial derivative(s), got ${describe(partials)}`,
-    );
-  }
-  return partials;
-}
 
 /** Duals built by hand (`new Dual(x, 1)`) belong to this pass, below every transformation. */
 const handBuiltDuals = new ForwardTrace('hand-built Dual', 0);

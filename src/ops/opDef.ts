@@ -291,6 +291,17 @@ export function apply(op: OpDef, args: readonly Value[]): Value {
   return top.process(op, args);
 }
 
+/** @internal Runs an op's partials rule and checks it kept its promise of one partial per argument. */
+export function checkedPartials(op: OpDef, args: readonly Value[], y: Value): readonly Value[] {
+  const partials = op.partials(args, y);
+  if (!Array.isArray(partials) || partials.length !== op.arity) {
+    throw new TypeError(
+      `${op.name}: its partials rule must return an array of ${op.arity} partial derivative(s), got ${describe(partials)}`,
+    );
+  }
+  return partials;
+}
+
 /** @internal */
 export function escapedError(where: string, trace: Trace): TypeError {
   return new TypeError(

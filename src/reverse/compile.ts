@@ -1,9 +1,8 @@
 // Record once, replay fast: a Wengert list turned into reusable value/gradient/VJP/JVP functions.
-import { opByCode, type OpDef } from '../ops/opDef';
+import { checkedPartials, opByCode, type OpDef } from '../ops/opDef';
 import { evaluateComparison } from '../ops/compare';
 import { describe, type Value } from '../ops/value';
 import { jvp as forwardJvp } from '../forward/api';
-import { checkedPartials } from '../forward/dual';
 import { canGenerateCode, kernelOf, numberLiteral, partialsKernel, valueCode } from '../internal/kernels';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
 import { branchChangedError, describeGuard, record, WengertList, type FlatList } from './wengertList';

@@ -1,9 +1,8 @@
 // Reverse mode's record: the Wengert list (evaluation trace) of one run of f, swept backward for adjoints.
 import { add, mul } from '../ops/table';
-import { apply, escapedError, opByCode, type OpDef } from '../ops/opDef';
+import { apply, checkedPartials, escapedError, opByCode, type OpDef } from '../ops/opDef';
 import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '../ops/value';
 import { comparisonSymbol, evaluateComparison, type ComparisonKind } from '../ops/compare';
-import { checkedPartials } from '../forward/dual';
 import { partialsKernel } from '../internal/kernels';
 import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';

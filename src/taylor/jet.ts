@@ -1,8 +1,7 @@
 // Taylor mode: truncated Taylor series (jets) pushed through the op table, every coefficient from the partials rules.
-import { apply, type OpDef } from '../ops/opDef';
+import { apply, checkedPartials, type OpDef } from '../ops/opDef';
 import { add, div, mul } from '../ops/table';
 import { ADValue, nextLevel, type Trace, type Value } from '../ops/value';
-import { checkedPartials } from '../forward/dual';
 
 /**
  * A truncated Taylor series y(t) = Σ_k coefficient(k) t^k of a value along a curve
