@@ -3,6 +3,7 @@ import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
 import { add, mul } from '../ops/table';
 import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/value';
 import { partialsKernel } from '../internal/kernels';
+import { registerFastPath, type OpText } from '../ops/fastPath';
 
 /** Scratch output of the partials kernels (read immediately after each call). */
 const kernelOut = new Float64Array(2);
@@ -26,6 +27,11 @@ export class ForwardTrace implements Trace {
   readonly level: number;
   active = true;
   readonly label: string;
+  /**
+   * @internal Brands the fast path's check (a field load; `instanceof ForwardTrace` measured
+   * about 15 ns per primitive on Node 20, as much as the rest of the primitive).
+   */
+  readonly isForwardPass = true;
 
   constructor(label: string, level = nextLevel()) {
     this.label = label;
@@ -146,3 +152,42 @@ export function splitDual(api: string, out: Value, trace: ForwardTrace): [Value,
   if (!out.trace.active || out.trace.level > trace.level) throw escapedError(api, out.trace);
   return [out, 0];
 }
+
+/**
+ * Forward mode's fast path inside each primitive's generated function: a Dual of a live
+ * forward pass with number parts (mixed with numbers, or with a Dual of the same pass) is
+ * handled in place, with the same arithmetic, order and zero skips as
+ * {@link ForwardTrace.process}: a zero tangent, or an exactly-zero partial, contributes
+ * nothing (so an infinite partial on an untouched path is not 0·∞ = NaN).
+ */
+function emitDualFastPath(op: OpText, kind: number): string {
+  if (op.arity === 1) {
+    return `if (k0 === ${kind}) {
+  const tr = x0.trace; const p0 = x0.value; const t0 = x0.tangent;
+  if (tr.isForwardPass === true && tr.active && typeof p0 === 'number' && typeof t0 === 'number') {
+    const y = ${op.value(['p0'])};
+    let t = 0;
+    if (t0 !== 0) { ${op.partials(['p0'], 'y')} if (d0 !== 0) t = d0 * t0; }
+    return new Dual(y, t, tr);
+  }
+}`;
+  }
+  return `if ((k0 === ${kind} && (k1 === 0 || (k1 === ${kind} && x1.trace === x0.trace))) || (k0 === 0 && k1 === ${kind})) {
+  const tr = k0 === 0 ? x1.trace : x0.trace;
+  let p0 = x0, t0 = 0, p1 = x1, t1 = 0;
+  if (k0 !== 0) { p0 = x0.value; t0 = x0.tangent; }
+  if (k1 !== 0) { p1 = x1.value; t1 = x1.tangent; }
+  if (tr.isForwardPass === true && tr.active && typeof p0 === 'number' && typeof t0 === 'number' && typeof p1 === 'number' && typeof t1 === 'number') {
+    const y = ${op.value(['p0', 'p1'])};
+    let t = 0;
+    if (t0 !== 0 || t1 !== 0) {
+      ${op.partials(['p0', 'p1'], 'y')}
+      if (t0 !== 0 && d0 !== 0) t = d0 * t0;
+      if (t1 !== 0 && d1 !== 0) { const m = d1 * t1; t = t === 0 ? m : t + m; }
+    }
+    return new Dual(y, t, tr);
+  }
+}`;
+}
+
+registerFastPath({ name: 'forward', valueClass: Dual, deps: { Dual }, emit: emitDualFastPath });

@@ -4,6 +4,7 @@ import { apply, checkedPartials, escapedError, opByCode, type OpDef } from '../o
 import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '../ops/value';
 import { comparisonSymbol, evaluateComparison, type ComparisonKind } from '../ops/compare';
 import { partialsKernel } from '../internal/kernels';
+import { registerFastPath, type OpText } from '../ops/fastPath';
 import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
 
@@ -210,6 +211,11 @@ export class WengertList implements Trace {
   readonly #guards: Guard[] = [];
   /** Number of inputs (the first entries of the list). */
   readonly inputCount: number;
+  /**
+   * @internal True while the list is recording and every value in it is a plain number: the
+   * primitives' generated fast paths (see {@link registerFastPath}) may then record directly.
+   */
+  recordsNumbers = true;
 
   /** @internal Use {@link record}. */
   constructor(x: readonly Value[]) {
@@ -335,23 +341,32 @@ export class WengertList implements Trace {
 
   #push(code: number, y: Value): number {
     const i = this.#length;
-    if (i === this.#values.length) {
-      const grownCodes = new Uint16Array(i * 2);
-      grownCodes.set(this.#codes);
-      this.#codes = grownCodes;
-      this.#values = growFloat64(this.#values, i * 2);
-    }
+    if (i === this.#values.length) this.#growEntries(i * 2);
     this.#codes[i] = code;
     if (typeof y === 'number') {
       this.#values[i] = y;
       if (this.#lifted !== undefined) this.#lifted[i] = y;
     } else {
       this.#values[i] = primal(y);
+      this.recordsNumbers = false;
       this.#lifted ??= Array.from(this.#values.subarray(0, i));
       this.#lifted[i] = y;
     }
     this.#length = i + 1;
     return i;
+  }
+
+  #growEntries(min: number): void {
+    const grownCodes = new Uint16Array(Math.max(this.#codes.length * 2, min));
+    grownCodes.set(this.#codes);
+    this.#codes = grownCodes;
+    this.#values = growFloat64(this.#values, min);
+  }
+
+  #growRefs(min: number): void {
+    const grown = new Int32Array(Math.max(this.#refs.length * 2, min));
+    grown.set(this.#refs);
+    this.#refs = grown;
   }
 
   /** Adds a constant (a number, or a value of an enclosing transformation) and returns its reference. */
@@ -384,11 +399,7 @@ export class WengertList implements Trace {
   process(op: OpDef, args: readonly Value[]): Value {
     const arity = args.length;
     const base = this.#refCount;
-    if (base + arity > this.#refs.length) {
-      const grown = new Int32Array(Math.max(this.#refs.length * 2, base + arity));
-      grown.set(this.#refs);
-      this.#refs = grown;
-    }
+    if (base + arity > this.#refs.length) this.#growRefs(base + arity);
     let y: Value;
     // Arity 1 and 2 (every built-in) without the argument arrays of the general path.
     if (arity === 1) {
@@ -405,6 +416,44 @@ export class WengertList implements Trace {
     }
     this.#refCount = base + arity;
     return new TapeVar(this.#push(op.code, y), this);
+  }
+
+  /** @internal The number held by entry i (only while {@link recordsNumbers}). */
+  numberAt(i: number): number {
+    return this.#values[i] as number;
+  }
+
+  /** @internal A reference to a new constant c (the fast paths' constant arguments). */
+  constantRef(c: number): number {
+    return this.#constant(c);
+  }
+
+  /** @internal Records a unary op already evaluated on numbers: one reference, one value, one handle. */
+  record1(code: number, y: number, r0: number): TapeVar {
+    const p = this.#refCount;
+    if (p + 1 > this.#refs.length) this.#growRefs(p + 1);
+    this.#refs[p] = r0;
+    this.#refCount = p + 1;
+    return new TapeVar(this.#pushNumber(code, y), this);
+  }
+
+  /** @internal Records a binary op already evaluated on numbers. */
+  record2(code: number, y: number, r0: number, r1: number): TapeVar {
+    const p = this.#refCount;
+    if (p + 2 > this.#refs.length) this.#growRefs(p + 2);
+    this.#refs[p] = r0;
+    this.#refs[p + 1] = r1;
+    this.#refCount = p + 2;
+    return new TapeVar(this.#pushNumber(code, y), this);
+  }
+
+  #pushNumber(code: number, y: number): number {
+    const i = this.#length;
+    if (i === this.#values.length) this.#growEntries(i * 2);
+    this.#codes[i] = code;
+    this.#values[i] = y;
+    this.#length = i + 1;
+    return i;
   }
 
   /** @internal Keeps a comparison made on this list's values as a guard for replays. */
@@ -435,6 +484,7 @@ export class WengertList implements Trace {
       });
     } finally {
       this.#active = false;
+      this.recordsNumbers = false;
       sizeHint.entries = nextHint(sizeHint.entries, this.#length);
       sizeHint.refs = nextHint(sizeHint.refs, this.#refCount);
       sizeHint.constants = nextHint(sizeHint.constants, this.#constantCount);
@@ -706,6 +756,32 @@ export function branchChangedError(api: string, guard: string): RangeError {
       "(compile(f, x, { onBranchChange: 'rerecord' }) does it for you)",
   );
 }
+
+/**
+ * Reverse mode's fast path inside each primitive's generated function: handles of one list
+ * that records plain numbers (mixed with numbers) are recorded in place, as
+ * {@link WengertList.process} would: argument references in order (a number becomes a
+ * constant), the value computed on numbers, one entry and one handle.
+ */
+function emitRecordingFastPath(op: OpText, kind: number): string {
+  if (op.arity === 1) {
+    return `if (k0 === ${kind}) {
+  const L = x0.trace;
+  if (L.recordsNumbers) { const r0 = x0.index; const p0 = L.numberAt(r0); return L.record1(${op.code}, ${op.value(['p0'])}, r0); }
+}`;
+  }
+  return `if ((k0 === ${kind} && (k1 === 0 || (k1 === ${kind} && x1.trace === x0.trace))) || (k0 === 0 && k1 === ${kind})) {
+  const L = k0 === 0 ? x1.trace : x0.trace;
+  if (L.recordsNumbers) {
+    let r0, p0, r1, p1;
+    if (k0 === 0) { p0 = x0; r0 = L.constantRef(x0); } else { r0 = x0.index; p0 = L.numberAt(r0); }
+    if (k1 === 0) { p1 = x1; r1 = L.constantRef(x1); } else { r1 = x1.index; p1 = L.numberAt(r1); }
+    return L.record2(${op.code}, ${op.value(['p0', 'p1'])}, r0, r1);
+  }
+}`;
+}
+
+registerFastPath({ name: 'reverse', valueClass: TapeVar, deps: {}, emit: emitRecordingFastPath });
 
 /**
  * Records the evaluation trace of f at x as a {@link WengertList}: one entry per input and
