@@ -14,6 +14,8 @@ import { ChunkDual, ChunkTrace, checkChunkSize, defaultChunkSize, splitChunk } f
 import { describe } from '../ops/value';
 import type { Out, Widen } from '../internal/types';
 
+const passLabels = new Map<string, string>();
+
 /** @internal One forward pass of f at x seeded with tangent v; returns primals and tangents per output. */
 export function forwardPass(
   api: string,
@@ -21,15 +23,22 @@ export function forwardPass(
   x: readonly Value[],
   v: readonly Value[],
 ): { y: Value[]; yDot: Value[]; isArray: boolean } {
-  const trace = new ForwardTrace(`forward pass (${api})`);
+  let label = passLabels.get(api);
+  if (label === undefined) passLabels.set(api, (label = `forward pass (${api})`));
+  const trace = new ForwardTrace(label);
   try {
-    const inputs = x.map((xi, i) => new Dual(xi, v[i] as Value, trace));
+    const n = x.length;
+    const inputs = new Array<Value>(n);
+    for (let i = 0; i < n; i++) inputs[i] = new Dual(x[i] as Value, v[i] as Value, trace);
     const outputs = checkOutputs(api, f(inputs));
-    const y = new Array<Value>(outputs.values.length);
-    const yDot = new Array<Value>(outputs.values.length);
-    outputs.values.forEach((o, i) => {
-      [y[i], yDot[i]] = splitDual(api, o, trace);
-    });
+    const m = outputs.values.length;
+    const y = new Array<Value>(m);
+    const yDot = new Array<Value>(m);
+    for (let i = 0; i < m; i++) {
+      const [primalPart, tangentPart] = splitDual(api, outputs.values[i] as Value, trace);
+      y[i] = primalPart;
+      yDot[i] = tangentPart;
+    }
     return { y, yDot, isArray: outputs.isArray };
   } finally {
     trace.active = false;
@@ -79,10 +88,7 @@ export function jvp<F extends VectorFunction, T extends Value>(
   const xs = checkVector('jvp', 'x', x);
   const vs = checkVector('jvp', 'v', v, xs.length);
   const { y, yDot, isArray } = forwardPass('jvp', f, xs, vs);
-  return [shapeLike({ values: y, isArray }, y), shapeLike({ values: yDot, isArray }, yDot)] as [
-    Out<F, Widen<T>>,
-    Out<F, Widen<T>>,
-  ];
+  return (isArray ? [y, yDot] : [y[0], yDot[0]]) as [Out<F, Widen<T>>, Out<F, Widen<T>>];
 }
 
 function unitVector(n: number, j: number): number[] {

@@ -3,6 +3,7 @@ import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
 import { add, mul } from '../ops/table';
 import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/value';
 import { partialsKernel } from '../internal/kernels';
+import { registerFastPath, type OpText } from '../ops/fastPath';
 
 const kernelOut = new Float64Array(2);
 
@@ -157,3 +158,41 @@ export function checkChunkSize(api: string, chunkSize: unknown): number | undefi
   }
   return chunkSize;
 }
+
+/**
+ * Chunked forward mode's fast path inside each primitive's generated function: chunk duals
+ * of one live pass with number parts (mixed with numbers) are handled in place, with the
+ * arithmetic, order and zero skips of {@link ChunkTrace.process}'s number-only path.
+ */
+function emitChunkFastPath(op: OpText, kind: number): string {
+  const accumulate = (k: number) =>
+    `if (T${k} !== undefined && d${k} !== 0) for (let c = 0; c < w; c++) { const tc = T${k}[c]; if (tc !== 0) out[c] += d${k} * tc; }`;
+  if (op.arity === 1) {
+    return `if (k0 === ${kind}) {
+  const tr = x0.trace; const p0 = x0.value; const T0 = x0.tangents;
+  if (tr.active && typeof p0 === 'number' && T0 instanceof Float64Array) {
+    const y = ${op.value(['p0'])};
+    const w = tr.width; const out = new Float64Array(w);
+    ${op.partials(['p0'], 'y')}
+    ${accumulate(0)}
+    return new ChunkDual(y, out, tr);
+  }
+}`;
+  }
+  return `if ((k0 === ${kind} && (k1 === 0 || (k1 === ${kind} && x1.trace === x0.trace))) || (k0 === 0 && k1 === ${kind})) {
+  const tr = k0 === 0 ? x1.trace : x0.trace;
+  let p0 = x0, T0, p1 = x1, T1;
+  if (k0 !== 0) { p0 = x0.value; T0 = x0.tangents; }
+  if (k1 !== 0) { p1 = x1.value; T1 = x1.tangents; }
+  if (tr.active && typeof p0 === 'number' && typeof p1 === 'number' && (T0 === undefined || T0 instanceof Float64Array) && (T1 === undefined || T1 instanceof Float64Array)) {
+    const y = ${op.value(['p0', 'p1'])};
+    const w = tr.width; const out = new Float64Array(w);
+    ${op.partials(['p0', 'p1'], 'y')}
+    ${accumulate(0)}
+    ${accumulate(1)}
+    return new ChunkDual(y, out, tr);
+  }
+}`;
+}
+
+registerFastPath({ name: 'chunked forward', valueClass: ChunkDual, deps: { ChunkDual }, emit: emitChunkFastPath });

@@ -28,7 +28,10 @@ export function checkFunction(api: string, f: unknown, argName = 'f'): void {
     throw new TypeError(`${api}: ${argName} must be a function, got ${describe(f)}`);
   }
   // Rejected before f runs: its body would keep using AD values after the transformation finished.
-  const kind = (f as { constructor?: { name?: unknown } }).constructor?.name;
+  // An ordinary function's constructor is Function itself; only other kinds need their name read.
+  const ctor = (f as { constructor?: { name?: unknown } }).constructor;
+  if (ctor === Function) return;
+  const kind = ctor?.name;
   if (kind === 'AsyncFunction' || kind === 'AsyncGeneratorFunction') {
     throw new TypeError(
       `${api}: ${argName} is an async function; async functions are not supported (derivatives must be computed synchronously)`,

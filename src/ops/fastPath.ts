@@ -49,6 +49,16 @@ const KIND = Symbol('dualtape fast-path kind');
 
 const templates: FastPathTemplate[] = [];
 const resets: (() => void)[] = [];
+let enabled = true;
+
+/**
+ * @internal For tests: turn the generated fast paths off (every AD call then takes apply()
+ * and the traces' own process), so the same checks can run over both routes.
+ */
+export function setFastPaths(on: boolean): void {
+  enabled = on;
+  for (const reset of resets) reset();
+}
 
 /** @internal A mode registers its template once; functions built before are rebuilt on next use. */
 export function registerFastPath(template: FastPathTemplate): void {
@@ -88,7 +98,7 @@ type Impl = (x0: unknown, x1: unknown) => unknown;
  * `generic` alone.
  */
 function buildImpl(op: OpDef, generic: Impl): Impl {
-  if (!canGenerateCode() || templates.length === 0) return generic;
+  if (!enabled || !canGenerateCode() || templates.length === 0) return generic;
   const deps = new Map<string, unknown>();
   const text = opText(op, deps);
   if (text === undefined) return generic;
@@ -116,7 +126,12 @@ export function fastImpl(op: OpDef, generic: Impl): Impl {
     impl = undefined;
   });
   return (x0, x1) => {
-    impl ??= buildImpl(op, generic);
+    if (impl === undefined) {
+      // Deriving the op's text runs rules on symbols, which may call this very op again:
+      // those calls (and every call, should building fail) take the generic route.
+      impl = generic;
+      impl = buildImpl(op, generic);
+    }
     return impl(x0, x1);
   };
 }

@@ -4,8 +4,8 @@ import { checkFunction, checkIndex, checkVector, type VectorFunction } from '../
 import type { Out, Widen } from '../internal/types';
 import { WengertList } from './wengertList';
 
+/** Records f at x; f has been checked by the caller (once, where the transformation was made). */
 function recordAt(api: string, f: VectorFunction, x: unknown): WengertList {
-  checkFunction(api, f);
   const tape = new WengertList(checkVector(api, 'x', x));
   tape.run(api, f);
   return tape;
@@ -30,6 +30,7 @@ export function vjp<F extends VectorFunction, T extends Value>(
   f: F,
   x: ArrayLike<T>,
 ): [Out<F, Widen<T>>, (yBar: Out<F, Value>) => Widen<T>[]] {
+  checkFunction('vjp', f);
   const tape = recordAt('vjp', f, x);
   const y = tape.outputValue();
   const pullback = (yBar: Out<F, Value>): Widen<T>[] =>
@@ -60,7 +61,12 @@ function gradientOf(api: string, tape: WengertList): Value[] {
  */
 export function grad(f: (x: Value[]) => Value): <T extends Value>(x: ArrayLike<T>) => Widen<T>[] {
   checkFunction('grad', f);
-  return <T extends Value>(x: ArrayLike<T>) => gradientOf('grad', recordAt('grad', f, x)) as Widen<T>[];
+  return <T extends Value>(x: ArrayLike<T>) => {
+    const tape = recordAt('grad', f, x);
+    const g = gradientOf('grad', tape);
+    tape.release();
+    return g as Widen<T>[];
+  };
 }
 
 /**
@@ -79,7 +85,9 @@ export function valueAndGrad(
   return <T extends Value>(x: ArrayLike<T>) => {
     const tape = recordAt('valueAndGrad', f, x);
     const g = gradientOf('valueAndGrad', tape);
-    return [tape.outputValue() as Widen<T>, g as Widen<T>[]];
+    const y = tape.outputValue();
+    tape.release();
+    return [y as Widen<T>, g as Widen<T>[]];
   };
 }
 
@@ -94,6 +102,7 @@ export function valueAndGrad(
  * ```
  */
 export function jacobianRow<T extends Value>(f: VectorFunction, x: ArrayLike<T>, i: number): Widen<T>[] {
+  checkFunction('jacobianRow', f);
   const tape = recordAt('jacobianRow', f, x);
   checkIndex('jacobianRow', 'i', i, tape.outputCount, 'outputs');
   return tape.inputAdjoints(seed(tape, i)) as Widen<T>[];
@@ -124,6 +133,7 @@ export function jacrev(f: VectorFunction): <T extends Value>(x: ArrayLike<T>) =>
     for (let i = 0; i < tape.outputCount; i++) {
       rows.push(tape.inputAdjoints(seed(tape, i)));
     }
+    tape.release();
     return rows as Widen<T>[][];
   };
 }

@@ -161,6 +161,50 @@ function nextHint(previous: number, used: number): number {
   return Math.min(MAX_HINT, Math.max(INITIAL_CAPACITY, used < previous / 4 ? used : Math.max(previous, used)));
 }
 
+/** The four typed arrays of a list. */
+interface Storage {
+  readonly codes: Uint16Array;
+  readonly refs: Int32Array;
+  readonly values: Float64Array;
+  readonly constants: Float64Array;
+}
+
+// Making even four small typed arrays costs more than recording a small function, so the
+// storage of a finished recording is kept for the next one. Small storage (up to about a
+// megabyte) is kept as is; larger storage only through a WeakRef, so a loop of gradients
+// reuses it while one big gradient does not pin its memory after the loop is over.
+const STRONG_MAX_ENTRIES = 1 << 15;
+let spare: Storage | WeakRef<Storage> | undefined;
+const released: Storage = {
+  codes: new Uint16Array(0),
+  refs: new Int32Array(0),
+  values: new Float64Array(0),
+  constants: new Float64Array(0),
+};
+
+/** Reuse is for the same size again: capacity from the hint up to 4× it (so bytesPerEntry stays honest). */
+function fits(capacity: number, hint: number): boolean {
+  return capacity >= hint && capacity <= 4 * hint;
+}
+
+function takeStorage(): Storage {
+  const s = spare instanceof WeakRef ? spare.deref() : spare;
+  if (s !== undefined && fits(s.values.length, sizeHint.entries) && fits(s.refs.length, sizeHint.refs) && s.constants.length >= sizeHint.constants) {
+    spare = undefined;
+    return s;
+  }
+  return {
+    codes: new Uint16Array(sizeHint.entries),
+    refs: new Int32Array(sizeHint.refs),
+    values: new Float64Array(sizeHint.entries),
+    constants: new Float64Array(sizeHint.constants),
+  };
+}
+
+function giveStorage(s: Storage): void {
+  spare = s.values.length <= STRONG_MAX_ENTRIES ? s : new WeakRef(s);
+}
+
 function growFloat64(a: Float64Array, min: number): Float64Array<ArrayBuffer> {
   const grown = new Float64Array(Math.max(a.length * 2, min));
   grown.set(a);
@@ -200,10 +244,11 @@ export class WengertList implements Trace {
   #length = 0;
   #refCount = 0;
   #constantCount = 0;
-  #codes = new Uint16Array(sizeHint.entries);
-  #refs = new Int32Array(sizeHint.refs);
-  #values = new Float64Array(sizeHint.entries);
-  #constants = new Float64Array(sizeHint.constants);
+  #codes: Uint16Array;
+  #refs: Int32Array;
+  #values: Float64Array;
+  #constants: Float64Array;
+  #released = false;
   #lifted: Value[] | undefined;
   #liftedConstants: Value[] | undefined;
   #outputs: number[] = [];
@@ -221,7 +266,28 @@ export class WengertList implements Trace {
   constructor(x: readonly Value[]) {
     this.level = nextLevel();
     this.inputCount = x.length;
+    const storage = takeStorage();
+    this.#codes = storage.codes;
+    this.#refs = storage.refs;
+    this.#values = storage.values;
+    this.#constants = storage.constants;
     for (const xi of x) this.#push(0, xi);
+  }
+
+  /**
+   * @internal Hands the storage of a finished recording that nobody can reach any more (a
+   * `grad` that has read its result) to the next recording. Reusing it spares the next
+   * recording of the same size its allocation and the page faults of fresh memory, which
+   * at 10^6 entries and more cost as much as the recording itself.
+   */
+  release(): void {
+    if (this.#active || this.#released || this.#lifted !== undefined || this.#liftedConstants !== undefined) return;
+    this.#released = true;
+    giveStorage({ codes: this.#codes, refs: this.#refs, values: this.#values, constants: this.#constants });
+    this.#codes = released.codes;
+    this.#refs = released.refs;
+    this.#values = released.values;
+    this.#constants = released.constants;
   }
 
   get active(): boolean {
@@ -296,6 +362,7 @@ export class WengertList implements Trace {
 
   /** @internal The value of entry i in the latest evaluation (what a TapeVar reads). */
   valueAt(i: number): Value {
+    if (this.#released) throw escapedError('primal', this);
     return this.#lifted === undefined ? (this.#values[i] as number) : (this.#lifted[i] as Value);
   }
 
