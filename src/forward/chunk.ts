@@ -2,10 +2,7 @@
 import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
 import { add, mul } from '../ops/table';
 import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/value';
-import { partialsKernel } from '../internal/kernels';
 import { registerFastPath, type OpText } from '../ops/fastPath';
-
-const kernelOut = new Float64Array(2);
 
 /**
  * A forward pass whose duals carry `width` tangents at once (directions d_1 .. d_k). The
@@ -39,37 +36,14 @@ export class ChunkTrace implements Trace {
     const k = this.width;
     const primals = new Array<Value>(arity);
     const tangents = new Array<Float64Array | Value[] | undefined>(arity);
-    let numeric = true;
     for (let i = 0; i < arity; i++) {
       const a = args[i] as Value;
       if (a instanceof ChunkDual && a.trace === this) {
         primals[i] = a.value;
         tangents[i] = a.tangents;
-        if (!(a.tangents instanceof Float64Array) || typeof a.value !== 'number') numeric = false;
       } else {
         primals[i] = a;
-        if (typeof a !== 'number') numeric = false;
       }
-    }
-    // The number-only path: primal and partials from the derived kernel, tangents in a Float64Array.
-    const kernel = numeric && arity <= 2 ? partialsKernel(op) : undefined;
-    if (kernel !== undefined) {
-      const p0 = primals[0] as number;
-      const p1 = arity === 2 ? (primals[1] as number) : 0;
-      const y = arity === 1 ? op.value(p0) : op.value(p0, p1);
-      kernel(p0, p1, y, kernelOut);
-      const out = new Float64Array(k);
-      for (let i = 0; i < arity; i++) {
-        const t = tangents[i] as Float64Array | undefined;
-        const d = kernelOut[i] as number;
-        // As in one-tangent mode: a zero partial or a zero tangent contributes nothing (no 0·∞).
-        if (t === undefined || d === 0) continue;
-        for (let c = 0; c < k; c++) {
-          const tc = t[c] as number;
-          if (tc !== 0) out[c] += d * tc;
-        }
-      }
-      return new ChunkDual(y, out, this);
     }
     const y = apply(op, primals);
     const partials = checkedPartials(op, primals, y);
@@ -166,7 +140,7 @@ export function checkChunkSize(api: string, chunkSize: unknown): number | undefi
  */
 function emitChunkFastPath(op: OpText, kind: number): string {
   const accumulate = (k: number) =>
-    `if (T${k} !== undefined && d${k} !== 0) for (let c = 0; c < w; c++) { const tc = T${k}[c]; if (tc !== 0) out[c] += d${k} * tc; }`;
+    `if (T${k} !== undefined && d${k} !== 0) for (let c = 0; c < w; c++) { const tc = T${k}[c]; if (tc !== 0) { const m = d${k} * tc; out[c] = out[c] === 0 ? m : out[c] + m; } }`;
   if (op.arity === 1) {
     return `if (k0 === ${kind}) {
   const tr = x0.trace; const p0 = x0.value; const T0 = x0.tangents;

@@ -2,11 +2,7 @@
 import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
 import { add, mul } from '../ops/table';
 import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/value';
-import { partialsKernel } from '../internal/kernels';
 import { registerFastPath, type OpText } from '../ops/fastPath';
-
-/** Scratch output of the partials kernels (read immediately after each call). */
-const kernelOut = new Float64Array(2);
 
 /**
  * One forward pass (one level of forward mode). Its duals carry tangents with respect to
@@ -39,40 +35,9 @@ export class ForwardTrace implements Trace {
   }
 
   process(op: OpDef, args: readonly Value[]): Value {
+    // Duals of this pass with number parts reach here only through apply() called directly:
+    // primitives handle them in their generated fast path (see emitDualFastPath below).
     const arity = args.length;
-    // The number-only path for arity 1 and 2: primals and tangents are plain numbers, the
-    // partials come from the rule's derived kernel (no arrays). Same arithmetic, same order
-    // and the same zero-tangent skips as the general path below.
-    if (arity <= 2) {
-      const a0 = args[0] as Value;
-      const own0 = a0 instanceof Dual && a0.trace === this;
-      const p0 = own0 ? a0.value : a0;
-      const t0 = own0 ? a0.tangent : 0;
-      let p1: Value = 0;
-      let t1: Value = 0;
-      if (arity === 2) {
-        const a1 = args[1] as Value;
-        const own1 = a1 instanceof Dual && a1.trace === this;
-        p1 = own1 ? a1.value : a1;
-        t1 = own1 ? a1.tangent : 0;
-      }
-      const kernel = partialsKernel(op);
-      if (kernel !== undefined && typeof p0 === 'number' && typeof p1 === 'number' && typeof t0 === 'number' && typeof t1 === 'number') {
-        const y = arity === 1 ? op.value(p0) : op.value(p0, p1);
-        let tangent = 0;
-        if (t0 !== 0 || t1 !== 0) {
-          kernel(p0, p1, y, kernelOut);
-          const d0 = kernelOut[0] as number;
-          const d1 = kernelOut[1] as number;
-          if (t0 !== 0 && d0 !== 0) tangent = d0 * t0;
-          if (t1 !== 0 && d1 !== 0) {
-            const term = d1 * t1;
-            tangent = tangent === 0 ? term : tangent + term;
-          }
-        }
-        return new Dual(y, tangent, this);
-      }
-    }
     const primals = new Array<Value>(arity);
     for (let i = 0; i < arity; i++) {
       const a = args[i] as Value;
