@@ -2,7 +2,7 @@
 import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
 import { add, mul } from '../ops/table';
 import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/value';
-import { partialsKernel } from '../internal/kernels';
+import { partialsKernel } from '../symbolic/index';
 
 const kernelOut = new Float64Array(2);
 
