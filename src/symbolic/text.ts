@@ -1,6 +1,6 @@
 // Printers of the expression tree for people: rule text in the seed notes' notation, and LaTeX.
 import { getOp } from '../ops/opDef';
-import { type Expr } from './tree';
+import { type Expr, type VarExpr } from './tree';
 
 const FUNCTION_NAMES: Record<string, string> = { log: 'ln' };
 const LATEX_FUNCTIONS = new Set(['sin', 'cos', 'tan', 'sinh', 'cosh', 'tanh', 'exp', 'ln', 'log', 'min', 'max', 'arcsin', 'arccos', 'arctan']);
@@ -40,7 +40,7 @@ function precedence(e: Expr): number {
 }
 
 interface Printer {
-  variable(e: Extract<Expr, { kind: 'var' }>): string;
+  variable(e: VarExpr): string;
   number(v: number): string;
   paren(s: string): string;
   infix(op: string, symbol: string, l: string, r: string): string;

@@ -43,7 +43,7 @@ export class SymbolicValue extends ADValue {
 /**
  * Invariant: a node is recorded exactly as the rule computed it (no simplification, no
  * folding), so a printer that evaluates the tree reproduces the rule's arithmetic bit for
- * bit; simplification for readers is the printer's business ({@link simplified}).
+ * bit; simplification for readers is the printer's business (`simplified` in tree.ts).
  * @internal
  */
 export class SymbolicTrace implements Trace {

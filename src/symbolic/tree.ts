@@ -23,13 +23,13 @@ import { getOp } from '../ops/opDef';
  */
 export type Expr =
   | { readonly kind: 'num'; readonly value: number }
-  | VarExpr
+  | { readonly kind: 'var'; readonly name: string; readonly sub?: string; readonly deco?: 'dot' | 'bar' }
   | { readonly kind: 'op'; readonly op: string; readonly args: readonly Expr[] }
   | { readonly kind: 'partial'; readonly of: Expr; readonly wrt: Expr }
   | { readonly kind: 'eq'; readonly left: Expr; readonly right: Expr };
 
 /** @internal */
-export type VarExpr = { readonly kind: 'var'; readonly name: string; readonly sub?: string; readonly deco?: 'dot' | 'bar' };
+export type VarExpr = Extract<Expr, { kind: 'var' }>;
 
 /** @internal */
 export const num = (value: number): Expr => ({ kind: 'num', value });
