@@ -21,6 +21,8 @@ interface Binding {
   readonly partials: CustomPartials;
   /** When the definition was made, on the scale of trace levels (see below). */
   readonly bornAt: number;
+  /** The slot it was last given, per arity (valid while that slot's binding is still this one). */
+  readonly slots: Map<number, Slot>;
 }
 
 /**
@@ -50,7 +52,8 @@ interface Family {
   readonly named: boolean;
   /** The kind and source text of the definition, to tell a repeat from a conflict. */
   readonly source: string;
-  readonly slots: Map<number, Slot[]>;
+  /** Per arity: the slots that may be rebound, scanned next-fit from `cursor`, and how many ops were made. */
+  readonly pools: Map<number, { readonly free: Slot[]; cursor: number; made: number }>;
 }
 
 const families = new Map<string, Family>();
@@ -65,7 +68,7 @@ function familyFor(api: string, kind: string, name: unknown, fns: readonly unkno
     const key = `source:${source}`;
     let family = families.get(key);
     if (family === undefined) {
-      family = { name: `${kind}${++anonymous}`, named: false, source, slots: new Map() };
+      family = { name: `${kind}${++anonymous}`, named: false, source, pools: new Map() };
       families.set(key, family);
     }
     return family;
@@ -86,63 +89,98 @@ function familyFor(api: string, kind: string, name: unknown, fns: readonly unkno
   if (getOp(name) !== undefined) {
     throw new TypeError(`${api}: options.name '${name}' is already defined as an op of the table (built in or by defineOp); choose a new name`);
   }
-  const created: Family = { name, named: true, source, slots: new Map() };
+  const created: Family = { name, named: true, source, pools: new Map() };
   families.set(`name:${name}`, created);
   return created;
 }
 
-/** Every transformation an application to `args` runs under: each argument's trace and those of the values inside it. */
-function tracesOf(args: readonly Value[]): Trace[] {
-  const out: Trace[] = [];
-  for (const a of args) {
-    for (let v: Value = a; v instanceof ADValue; v = v.value) if (!out.includes(v.trace)) out.push(v.trace);
-  }
-  return out;
-}
-
 const running = (slot: Slot): boolean => slot.holders.some((h) => h.deref()?.active === true);
 
-/** The op that applies `binding` to n arguments under `traces`: its own slot, a free one rebound, or a new one. */
-function opFor(family: Family, n: number, binding: Binding, traces: readonly Trace[]): OpDef {
-  let slots = family.slots.get(n);
-  if (slots === undefined) {
-    slots = [];
-    family.slots.set(n, slots);
+function holds(slot: Slot, t: Trace): boolean {
+  for (const h of slot.holders) if (h.deref() === t) return true;
+  return false;
+}
+
+/**
+ * How far a new binding looks for a slot that no running transformation holds before making
+ * one. Slots are taken in turn (next fit), so after a call of f has finished, the next call
+ * finds its slots free in the same order: one probe each, however many definitions f makes.
+ */
+const PROBES = 8;
+
+/** The op that applies `binding` to `args`: its own slot, a free one rebound, or a new one. */
+function opFor(family: Family, binding: Binding, args: readonly Value[]): OpDef {
+  const n = args.length;
+  let pool = family.pools.get(n);
+  if (pool === undefined) {
+    pool = { free: [], cursor: 0, made: 0 };
+    family.pools.set(n, pool);
   }
-  // Made inside the outermost transformation it is used in: a closure of one call of f,
-  // whose op may serve the next call once this one's transformations have finished.
-  const perCall = traces.some((t) => binding.bornAt > t.level);
-  let slot = slots.find((s) => s.binding === binding) ?? slots.find((s) => !s.pinned && !running(s));
-  if (slot === undefined) {
-    // The first arity a family meets keeps its plain name (what traces show for the common case).
-    const arityName = n === family.slots.keys().next().value ? family.name : `${family.name}_${n}`;
-    const created: Slot = {
-      op: defineOp({
-        name: slots.length === 0 ? arityName : `${arityName}$${slots.length + 1}`,
-        arity: n,
-        value: (...x: number[]) => {
-          const y = created.binding.f(x);
-          if (typeof y !== 'number') throw new TypeError(`${created.binding.name}: f must return a number, got ${describe(y)}`);
-          return y;
-        },
-        partials: (x, y) => created.binding.partials(x, y),
-      }).op,
-      binding,
-      holders: [],
-      pinned: false,
-    };
-    slots.push(created);
-    slot = created;
-  }
-  if (slot.binding !== binding) {
+  let slot = binding.slots.get(n);
+  if (slot?.binding !== binding) {
+    slot = undefined;
+    for (let k = 0; k < Math.min(PROBES, pool.free.length); k++) {
+      const candidate = pool.free[pool.cursor % pool.free.length] as Slot;
+      pool.cursor = (pool.cursor + 1) % pool.free.length;
+      if (!running(candidate)) {
+        slot = candidate;
+        break;
+      }
+    }
+    slot ??= newSlot(family, n, pool, binding);
     slot.binding = binding;
     slot.holders = [];
+    binding.slots.set(n, slot);
   }
-  // Weak: a finished recording must not be kept alive by the op table.
-  slot.holders = slot.holders.filter((h) => h.deref()?.active === true);
-  for (const t of traces) if (!slot.holders.some((h) => h.deref() === t)) slot.holders.push(new WeakRef(t));
-  if (!perCall && !family.named) slot.pinned = true;
+  // Every transformation this application runs under (each argument's trace and those of
+  // the values inside it) holds the slot. Weakly: a finished recording must not be kept
+  // alive by the op table. Pruned only when one joins, so repeated use costs a lookup.
+  let perCall = false;
+  let pruned = false;
+  for (const a of args) {
+    for (let v: Value = a; v instanceof ADValue; v = v.value) {
+      const t = v.trace;
+      // Made inside the outermost transformation it is used in: a closure of one call of f.
+      if (binding.bornAt > t.level) perCall = true;
+      if (holds(slot, t)) continue;
+      if (!pruned) {
+        slot.holders = slot.holders.filter((h) => h.deref()?.active === true);
+        pruned = true;
+      }
+      slot.holders.push(new WeakRef(t));
+    }
+  }
+  // A closure of one call may give its op to the next call once this call's transformations
+  // have finished; any other definition outlives them (unless a name promises one function),
+  // so its slot stays with it.
+  if (!perCall && !family.named && !slot.pinned) {
+    slot.pinned = true;
+    pool.free.splice(pool.free.indexOf(slot), 1);
+  }
   return slot.op;
+}
+
+function newSlot(family: Family, n: number, pool: { free: Slot[]; made: number }, binding: Binding): Slot {
+  // The first arity a family meets keeps its plain name (what traces show for the common case).
+  const arityName = n === family.pools.keys().next().value ? family.name : `${family.name}_${n}`;
+  pool.made += 1;
+  const slot: Slot = {
+    op: defineOp({
+      name: pool.made === 1 ? arityName : `${arityName}$${pool.made}`,
+      arity: n,
+      value: (...x: number[]) => {
+        const y = slot.binding.f(x);
+        if (typeof y !== 'number') throw new TypeError(`${slot.binding.name}: f must return a number, got ${describe(y)}`);
+        return y;
+      },
+      partials: (x, y) => slot.binding.partials(x, y),
+    }).op,
+    binding,
+    holders: [],
+    pinned: false,
+  };
+  pool.free.push(slot);
+  return slot;
 }
 
 /**
@@ -198,7 +236,7 @@ function defineCustom(
     throw new TypeError(`${api}: partials must be a function (x, y) => [∂y/∂x_0, ...], got ${describe(partials)}`);
   }
   const family = familyFor(api, kind, name, sources);
-  const binding: Binding = { name: family.name, f, partials, bornAt: nextLevel() };
+  const binding: Binding = { name: family.name, f, partials, bornAt: nextLevel(), slots: new Map() };
   const custom = (x: ArrayLike<Value>): Value => {
     if (!Array.isArray(x) && !ArrayBuffer.isView(x)) {
       throw new TypeError(`${family.name}: x must be an array of numbers, got ${describe(x)}`);
@@ -206,7 +244,7 @@ function defineCustom(
     const args = Array.from(x as ArrayLike<Value>);
     if (args.length === 0) throw new RangeError(`${family.name}: x must have at least one element`);
     if (args.every((a) => typeof a === 'number')) return f(args as number[]);
-    return apply(opFor(family, args.length, binding, tracesOf(args)), args);
+    return apply(opFor(family, binding, args), args);
   };
   Object.defineProperty(custom, 'name', { value: family.name });
   return custom;

@@ -103,6 +103,24 @@ test('two definitions made at the same place in one call of f, with different da
   expect(listOps().length).toBe(ops);
 });
 
+test('f making 50 definitions per call needs 50 ops, on the first call and on every later one', () => {
+  const f = (c: number) => (x: Value[]) => {
+    let s: Value = 0;
+    for (let i = 0; i < 50; i++) {
+      const scaledSin = customDerivative((v) => (c + i) * Math.sin(v[0]!), (v) => [mul(c + i, cos(v[0]!))]);
+      s = add(s, scaledSin(x));
+    }
+    return s;
+  };
+  const ops = listOps().length;
+  for (let k = 0; k < 20; k++) {
+    const c = random();
+    const x = point(1);
+    expect(relErr(grad(f(c))(x)[0]!, (50 * c + 1225) * Math.cos(x[0]!))).toBeLessThan(1e-13);
+    expect(listOps().length).toBe(ops + 50);
+  }
+});
+
 test('customJvp and customVjp made inside f add no op per call either', () => {
   const f = (c: number) => (x: Value[]) => {
     const scaled = customJvp(
