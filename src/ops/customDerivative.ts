@@ -1,6 +1,6 @@
-// Custom derivatives for whole user functions: the function becomes one primitive of the op table.
+// Custom derivatives for whole user functions: each becomes one primitive, one op per place in the user's code, bound per call.
 import { apply, defineOp, getOp, type OpDef } from './opDef';
-import { describe, type Value } from './value';
+import { ADValue, describe, nextLevel, type Trace, type Value } from './value';
 
 /**
  * The partials of a user function f: R^n -> R at x, one per input, written with dualtape
@@ -14,7 +14,174 @@ import { describe, type Value } from './value';
  */
 export type CustomPartials = (x: readonly Value[], y: Value) => readonly Value[];
 
+/** One definition's rule: what a custom function computes and its partials. */
+interface Binding {
+  readonly name: string;
+  readonly f: (x: number[]) => number;
+  readonly partials: CustomPartials;
+  /** When the definition was made, on the scale of trace levels (see below). */
+  readonly bornAt: number;
+  /** The slot it was last given, per arity (valid while that slot's binding is still this one). */
+  readonly slots: Map<number, Slot>;
+}
+
+/**
+ * One op of the table serving a family of definitions, bound to one of them at a time.
+ *
+ * Invariants: while any transformation that applied this op is running (`holders`), the
+ * binding does not change, so every rule evaluated for it (forward passes now, backward
+ * sweeps and Taylor expansions later in the same transformation, nested ones included)
+ * is that definition's. A `pinned` slot is never rebound: its definition outlived the
+ * transformations that used it (made outside them, or kept and used again), so a recording
+ * of it may be replayed at any time.
+ */
+interface Slot {
+  readonly op: OpDef;
+  binding: Binding;
+  holders: WeakRef<Trace>[];
+  pinned: boolean;
+}
+
+/**
+ * The definitions that may share ops: every definition with the same name (a name stands
+ * for one function), or, unnamed, every definition with the same source text (one place in
+ * the user's code, made again on each call of f with other captured data).
+ */
+interface Family {
+  readonly name: string;
+  readonly named: boolean;
+  /** The kind and source text of the definition, to tell a repeat from a conflict. */
+  readonly source: string;
+  /** Per arity: the slots that may be rebound, scanned next-fit from `cursor`, and how many ops were made. */
+  readonly pools: Map<number, { readonly free: Slot[]; cursor: number; made: number }>;
+}
+
+const families = new Map<string, Family>();
 let anonymous = 0;
+
+const sourceOf = (kind: string, fns: readonly unknown[]): string =>
+  [kind, ...fns.map((fn) => Function.prototype.toString.call(fn))].join('\u0000');
+
+function familyFor(api: string, kind: string, name: unknown, fns: readonly unknown[]): Family {
+  const source = sourceOf(kind, fns);
+  if (name === undefined) {
+    const key = `source:${source}`;
+    let family = families.get(key);
+    if (family === undefined) {
+      family = { name: `${kind}${++anonymous}`, named: false, source, pools: new Map() };
+      families.set(key, family);
+    }
+    return family;
+  }
+  if (typeof name !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(name)) {
+    throw new TypeError(`${api}: options.name must be an identifier-like string, got ${describe(name)}`);
+  }
+  const family = families.get(`name:${name}`);
+  if (family !== undefined) {
+    if (family.source !== source) {
+      throw new TypeError(
+        `${api}: options.name '${name}' is already defined by a different custom derivative (other code for f or its rule); ` +
+          'a name stands for one function: defining it again with the same code (inside f, on every call) reuses it, other code needs another name',
+      );
+    }
+    return family;
+  }
+  if (getOp(name) !== undefined) {
+    throw new TypeError(`${api}: options.name '${name}' is already defined as an op of the table (built in or by defineOp); choose a new name`);
+  }
+  const created: Family = { name, named: true, source, pools: new Map() };
+  families.set(`name:${name}`, created);
+  return created;
+}
+
+const running = (slot: Slot): boolean => slot.holders.some((h) => h.deref()?.active === true);
+
+function holds(slot: Slot, t: Trace): boolean {
+  for (const h of slot.holders) if (h.deref() === t) return true;
+  return false;
+}
+
+/**
+ * How far a new binding looks for a slot that no running transformation holds before making
+ * one. Slots are taken in turn (next fit), so after a call of f has finished, the next call
+ * finds its slots free in the same order: one probe each, however many definitions f makes.
+ */
+const PROBES = 8;
+
+/** The op that applies `binding` to `args`: its own slot, a free one rebound, or a new one. */
+function opFor(family: Family, binding: Binding, args: readonly Value[]): OpDef {
+  const n = args.length;
+  let pool = family.pools.get(n);
+  if (pool === undefined) {
+    pool = { free: [], cursor: 0, made: 0 };
+    family.pools.set(n, pool);
+  }
+  let slot = binding.slots.get(n);
+  if (slot?.binding !== binding) {
+    slot = undefined;
+    for (let k = 0; k < Math.min(PROBES, pool.free.length); k++) {
+      const candidate = pool.free[pool.cursor % pool.free.length] as Slot;
+      pool.cursor = (pool.cursor + 1) % pool.free.length;
+      if (!running(candidate)) {
+        slot = candidate;
+        break;
+      }
+    }
+    slot ??= newSlot(family, n, pool, binding);
+    slot.binding = binding;
+    slot.holders = [];
+    binding.slots.set(n, slot);
+  }
+  // Every transformation this application runs under (each argument's trace and those of
+  // the values inside it) holds the slot. Weakly: a finished recording must not be kept
+  // alive by the op table. Pruned only when one joins, so repeated use costs a lookup.
+  let perCall = false;
+  let pruned = false;
+  for (const a of args) {
+    for (let v: Value = a; v instanceof ADValue; v = v.value) {
+      const t = v.trace;
+      // Made inside the outermost transformation it is used in: a closure of one call of f.
+      if (binding.bornAt > t.level) perCall = true;
+      if (holds(slot, t)) continue;
+      if (!pruned) {
+        slot.holders = slot.holders.filter((h) => h.deref()?.active === true);
+        pruned = true;
+      }
+      slot.holders.push(new WeakRef(t));
+    }
+  }
+  // A closure of one call may give its op to the next call once this call's transformations
+  // have finished; any other definition outlives them (unless a name promises one function),
+  // so its slot stays with it.
+  if (!perCall && !family.named && !slot.pinned) {
+    slot.pinned = true;
+    pool.free.splice(pool.free.indexOf(slot), 1);
+  }
+  return slot.op;
+}
+
+function newSlot(family: Family, n: number, pool: { free: Slot[]; made: number }, binding: Binding): Slot {
+  // The first arity a family meets keeps its plain name (what traces show for the common case).
+  const arityName = n === family.pools.keys().next().value ? family.name : `${family.name}_${n}`;
+  pool.made += 1;
+  const slot: Slot = {
+    op: defineOp({
+      name: pool.made === 1 ? arityName : `${arityName}$${pool.made}`,
+      arity: n,
+      value: (...x: number[]) => {
+        const y = slot.binding.f(x);
+        if (typeof y !== 'number') throw new TypeError(`${slot.binding.name}: f must return a number, got ${describe(y)}`);
+        return y;
+      },
+      partials: (x, y) => slot.binding.partials(x, y),
+    }).op,
+    binding,
+    holders: [],
+    pinned: false,
+  };
+  pool.free.push(slot);
+  return slot;
+}
 
 /**
  * Gives a scalar user function f its own derivative, as JAX's custom_jvp does: the result
@@ -22,6 +189,15 @@ let anonymous = 0;
  * is f on plain numbers and whose partials are yours. Use it for numerical stability
  * (logSumExp), for speed (a closed-form gradient), or to replace a derivative that the
  * chain rule gets wrong. Works in forward mode, reverse mode, Taylor mode and nested.
+ *
+ * Defining it inside the function you differentiate (a closure over that call's data) is
+ * fine and costs nothing per call: the op table gets one op per place in your code (or per
+ * `name`), which each call binds to its own closure while its transformations run. A
+ * recording kept for later (a `vjp` pullback, `compile`, `record`) that uses such a
+ * closure sees the closure of the latest call made at the same place (the same `name`),
+ * which is the same function when the captured data are; define it outside f, or call
+ * the pullback first, when they are not. A name stands for one function: the same name
+ * with other code is an error.
  *
  * @example
  * ```ts
@@ -43,47 +219,36 @@ export function customDerivative(
   partials: CustomPartials,
   options: { name?: string } = {},
 ): (x: ArrayLike<Value>) => Value {
-  if (typeof f !== 'function') throw new TypeError(`customDerivative: f must be a function, got ${describe(f)}`);
-  if (typeof partials !== 'function') {
-    throw new TypeError(`customDerivative: partials must be a function (x, y) => [∂y/∂x_0, ...], got ${describe(partials)}`);
-  }
-  const name = options.name ?? `custom${++anonymous}`;
-  if (typeof name !== 'string' || getOp(name) !== undefined) {
-    throw new TypeError(`customDerivative: options.name must be a new op name, got ${describe(name)} (already defined or not a string)`);
-  }
-  // An op has a fixed arity; f takes arrays of any length, so each length gets its own op.
-  const byArity = new Map<number, OpDef>();
-  const opFor = (n: number): OpDef => {
-    let op = byArity.get(n);
-    if (op === undefined) {
-      const opName = byArity.size === 0 ? name : `${name}_${n}`;
-      op = defineOp({
-        name: opName,
-        arity: n,
-        value: (...x: number[]) => {
-          const y = f(x);
-          if (typeof y !== 'number') throw new TypeError(`${name}: f must return a number, got ${describe(y)}`);
-          return y;
-        },
-        partials: (x, y) => partials(x, y),
-      }).op;
-      byArity.set(n, op);
-    }
-    return op;
-  };
-  const custom = (x: ArrayLike<Value>): Value => {
-    if (!Array.isArray(x) && !ArrayBuffer.isView(x)) {
-      throw new TypeError(`${name}: x must be an array of numbers, got ${describe(x)}`);
-    }
-    const args = Array.from(x as ArrayLike<Value>);
-    if (args.length === 0) throw new RangeError(`${name}: x must have at least one element`);
-    if (args.every((a) => typeof a === 'number')) return f(args as number[]);
-    return apply(opFor(args.length), args);
-  };
-  Object.defineProperty(custom, 'name', { value: name });
-  return custom;
+  return defineCustom('customDerivative', 'custom', f, partials, options.name, [f, partials]);
 }
 
+/** The one implementation behind customDerivative, customJvp and customVjp; `sources` are the user's functions that define it. */
+function defineCustom(
+  api: string,
+  kind: string,
+  f: (x: number[]) => number,
+  partials: CustomPartials,
+  name: unknown,
+  sources: readonly unknown[],
+): (x: ArrayLike<Value>) => Value {
+  if (typeof f !== 'function') throw new TypeError(`${api}: f must be a function, got ${describe(f)}`);
+  if (typeof partials !== 'function') {
+    throw new TypeError(`${api}: partials must be a function (x, y) => [∂y/∂x_0, ...], got ${describe(partials)}`);
+  }
+  const family = familyFor(api, kind, name, sources);
+  const binding: Binding = { name: family.name, f, partials, bornAt: nextLevel(), slots: new Map() };
+  const custom = (x: ArrayLike<Value>): Value => {
+    if (!Array.isArray(x) && !ArrayBuffer.isView(x)) {
+      throw new TypeError(`${family.name}: x must be an array of numbers, got ${describe(x)}`);
+    }
+    const args = Array.from(x as ArrayLike<Value>);
+    if (args.length === 0) throw new RangeError(`${family.name}: x must have at least one element`);
+    if (args.every((a) => typeof a === 'number')) return f(args as number[]);
+    return apply(opFor(family, binding, args), args);
+  };
+  Object.defineProperty(custom, 'name', { value: family.name });
+  return custom;
+}
 
 /**
  * JAX's `custom_jvp` for a scalar user function: `jvp(primals, tangents)` returns
@@ -114,7 +279,9 @@ export function customJvp(
   if (typeof jvp !== 'function') {
     throw new TypeError(`customJvp: jvp must be a function (primals, tangents) => [y, yDot], got ${describe(jvp)}`);
   }
-  return customDerivative(
+  return defineCustom(
+    'customJvp',
+    'customJvp',
     f,
     (x) =>
       x.map((_, i) => {
@@ -125,7 +292,8 @@ export function customJvp(
         }
         return out[1] as Value;
       }),
-    { name: options.name ?? `customJvp${++anonymous}` },
+    options.name,
+    [f, jvp],
   );
 }
 
@@ -157,13 +325,16 @@ export function customVjp<R>(
   if (typeof bwd !== 'function') {
     throw new TypeError(`customVjp: bwd must be a function (residuals, yBar) => cotangents, got ${describe(bwd)}`);
   }
-  return customDerivative(
+  return defineCustom(
+    'customVjp',
+    'customVjp',
     f,
     (x) => {
       const out = fwd(x);
       if (!Array.isArray(out) || out.length !== 2) throw new TypeError(`customVjp: fwd must return [y, residuals], got ${describe(out)}`);
       return bwd(out[1] as R, 1);
     },
-    { name: options.name ?? `customVjp${++anonymous}` },
+    options.name,
+    [f, fwd, bwd],
   );
 }

@@ -13,7 +13,7 @@
 // and Taylor values, user-defined ops, rules that branch on values) goes to apply(),
 // which stays the single place that decides which transformation handles an operation.
 import type { OpDef } from './opDef';
-import { canGenerateCode, kernelOf, valueCode } from '../internal/kernels';
+import { canGenerateCode, kernelOf, valueCode } from '../symbolic/index';
 
 /**
  * An op's derived code with names bound: `value(args)` is an expression for its value;

@@ -3,7 +3,7 @@ import { checkedPartials, opByCode, type OpDef } from '../ops/opDef';
 import { evaluateComparison } from '../ops/compare';
 import { describe, type Value } from '../ops/value';
 import { jvp as forwardJvp } from '../forward/api';
-import { canGenerateCode, kernelOf, numberLiteral, partialsKernel, valueCode } from '../internal/kernels';
+import { canGenerateCode, kernelOf, numberLiteral, partialsKernel, valueCode } from '../symbolic/index';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
 import { branchChangedError, describeGuard, record, WengertList, type FlatList } from './wengertList';
 import { switchKernels, type SwitchFallback } from './switchEngine';

@@ -8,7 +8,7 @@
 // without derived code (user-defined ones, rules that branch on values) go to a fallback
 // that calls their rules as written.
 import { listOps, type OpDef } from '../ops/opDef';
-import { canGenerateCode, kernelOf, valueCode } from '../internal/kernels';
+import { canGenerateCode, kernelOf, valueCode } from '../symbolic/index';
 
 /** Per-entry fallbacks for ops without a generated case: value, and partials into `out`. */
 export interface SwitchFallback {

@@ -3,7 +3,7 @@ import { add, mul } from '../ops/table';
 import { apply, checkedPartials, escapedError, opByCode, type OpDef } from '../ops/opDef';
 import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '../ops/value';
 import { comparisonSymbol, evaluateComparison, type ComparisonKind } from '../ops/compare';
-import { partialsKernel } from '../internal/kernels';
+import { partialsKernel } from '../symbolic/index';
 import { registerFastPath, type OpText } from '../ops/fastPath';
 import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';

@@ -13,7 +13,7 @@ export {
   type RowLatex,
   type RenderOptions,
 } from './traces';
-export { exprToText, exprToLatex, type Expr } from './symbolic';
+export { exprToText, exprToLatex, type Expr } from '../symbolic/index';
 export type { TableFormat } from './format';
 export {
   computationalGraph,

@@ -7,8 +7,8 @@ import { record, type WengertArg, type WengertEntry, type WengertList } from '..
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
 import { numberCell, renderTable, type Cell, type TableFormat } from './format';
 import {
-  decorate, exprToLatex, exprToText, num, simplify, toExpr, variable, withSymbolicPartials, type Expr,
-} from './symbolic';
+  decorate, exprToLatex, exprToText, num, partialsTree, simplified, simplify, variable, withSymbolicPartials, type Expr,
+} from '../symbolic/index';
 
 /**
  * Names shared by both traces.
@@ -244,20 +244,20 @@ function symbolicOperands(e: WengertEntry, entries: readonly WengertEntry[], n: 
 /** @internal The partials of entry `e` as expressions, from the op's own rule run on symbolic values. */
 export function symbolicPartials(e: WengertEntry, entries: readonly WengertEntry[], n: number): Expr[] {
   const { args, y } = symbolicOperands(e, entries, n);
-  return withSymbolicPartials(opOf(e), args, y, (partials) => partials.map(toExpr));
+  return partialsTree(opOf(e), args, y, true).map(simplified);
 }
 
 function tangentRule(e: WengertEntry, entries: readonly WengertEntry[], n: number, tangents: readonly number[]): Expr {
   const { args, y } = symbolicOperands(e, entries, n);
-  return withSymbolicPartials(opOf(e), args, y, (partials, lift) => {
+  return withSymbolicPartials(opOf(e), args, y, true, (partials, trace) => {
     // Σ_k v_k-dot · ∂v_i/∂v_k, built with dualtape's own add and mul on symbolic values
     let total: Value = 0;
     e.args.forEach((a, k) => {
       if (!('entry' in a)) return;
-      const dot = lift({ expr: decorate(argExpr(e, k, n), 'dot'), value: tangents[a.entry] as number });
+      const dot = trace.symbol({ expr: decorate(argExpr(e, k, n), 'dot'), value: tangents[a.entry] as number });
       total = add(total, mul(dot, partials[k] as Value));
     });
-    return toExpr(total);
+    return simplified(trace.exprOf(total));
   });
 }
 

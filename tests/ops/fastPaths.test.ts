@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as table from '../../src/ops/table';
 import { ChunkDual, ChunkTrace, Dual, ForwardTrace, apply, grad, jacfwd, jacrev, jvp, primal, record, type Value } from '../../src/index';
 import { setFastPaths } from '../../src/ops/fastPath';
-import { kernelOf, resetKernels } from '../../src/internal/kernels';
+import { kernelOf, resetKernels } from '../../src/symbolic/index';
 import { opSpecs, type BuiltinOpName } from './opSpecs';
 import { programArb, pointArb } from '../property/programs';
 

@@ -3,7 +3,7 @@ import {
   compile, grad, jacfwd, jvp, record, lt, gt, ge, le, eq, ne, select, ifElse, add, mul, sin, cos, log, pow, max, exp, div, sqrt,
   atan2, relu, defineOp, type Value,
 } from '../../src/index';
-import { resetKernels } from '../../src/internal/kernels';
+import { resetKernels } from '../../src/symbolic/index';
 
 const f = (x: Value[]): Value => {
   let y: Value = x[0]!;
