@@ -59,7 +59,7 @@ test('a large list is chunked into many generated functions and still agrees', (
   expect(Array.from(c.gradient(x1) as Float64Array)).toEqual(grad(big)(x1));
 });
 
-test('where new Function is forbidden (a strict CSP), compile falls back to the interpreter', () => {
+test('where new Function is forbidden (a strict CSP), compile and the list fall back to the plain interpreter', () => {
   const original = globalThis.Function;
   resetKernels();
   globalThis.Function = function () {
@@ -67,7 +67,9 @@ test('where new Function is forbidden (a strict CSP), compile falls back to the 
   } as unknown as FunctionConstructor;
   try {
     const c = compile(f, x0);
-    expect(c.mode).toBe('interpreter');
+    expect(c.mode).toBe('plain interpreter');
+    expect(compile(f, x0, { engine: 'codegen' }).mode).toBe('plain interpreter');
+    expect(record(f, x1).backward(1)).toEqual(grad(f)(x1));
     expect(Array.from(c.gradient(x1) as Float64Array)).toEqual(grad(f)(x1));
   } finally {
     globalThis.Function = original;
