@@ -143,11 +143,15 @@ export function switchSource(deps: Deps): string {
     // User-defined rules may read state of their own, so they are never frozen into code (kernelOf says so too).
     if (!op.builtin) continue;
     const slots: ArgSlot[] = Array.from({ length: op.arity }, (_, k) => ({ value: `x${k}_`, entry: `r${k}`, isEntry: `r${k} >= 0` }));
-    const reads = slots.map((_, k) => `const r${k} = refs[p + ${k}]; const x${k}_ = r${k} >= 0 ? v[r${k}] : c[-1 - r${k}];`).join(' ');
-    const value = valueTemplate(op, slots.map((s) => s.value), deps);
-    evaluateCases.push(`case ${op.code}: { ${reads} v[i] = ${value}; break; }`);
-    backwardCases.push(`case ${op.code}: { ${reads} ${backwardTemplate(op, slots, 'v[i]', 'g', 'a', deps)} break; }`);
-    tangentCases.push(`case ${op.code}: { ${reads} ${tangentTemplate(op, slots, 'v[i]', 't', deps)} t[i] = s_; break; }`);
+    // Each case reads its references, and the values only of the arguments its code uses (add's partials need none).
+    const reads = (body: string) =>
+      slots.map((_, k) => `const r${k} = refs[p + ${k}];${body.includes(`x${k}_`) ? ` const x${k}_ = r${k} >= 0 ? v[r${k}] : c[-1 - r${k}];` : ''}`).join(' ');
+    const value = `v[i] = ${valueTemplate(op, slots.map((s) => s.value), deps)};`;
+    evaluateCases.push(`case ${op.code}: { ${reads(value)} ${value} break; }`);
+    const backward = backwardTemplate(op, slots, 'v[i]', 'g', 'a', deps);
+    backwardCases.push(`case ${op.code}: { ${reads(backward)} ${backward} break; }`);
+    const tangent = `${tangentTemplate(op, slots, 'v[i]', 't', deps)} t[i] = s_;`;
+    tangentCases.push(`case ${op.code}: { ${reads(tangent)} ${tangent} break; }`);
   }
   deps.set('EV', entryValue);
   deps.set('EP', entryPartials);
