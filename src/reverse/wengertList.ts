@@ -555,7 +555,7 @@ export class WengertList implements Trace {
    * returns the new output (shaped like f's). A following `backward` differentiates at
    * the new point. The list does not re-record: where f branched through dualtape's
    * comparisons (`lt`, `gt`, ...; see {@link WengertList.guards}) and one of them comes out
-   * differently at x, replay throws a RangeError instead of silently returning the old
+   * differently at x, replay throws a {@link BranchChangedError} (a RangeError) instead of silently returning the old
    * branch (the list then holds the values at x). Branches on `primal(...)` cannot be seen.
    *
    * @example
