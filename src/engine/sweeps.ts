@@ -147,35 +147,35 @@ export function switchSource(deps: Deps): string {
     const reads = (body: string) =>
       slots.map((_, k) => `const r${k} = refs[p + ${k}];${body.includes(`x${k}_`) ? ` const x${k}_ = r${k} >= 0 ? v[r${k}] : c[-1 - r${k}];` : ''}`).join(' ');
     const value = `v[i] = ${valueTemplate(op, slots.map((s) => s.value), deps)};`;
-    evaluateCases.push(`case ${op.code}: { ${reads(value)} ${value} break; }`);
+    // Each case moves p by its own arity, a literal: p then depends on no load, so the CPU can
+    // overlap consecutive entries (p += ar[code] chains every entry to the previous one's loads).
+    evaluateCases.push(`case ${op.code}: { ${reads(value)} ${value} p += ${op.arity}; break; }`);
     const backward = backwardTemplate(op, slots, 'v[i]', 'g', 'a', deps);
-    backwardCases.push(`case ${op.code}: { ${reads(backward)} ${backward} break; }`);
+    backwardCases.push(`case ${op.code}: { p -= ${op.arity}; ${reads(backward)} ${backward} break; }`);
     const tangent = `${tangentTemplate(op, slots, 'v[i]', 't', deps)} t[i] = s_;`;
-    tangentCases.push(`case ${op.code}: { ${reads(tangent)} ${tangent} break; }`);
+    tangentCases.push(`case ${op.code}: { ${reads(tangent)} ${tangent} p += ${op.arity}; break; }`);
   }
   deps.set('EV', entryValue);
   deps.set('EP', entryPartials);
-  const fallbackBackward = `default: { EP(code, p, i, refs, c, v, out); for (let k = 0; k < n; k++) { const r = refs[p + k]; if (r >= 0) { const d = out[k]; ${addAdjointCode('a[r]', 'g', 'd')} } } }`;
+  const fallbackBackward = `default: { const n = ar[code]; p -= n; EP(code, p, i, refs, c, v, out); for (let k = 0; k < n; k++) { const r = refs[p + k]; if (r >= 0) { const d = out[k]; ${addAdjointCode('a[r]', 'g', 'd')} } } }`;
   const fallbackTangent =
-    `default: { let live = false; for (let k = 0; k < n; k++) { const r = refs[p + k]; if (r >= 0 && t[r] !== 0) live = true; } let s_ = 0; ` +
-    `if (live) { EP(code, p, i, refs, c, v, out); for (let k = 0; k < n; k++) { const r = refs[p + k]; if (r >= 0) { const u = t[r]; const d = out[k]; ${addTangentCode('s_', 'u', 'd')} } } } t[i] = s_; }`;
+    `default: { const n = ar[code]; let live = false; for (let k = 0; k < n; k++) { const r = refs[p + k]; if (r >= 0 && t[r] !== 0) live = true; } let s_ = 0; ` +
+    `if (live) { EP(code, p, i, refs, c, v, out); for (let k = 0; k < n; k++) { const r = refs[p + k]; if (r >= 0) { const u = t[r]; const d = out[k]; ${addTangentCode('s_', 'u', 'd')} } } } t[i] = s_; p += n; }`;
   return `"use strict";
 return {
   evaluate(codes, refs, ar, c, v, from, to) {
     let p = 0;
     for (let i = from; i < to; i++) { const code = codes[i];
-      switch (code) {\n${evaluateCases.join('\n')}\ndefault: v[i] = EV(code, p, refs, c, v); }
-      p += ar[code]; }
+      switch (code) {\n${evaluateCases.join('\n')}\ndefault: v[i] = EV(code, p, refs, c, v); p += ar[code]; } }
   },
   backward(codes, refs, ar, c, v, a, from, to, p, out) {
-    for (let i = to - 1; i >= from; i--) { const code = codes[i]; const n = ar[code]; p -= n;
-      const g = a[i]; if (g === 0) continue;
+    for (let i = to - 1; i >= from; i--) { const code = codes[i];
+      const g = a[i]; if (g === 0) { p -= ar[code]; continue; }
       switch (code) {\n${backwardCases.join('\n')}\n${fallbackBackward} } }
   },
   tangent(codes, refs, ar, c, v, t, from, to, p, out) {
-    for (let i = from; i < to; i++) { const code = codes[i]; const n = ar[code];
-      switch (code) {\n${tangentCases.join('\n')}\n${fallbackTangent} }
-      p += n; }
+    for (let i = from; i < to; i++) { const code = codes[i];
+      switch (code) {\n${tangentCases.join('\n')}\n${fallbackTangent} } }
   },
 };`;
 }
