@@ -18,6 +18,8 @@ export {
   compile,
   type CompileOptions,
   type CompiledFunction,
+  type CompileMode,
+  BranchChangedError,
   type AdjointObserver,
 } from './reverse/api';
 export { jacobian, chooseJacobianMode, type JacobianOptions } from './transforms/jacobian';

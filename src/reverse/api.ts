@@ -34,7 +34,7 @@ export function vjp<F extends VectorFunction, T extends Value>(
   const tape = recordAt('vjp', f, x);
   const y = tape.outputValue();
   const pullback = (yBar: Out<F, Value>): Widen<T>[] =>
-    tape.inputAdjoints(yBar as Value | Value[]) as Widen<T>[];
+    tape.inputAdjoints(yBar as Value | Value[], 'vjp pullback') as Widen<T>[];
   return [y as Out<F, Widen<T>>, pullback];
 }
 
@@ -139,4 +139,5 @@ export function jacrev(f: VectorFunction): <T extends Value>(x: ArrayLike<T>) =>
 }
 
 export { record, WengertList, TapeVar, type WengertEntry, type WengertArg, type WengertGuard, type AdjointObserver } from './wengertList';
-export { compile, type CompileOptions, type CompiledFunction } from './compile';
+export { compile, type CompileOptions, type CompiledFunction, type CompileMode } from '../compile/compile';
+export { BranchChangedError } from '../engine/guards';

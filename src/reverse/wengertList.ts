@@ -2,8 +2,9 @@
 import { add, mul } from '../ops/table';
 import { apply, checkedPartials, escapedError, opByCode, type OpDef } from '../ops/opDef';
 import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '../ops/value';
-import { comparisonSymbol, evaluateComparison, type ComparisonKind } from '../ops/compare';
-import { partialsKernel } from '../symbolic/index';
+import type { ComparisonKind } from '../ops/compare';
+import { listSweeps, plainBackward, seedOutputs } from '../engine/sweeps';
+import { BranchChangedError, flippedGuard } from '../engine/guards';
 import { registerFastPath, type OpText } from '../ops/fastPath';
 import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
@@ -93,8 +94,6 @@ export class TapeVar extends ADValue {
 // larger ones take an external allocation (around a microsecond each). Small lists (the
 // per-call overhead case) therefore start with in-heap arrays and grow by doubling.
 const INITIAL_CAPACITY = 8;
-/** Scratch output of the partials kernels (read immediately after each call). */
-const kernelOut = new Float64Array(2);
 
 /**
  * Observes each adjoint update of a backward sweep, in the order it happens (for teaching output).
@@ -136,7 +135,7 @@ export interface FlatList {
   readonly length: number;
   readonly inputCount: number;
   readonly refCount: number;
-  readonly codes: Uint16Array;
+  readonly codes: Uint32Array;
   readonly refs: Int32Array;
   readonly values: Float64Array;
   readonly constants: Float64Array;
@@ -163,7 +162,7 @@ function nextHint(previous: number, used: number): number {
 
 /** The four typed arrays of a list. */
 interface Storage {
-  readonly codes: Uint16Array;
+  readonly codes: Uint32Array;
   readonly refs: Int32Array;
   readonly values: Float64Array;
   readonly constants: Float64Array;
@@ -176,7 +175,7 @@ interface Storage {
 const STRONG_MAX_ENTRIES = 1 << 15;
 let spare: Storage | WeakRef<Storage> | undefined;
 const released: Storage = {
-  codes: new Uint16Array(0),
+  codes: new Uint32Array(0),
   refs: new Int32Array(0),
   values: new Float64Array(0),
   constants: new Float64Array(0),
@@ -194,7 +193,7 @@ function takeStorage(): Storage {
     return s;
   }
   return {
-    codes: new Uint16Array(sizeHint.entries),
+    codes: new Uint32Array(sizeHint.entries),
     refs: new Int32Array(sizeHint.refs),
     values: new Float64Array(sizeHint.entries),
     constants: new Float64Array(sizeHint.constants),
@@ -226,7 +225,7 @@ function growFloat64(a: Float64Array, min: number): Float64Array<ArrayBuffer> {
  * which the backward sweep then differentiates through. Guards are the comparisons made
  * on the list's values (two references each, and the recorded outcome). The list is
  * frozen once recording ends; `replay` only rewrites values, never the structure.
- * Storage: 2 (code) + 8 (value) bytes per entry, 4 per argument reference, 8 per constant;
+ * Storage: 4 (code) + 8 (value) bytes per entry, 4 per argument reference, 8 per constant;
  * arrays grow by doubling.
  *
  * @example
@@ -244,7 +243,7 @@ export class WengertList implements Trace {
   #length = 0;
   #refCount = 0;
   #constantCount = 0;
-  #codes: Uint16Array;
+  #codes: Uint32Array;
   #refs: Int32Array;
   #values: Float64Array;
   #constants: Float64Array;
@@ -356,7 +355,7 @@ export class WengertList implements Trace {
 
   /** Bytes per entry actually used (no spare capacity): codes, references, values and constants. */
   get usedBytesPerEntry(): number {
-    const bytes = 2 * this.#length + 4 * this.#refCount + 8 * this.#length + 8 * this.#constantCount;
+    const bytes = 4 * this.#length + 4 * this.#refCount + 8 * this.#length + 8 * this.#constantCount;
     return this.#length === 0 ? 0 : bytes / this.#length;
   }
 
@@ -424,7 +423,7 @@ export class WengertList implements Trace {
   }
 
   #growEntries(min: number): void {
-    const grownCodes = new Uint16Array(Math.max(this.#codes.length * 2, min));
+    const grownCodes = new Uint32Array(Math.max(this.#codes.length * 2, min));
     grownCodes.set(this.#codes);
     this.#codes = grownCodes;
     this.#values = growFloat64(this.#values, min);
@@ -576,18 +575,21 @@ export class WengertList implements Trace {
    * ```
    */
   adjoints(yBar: Value | ArrayLike<Value>, observe?: AdjointObserver): Value[] {
-    this.#checkFinished('backward');
+    this.#checkFinished('adjoints');
     if (observe !== undefined && typeof observe !== 'function') {
       throw new TypeError(`adjoints: observe must be a function (or omitted), got ${describe(observe)}`);
     }
-    const seeds = this.#seeds(yBar);
+    const seeds = this.#seeds('adjoints', yBar);
     return this.#numeric(seeds) ? Array.from(this.#sweepNumbers(seeds as number[], observe)) : this.#sweepValues(seeds, observe);
   }
 
-  /** @internal The adjoints of the inputs only (yBarᵀJ), without converting every entry's adjoint. */
-  inputAdjoints(yBar: Value | ArrayLike<Value>): Value[] {
-    this.#checkFinished('backward');
-    const seeds = this.#seeds(yBar);
+  /**
+   * @internal The adjoints of the inputs only (yBarᵀJ), without converting every entry's
+   * adjoint. `api` is what the user called, for error messages.
+   */
+  inputAdjoints(yBar: Value | ArrayLike<Value>, api = 'backward'): Value[] {
+    this.#checkFinished(api);
+    const seeds = this.#seeds(api, yBar);
     if (!this.#numeric(seeds)) return this.#sweepValues(seeds).slice(0, this.inputCount);
     const adj = this.#sweepNumbers(seeds as number[]);
     const out = new Array<number>(this.inputCount);
@@ -614,74 +616,22 @@ export class WengertList implements Trace {
     return this.#lifted === undefined && this.#liftedConstants === undefined && seeds.every((s) => typeof s === 'number');
   }
 
-  #seeds(yBar: unknown): Value[] {
+  #seeds(api: string, yBar: unknown): Value[] {
     if (this.#outputIsArray) {
-      return checkVector('backward', 'yBar', yBar, this.#outputs.length);
+      return checkVector(api, 'yBar', yBar, this.#outputs.length);
     }
     if (typeof yBar !== 'number' && !(yBar instanceof ADValue)) {
-      throw new TypeError(`backward: f returned a single number, so yBar must be a number, got ${describe(yBar)}`);
+      throw new TypeError(`${api}: f returned a single number, so yBar must be a number, got ${describe(yBar)}`);
     }
-    return [checkScalar('backward', 'yBar', yBar)];
+    return [checkScalar(api, 'yBar', yBar)];
   }
 
   #sweepNumbers(seeds: readonly number[], observe?: AdjointObserver): Float64Array {
     const adj = new Float64Array(this.#length);
-    this.#outputs.forEach((r, k) => {
-      if (r >= 0) adj[r] += seeds[k] as number;
-    });
-    const codes = this.#codes;
-    const refs = this.#refs;
-    const values = this.#values;
-    const constants = this.#constants;
-    const out = kernelOut;
-    let p = this.#refCount;
-    for (let i = this.#length - 1; i >= this.inputCount; i--) {
-      const op = opByCode(codes[i] as number);
-      const arity = op.arity;
-      p -= arity;
-      const a = adj[i] as number;
-      if (a === 0) continue;
-      const kernel = observe === undefined && arity <= 2 ? partialsKernel(op) : undefined;
-      if (kernel !== undefined) {
-        // The fast path: the partials rule's own derived straight-line code, no arrays.
-        const r0 = refs[p] as number;
-        const v0 = r0 >= 0 ? (values[r0] as number) : (constants[-1 - r0] as number);
-        // A zero partial contributes 0 even to an infinite adjoint, as in forward mode.
-        if (arity === 1) {
-          kernel(v0, 0, values[i] as number, out);
-          const d0 = out[0] as number;
-          if (r0 >= 0 && d0 !== 0) adj[r0] += a * d0;
-        } else {
-          const r1 = refs[p + 1] as number;
-          const v1 = r1 >= 0 ? (values[r1] as number) : (constants[-1 - r1] as number);
-          kernel(v0, v1, values[i] as number, out);
-          const d0 = out[0] as number;
-          const d1 = out[1] as number;
-          if (r0 >= 0 && d0 !== 0) adj[r0] += a * d0;
-          if (r1 >= 0 && d1 !== 0) adj[r1] += a * d1;
-        }
-        continue;
-      }
-      const args = new Array<number>(arity);
-      for (let k = 0; k < arity; k++) {
-        const r = refs[p + k] as number;
-        args[k] = r >= 0 ? (values[r] as number) : (constants[-1 - r] as number);
-      }
-      const partials = checkedPartials(op, args, values[i] as number);
-      for (let k = 0; k < arity; k++) {
-        const r = refs[p + k] as number;
-        if (r < 0) continue;
-        const d = partials[k];
-        if (typeof d !== 'number') {
-          throw new TypeError(`${op.name}: its partials rule returned an AD value on plain numbers; rules must not capture AD values`);
-        }
-        const before = adj[r] as number;
-        // A zero partial contributes 0 even to an infinite adjoint, as a zero tangent does in forward mode.
-        const contribution = d === 0 ? 0 : a * d;
-        adj[r] = before + contribution;
-        observe?.({ from: i, to: r, argument: k, partial: d, contribution, adjoint: adj[r] as number, accumulated: before !== 0 });
-      }
-    }
+    seedOutputs(this.#outputs, seeds, adj);
+    // The engine's sweep (src/engine/); an observer needs the plain one, which reports each update.
+    if (observe === undefined) listSweeps().backward(this.flat(), this.#values, adj);
+    else plainBackward(this.flat(), this.#values, adj, observe);
     return adj;
   }
 
@@ -722,7 +672,7 @@ export class WengertList implements Trace {
    * returns the new output (shaped like f's). A following `backward` differentiates at
    * the new point. The list does not re-record: where f branched through dualtape's
    * comparisons (`lt`, `gt`, ...; see {@link WengertList.guards}) and one of them comes out
-   * differently at x, replay throws a RangeError instead of silently returning the old
+   * differently at x, replay throws a {@link BranchChangedError} (a RangeError) instead of silently returning the old
    * branch (the list then holds the values at x). Branches on `primal(...)` cannot be seen.
    *
    * @example
@@ -765,63 +715,20 @@ export class WengertList implements Trace {
       throw e;
     }
     const flipped = this.flippedGuard();
-    if (flipped !== undefined) throw branchChangedError('replay', flipped);
+    if (flipped !== undefined) throw new BranchChangedError('replay', flipped);
     return this.outputValue() as Widen<T> | Widen<T>[];
   }
 
   #replayNumbers(recorded: number): void {
-    const codes = this.#codes;
-    const refs = this.#refs;
-    const values = this.#values;
-    const constants = this.#constants;
-    let p = 0;
-    for (let i = this.inputCount; i < recorded; i++) {
-      const op = opByCode(codes[i] as number);
-      const arity = op.arity;
-      const r0 = refs[p] as number;
-      const v0 = r0 >= 0 ? (values[r0] as number) : (constants[-1 - r0] as number);
-      if (arity === 1) {
-        values[i] = op.value(v0);
-      } else if (arity === 2) {
-        const r1 = refs[p + 1] as number;
-        values[i] = op.value(v0, r1 >= 0 ? (values[r1] as number) : (constants[-1 - r1] as number));
-      } else {
-        const args = new Array<number>(arity);
-        for (let k = 0; k < arity; k++) {
-          const r = refs[p + k] as number;
-          args[k] = r >= 0 ? (values[r] as number) : (constants[-1 - r] as number);
-        }
-        values[i] = op.value(...args);
-      }
-      p += arity;
-    }
     this.#length = recorded;
+    listSweeps().evaluate(this.flat(), this.#values);
   }
 
   /** @internal The first guard whose comparison comes out differently at the current values, described; else undefined. */
   flippedGuard(): string | undefined {
-    for (const g of this.#guards) {
-      const a = primal(this.#ref(g.a));
-      const b = primal(this.#ref(g.b));
-      if (evaluateComparison(g.kind, a, b) !== g.outcome) return describeGuard(g, a, b);
-    }
-    return undefined;
+    // `values` and `constants` hold primals also when entries are lifted, which is what guards compare.
+    return flippedGuard(this.#guards, this.#values, this.#constants);
   }
-}
-
-/** @internal A flipped guard in words. */
-export function describeGuard(g: Guard, a: number, b: number): string {
-  const name = (r: number, v: number) => (r >= 0 ? `v${r} = ${v}` : String(v));
-  return `${g.kind}(${name(g.a, a)}, ${name(g.b, b)}) (${comparisonSymbol[g.kind]}) was ${g.outcome} when recorded and is ${!g.outcome} here`;
-}
-
-/** @internal The error of a replay at a point where a recorded comparison flips. */
-export function branchChangedError(api: string, guard: string): RangeError {
-  return new RangeError(
-    `${api}: x takes a different branch than the recording: the comparison ${guard}, ` +
-      'so the recorded derivative does not apply here; record f again at this point ' +
-      "(compile(f, x, { onBranchChange: 'rerecord' }) does it for you)",
-  );
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   abs, acosh, atan, atan2, cbrt, ceil, exp, expm1, floor, hypot, log2, max, min, mul, pow, relu, round, sigmoid, sign,
   sin, sqrt, sub, tanh, add, derivative, jacfwd, jacrev, jvp, grad, vjp, type Value,
 } from '../../src/index';
+import { engines } from '../helpers/engines';
 
 interface Convention {
   what: string;
@@ -47,6 +48,41 @@ describe.each([...conventions, ...accurate])('$what', ({ f, at, gradient }) => {
   });
   test('forward mode (jacfwd)', () => {
     expectClose(jacfwd(f)(at)[0]!, gradient);
+  });
+});
+
+// The same table through every engine that sweeps a list: the list's own sweep and each of
+// compile's backends, recorded a little away from the point and replayed there, so the
+// evaluate sweep runs too. The gradient comes from the backward sweep, and J's columns from
+// the tangent sweep where the engine has one.
+describe.each(engines)('engine: $name', (engine) => {
+  test.each([...conventions, ...accurate].map((c) => [c.what, c] as const))('%s', (_, { f, at, gradient }) => {
+    const recordedAt = at.map((v) => v + 0.375);
+    expectClose(engine.vjp(f, recordedAt, at, 1).adjoints, gradient);
+    if (engine.jvp === undefined) return;
+    const columns = at.map((_, j) => engine.jvp!(f, recordedAt, at, at.map((_, k) => (k === j ? 1 : 0)))[0]!);
+    expectClose(columns, gradient);
+  });
+  test.each([
+    // An exactly-zero partial meets an infinite adjoint: floor'(0.5) = 0, √' at floor(0.5) = 0 is ∞.
+    ['√⌊x⌋ at 0.5: 0 (compile gave NaN before the one engine)', (x: Value[]) => sqrt(floor(x[0]!)), [0.5], [0]],
+    // An exactly-zero partial meets an infinite tangent: √'(0) = ∞, floor' = 0.
+    ['⌊√x⌋ at 0: 0', (x: Value[]) => floor(sqrt(x[0]!)), [0], [0]],
+    ['√x · sin(y) at (0, 0)', (x: Value[]) => mul(sqrt(x[0]!), sin(x[1]!)), [0, 0], [0, 0]],
+    ['√x · 0 at 0', (x: Value[]) => mul(sqrt(x[0]!), 0), [0], [0]],
+    ['atan(log2 x) at 0', (x: Value[]) => atan(log2(x[0]!)), [0], [0]],
+    ['x · y at (∞, 0)', (x: Value[]) => mul(x[0]!, x[1]!), [Infinity, 0], [0, Infinity]],
+    ['relu at NaN: 0', (x: Value[]) => relu(x[0]!), [NaN], [0]],
+    ['sin at NaN: NaN', (x: Value[]) => sin(x[0]!), [NaN], [NaN]],
+  ] as [string, (x: Value[]) => Value, number[], number[]][])('zero partials and IEEE values: %s', (_, f, at, gradient) => {
+    expectClose(engine.vjp(f, at, at, 1).adjoints, gradient);
+    if (engine.jvp === undefined) return;
+    expectClose(at.map((_, j) => engine.jvp!(f, at, at, at.map((_, k) => (k === j ? 1 : 0)))[0]!), gradient);
+  });
+  test('known asymmetry, the same in every engine: cbrt(x − x) at 0 is NaN backward, 0 by tangents', () => {
+    const f = (x: Value[]) => cbrt(sub(x[0]!, x[0]!));
+    expect(engine.vjp(f, [0], [0], 1).adjoints).toEqual([NaN]);
+    if (engine.jvp !== undefined) expect(engine.jvp(f, [0], [0], [1])).toEqual([0]);
   });
 });
 

@@ -40,9 +40,9 @@ const calls: Call[] = [
   // v and yBar: wrong length or shape
   ['v too long', () => jvp(f, X, [1, 0, 0]), RangeError, /^jvp: v must have length 2, got length 3/],
   ['v with a string', () => jvp(f, X, [1, 'a'] as never), TypeError, /^jvp: v\[1\] must be a number, got the string "a"/],
-  ['yBar nested', () => vjp(vectorF, X)[1]([[1], 0] as never), TypeError, /^backward: yBar\[0\] must be a number, got an array of length 1/],
-  ['yBar of a finished pass', () => vjp(vectorF, X)[1]([leakedDual(), 0]), TypeError, /^backward: yBar\[0\] is an AD value of a forward pass/],
-  ['scalar yBar of a finished pass', () => vjp(f, X)[1](leakedTapeVar()), TypeError, /^backward: yBar is an AD value of a recording/],
+  ['yBar nested', () => vjp(vectorF, X)[1]([[1], 0] as never), TypeError, /^vjp pullback: yBar\[0\] must be a number, got an array of length 1/],
+  ['yBar of a finished pass', () => vjp(vectorF, X)[1]([leakedDual(), 0]), TypeError, /^vjp pullback: yBar\[0\] is an AD value of a forward pass/],
+  ['scalar yBar of a finished pass', () => vjp(f, X)[1](leakedTapeVar()), TypeError, /^vjp pullback: yBar is an AD value of a recording/],
   // indices
   ['column index NaN', () => jacobianColumn(f, X, NaN), TypeError, /^jacobianColumn: j must be an integer index, got NaN/],
   ['column index a string', () => jacobianColumn(f, X, '0' as never), TypeError, /^jacobianColumn: j must be an integer index, got the string "0"/],

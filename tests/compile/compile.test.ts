@@ -4,6 +4,7 @@ import {
   atan2, relu, defineOp, type Value,
 } from '../../src/index';
 import { resetKernels } from '../../src/symbolic/index';
+import { BranchChangedError } from '../../src/index';
 
 const f = (x: Value[]): Value => {
   let y: Value = x[0]!;
@@ -59,7 +60,7 @@ test('a large list is chunked into many generated functions and still agrees', (
   expect(Array.from(c.gradient(x1) as Float64Array)).toEqual(grad(big)(x1));
 });
 
-test('where new Function is forbidden (a strict CSP), compile falls back to the interpreter', () => {
+test('where new Function is forbidden (a strict CSP), compile and the list fall back to the plain interpreter', () => {
   const original = globalThis.Function;
   resetKernels();
   globalThis.Function = function () {
@@ -67,7 +68,9 @@ test('where new Function is forbidden (a strict CSP), compile falls back to the 
   } as unknown as FunctionConstructor;
   try {
     const c = compile(f, x0);
-    expect(c.mode).toBe('interpreter');
+    expect(c.mode).toBe('plain interpreter');
+    expect(compile(f, x0, { engine: 'codegen' }).mode).toBe('plain interpreter');
+    expect(record(f, x1).backward(1)).toEqual(grad(f)(x1));
     expect(Array.from(c.gradient(x1) as Float64Array)).toEqual(grad(f)(x1));
   } finally {
     globalThis.Function = original;
@@ -81,6 +84,8 @@ describe('guarded replay: f(x) = x < 0 ? 0 : x recorded at -1.3', () => {
   test('replayed at 1.34 throws by default (never the old branch silently)', () => {
     expect(() => compile(g, [-1.3]).gradient([1.34])).toThrow(RangeError);
     expect(() => compile(g, [-1.3], { codegen: false }).gradient([1.34])).toThrow(/different branch/);
+    expect(() => compile(g, [-1.3]).gradient([1.34])).toThrow(BranchChangedError);
+    expect(() => record(g, [-1.3]).replay([1.34])).toThrow(BranchChangedError);
     expect(() => record(g, [-1.3]).replay([1.34])).toThrow(/lt\(v0 = 1.34, 0\)/);
   });
   test("gives 1 with onBranchChange: 'rerecord', and 0 again back on the first branch", () => {
@@ -118,7 +123,8 @@ describe('the interpreter with a generated dispatch loop (lists past codegenLimi
   test('agrees bit for bit with a fresh recording and forward mode, on random points', () => {
     const c = compile(g, x0, { codegenLimit: 0 });
     expect(c.mode).toBe('interpreter');
-    const plain = compile(g, x0, { codegen: false });
+    const plain = compile(g, x0, { engine: 'plain interpreter' });
+    expect(plain.mode).toBe('plain interpreter');
     for (const x of [x0, x1, [0.3, -0.8, 2.1]]) {
       const tape = record(g, x);
       expect(Array.from(c.value(x) as Float64Array)).toEqual(tape.output);
@@ -128,5 +134,51 @@ describe('the interpreter with a generated dispatch loop (lists past codegenLimi
       const forward = jvp(g, x, [0.5, 1, -1])[1];
       Array.from(yDot as Float64Array).forEach((v, i) => expect(v).toBeCloseToRel(forward[i]!, 1e-14));
     }
+  });
+});
+
+describe('errors name what the user called', () => {
+  const g = (x: Value[]) => select(lt(x[0]!, 0), 0, x[0]!);
+  test.each(['codegen', 'interpreter', 'plain interpreter'] as const)('%s: gradient, vjp, value, jvp, jacobian', (engine) => {
+    const c = compile(f, x0, { engine });
+    expect(() => c.gradient([1, 2])).toThrow(/^gradient: x must have length 3, got length 2/);
+    expect(() => c.gradient('abc' as never)).toThrow(/^gradient: x must be an array of numbers/);
+    expect(() => c.vjp([1, 2], 1)).toThrow(/^vjp: x must have length 3/);
+    expect(() => c.vjp(x0, [1] as never)).toThrow(/^vjp: f returned a single number, so yBar must be a number/);
+    expect(() => c.value([1])).toThrow(/^value: x must have length 3/);
+    expect(() => c.jvp(x0, [1])).toThrow(/^jvp: v must have length 3/);
+    expect(() => c.jacobian([1])).toThrow(/^jacobian: x must have length 3/);
+    const v = compile(vf, x0, { engine });
+    expect(() => v.gradient(x0)).toThrow(/^gradient: f must return a single number/);
+    expect(() => v.vjp(x0, [1, 2])).toThrow(/^vjp: yBar must have length 3, got length 2/);
+    // A branch change names the method too, on the numeric path and on the nesting path (AD values replay the tape).
+    const b = compile(g, [-1.3], { engine });
+    for (const [method, call] of [
+      ['gradient', () => b.gradient([1.34])],
+      ['value', () => b.value([1.34])],
+      ['vjp', () => b.vjp([1.34], 1)],
+      ['jvp', () => b.jvp([1.34], [1])],
+      ['jacobian', () => b.jacobian([1.34])],
+      ['gradient', () => jvp((x: Value[]) => b.gradient(x) as Value[], [1.34], [1])],
+      ['jvp', () => b.jvp([1.34], [jvp((x: Value[]) => x[0]!, [1], [1])[0] as number])],
+    ] as [string, () => unknown][]) {
+      let caught: unknown;
+      try {
+        call();
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(BranchChangedError);
+      expect(caught).toBeInstanceOf(RangeError);
+      expect((caught as Error).message.startsWith(`${method}: x takes a different branch`)).toBe(true);
+      expect((caught as BranchChangedError).comparison).toMatch(/^lt\(v0 = 1.34, 0\)/);
+    }
+  });
+  test('the nesting path of gradient names gradient, not backward', () => {
+    const c = compile(f, x0);
+    expect(() => jvp((x: Value[]) => c.gradient(x) as Value[], [1, 2], [1, 0])).toThrow(/^gradient: x must have length 3/);
+  });
+  test('options.engine is checked', () => {
+    expect(() => compile(f, x0, { engine: 'wasm' as never })).toThrow(/^compile: options.engine must be one of 'codegen', 'interpreter', 'plain interpreter', got the string "wasm"/);
   });
 });

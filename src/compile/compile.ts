@@ -1,0 +1,327 @@
+// Record once, replay fast: a Wengert list turned into reusable value/gradient/VJP/JVP functions, run by one of the engine's backends.
+import { describe, type Value } from '../ops/value';
+import { jvp as forwardJvp } from '../forward/api';
+import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
+import { record, WengertList, type FlatList } from '../reverse/wengertList';
+import { generatedInterpreter, plainInterpreter, seedOutputs } from '../engine/sweeps';
+import { BranchChangedError, flippedGuard } from '../engine/guards';
+import { straightLine } from './straightLine';
+import { interpreted, type CompileMode, type Program } from './program';
+
+export type { CompileMode } from './program';
+
+/** @internal Every engine compile can run, in the order tests go through them. */
+export const compileModes: readonly CompileMode[] = ['codegen', 'interpreter', 'plain interpreter'];
+
+/**
+ * Options of {@link compile}.
+ *
+ * @example
+ * ```ts
+ * import { compile, lt, select, type CompileOptions } from 'dualtape';
+ * const options: CompileOptions = { codegen: false, onBranchChange: 'rerecord' };
+ * const relu = compile((x) => select(lt(x[0], 0), 0, x[0]), [-1.3], options);
+ * relu.gradient([1.34]); // [1]: the branch flipped, so f was recorded again there
+ * ```
+ */
+export interface CompileOptions {
+  /**
+   * Generate straight-line JavaScript from the list (`true`, the default where `new Function`
+   * is allowed and the list has at most `codegenLimit` entries) or use the op-code
+   * interpreter (`false`). Where a Content Security Policy forbids `new Function`, the plain
+   * interpreter runs instead, by itself; `mode` says which engine runs.
+   */
+  codegen?: boolean;
+  /**
+   * Run this engine whatever the list's size (overrides `codegen` and `codegenLimit`):
+   * `'codegen'`, `'interpreter'` or `'plain interpreter'` (see {@link CompileMode}). The two
+   * generated ones fall back to the plain interpreter where `new Function` is forbidden.
+   */
+  engine?: CompileMode;
+  /**
+   * Largest list (entries) to generate code for; longer lists are interpreted. Default 500:
+   * measured on Node 20, generated code wins on small lists (per-call overhead, 2-3× over
+   * the interpreter) but V8 leaves large straight-line functions unoptimised, where the
+   * interpreter's tight loop is several times faster.
+   */
+  codegenLimit?: number;
+  /**
+   * Characters of source per generated function: large lists are split into many functions
+   * because V8 does not optimise very large ones. Default 24,000.
+   */
+  chunkChars?: number;
+  /**
+   * At a point where a recorded comparison (`lt`, `gt`, ...) comes out differently, throw a
+   * {@link BranchChangedError} (`'throw'`, the default) or record f again there and carry on (`'rerecord'`;
+   * needs f, so not for a compiled list).
+   */
+  onBranchChange?: 'throw' | 'rerecord';
+}
+
+/**
+ * A recording compiled for reuse at new points without calling f again. Methods take points
+ * as arrays or typed arrays of numbers and return Float64Arrays (plain numbers for a scalar
+ * value). Given AD values (nesting), they replay the list through the ordinary op table
+ * instead, so they compose with the other transformations.
+ *
+ * @example
+ * ```ts
+ * import { compile, workedExample, type CompiledFunction } from 'dualtape';
+ * const c: CompiledFunction = compile(workedExample, [2, 5]);
+ * c.gradient([3, 1]); // Float64Array [1.3333333333333333, 2.4596976941318602]
+ * ```
+ */
+export interface CompiledFunction {
+  /** The engine that really runs (see {@link CompileMode}); it can change only by a re-record. */
+  readonly mode: CompileMode;
+  /** The recording being replayed (a new one after a re-record). */
+  readonly tape: WengertList;
+  readonly inputCount: number;
+  readonly outputCount: number;
+  /** f(x), shaped like f's return. */
+  value(x: ArrayLike<Value>): number | Float64Array | Value | Value[];
+  /** ∇f(x) for a scalar f. */
+  gradient(x: ArrayLike<Value>): Float64Array | Value[];
+  /** yBarᵀJ(x); yBar a number for a scalar f, an array otherwise. */
+  vjp(x: ArrayLike<Value>, yBar: number | ArrayLike<number>): Float64Array | Value[];
+  /** `[f(x), J(x)·v]`, by a forward sweep over the list (each output's tangent). */
+  jvp(x: ArrayLike<Value>, v: ArrayLike<Value>): [number | Float64Array, number | Float64Array] | [Value | Value[], Value | Value[]];
+  /** The m × n Jacobian: m reverse sweeps, or n forward sweeps when n < m. */
+  jacobian(x: ArrayLike<number>): Float64Array[];
+}
+
+/**
+ * Records f at x once and returns functions that evaluate f, its gradient, VJPs, JVPs and
+ * Jacobian at new points from the recording alone (f is not called again). The list is
+ * run by one of the engine's backends (src/engine/; `mode` names it): straight-line
+ * JavaScript generated from the op table's own rules for small lists, an op-code
+ * interpreter with a generated dispatch loop for large ones, a plain interpreter where a
+ * Content Security Policy forbids generated code. Comparisons made with `lt`, `gt`, ... are
+ * checked at each new point: if one flips, the recorded branch is wrong there, and compile
+ * throws a {@link BranchChangedError} or re-records (`onBranchChange`).
+ * A compiled list (`compile(tape)`) can only throw.
+ *
+ * @example
+ * ```ts
+ * import { compile, mul, sin, type Value } from 'dualtape';
+ * const c = compile((x: Value[]) => mul(sin(x[0]), x[1]), [1, 2]);
+ * c.gradient([0, 3]); // Float64Array [3, 0]
+ * c.value([0, 3]); // 0
+ * ```
+ */
+export function compile(f: VectorFunction | WengertList, x?: ArrayLike<number>, options: CompileOptions = {}): CompiledFunction {
+  let fn: VectorFunction | undefined;
+  let tape: WengertList;
+  if (f instanceof WengertList) {
+    tape = f;
+    if (x !== undefined && !Array.isArray(x) && !ArrayBuffer.isView(x)) options = x as CompileOptions;
+    if (tape.active) throw new TypeError('compile: the recording is still running; compile it after f has returned');
+  } else {
+    checkFunction('compile', f);
+    fn = f;
+    tape = record(f, checkVector('compile', 'x', x));
+  }
+  if (typeof options !== 'object' || options === null) throw new TypeError(`compile: options must be an object, got ${describe(options)}`);
+  const onBranchChange = options.onBranchChange ?? 'throw';
+  if (onBranchChange !== 'throw' && onBranchChange !== 'rerecord') {
+    throw new RangeError(`compile: options.onBranchChange must be 'throw' or 'rerecord', got ${describe(onBranchChange)}`);
+  }
+  if (options.engine !== undefined && !compileModes.includes(options.engine)) {
+    throw new RangeError(`compile: options.engine must be one of ${compileModes.map((m) => `'${m}'`).join(', ')}, got ${describe(options.engine)}`);
+  }
+  if (onBranchChange === 'rerecord' && fn === undefined) {
+    throw new TypeError("compile: onBranchChange 'rerecord' needs f; compile(f, x, options) rather than compile(tape)");
+  }
+  return new Compiled(tape, fn, options, onBranchChange);
+}
+
+class Compiled implements CompiledFunction {
+  #tape!: WengertList;
+  #flat!: FlatList;
+  #program!: Program;
+  #values!: Float64Array;
+  #adjoints!: Float64Array;
+  readonly #f: VectorFunction | undefined;
+  readonly #options: CompileOptions;
+  readonly #rerecord: boolean;
+
+  constructor(tape: WengertList, f: VectorFunction | undefined, options: CompileOptions, onBranchChange: 'throw' | 'rerecord') {
+    this.#f = f;
+    this.#options = options;
+    this.#rerecord = onBranchChange === 'rerecord';
+    this.#load(tape);
+  }
+
+  #load(tape: WengertList): void {
+    this.#tape = tape;
+    const flat = tape.flat();
+    this.#flat = flat;
+    this.#values = flat.values.slice(0, flat.length);
+    this.#adjoints = new Float64Array(flat.length);
+    const options = this.#options;
+    const wanted: CompileMode =
+      options.engine ?? ((options.codegen ?? true) ? (flat.length <= (options.codegenLimit ?? 500) ? 'codegen' : 'interpreter') : 'interpreter');
+    const generated = wanted === 'plain interpreter' ? undefined : generatedInterpreter();
+    this.#program =
+      (wanted === 'codegen' ? straightLine(flat, options.chunkChars ?? 24_000) : undefined) ??
+      interpreted(flat, generated ?? plainInterpreter);
+  }
+
+  get mode(): CompileMode {
+    return this.#program.mode;
+  }
+  get tape(): WengertList {
+    return this.#tape;
+  }
+  get inputCount(): number {
+    return this.#flat.inputCount;
+  }
+  get outputCount(): number {
+    return this.#flat.outputs.length;
+  }
+
+  /** Loads x and runs the forward sweep; false when x holds AD values (callers then replay the tape). */
+  #evaluate(api: string, x: ArrayLike<Value>): boolean {
+    const flat = this.#flat;
+    const n = flat.inputCount;
+    if (!Array.isArray(x) && !ArrayBuffer.isView(x)) throw new TypeError(`${api}: x must be an array of numbers, got ${describe(x)}`);
+    if (x.length !== n) throw new RangeError(`${api}: x must have length ${n}, got length ${x.length}`);
+    if (flat.constantsLifted) return false;
+    const v = this.#values;
+    for (let i = 0; i < n; i++) {
+      const xi = x[i];
+      if (typeof xi !== 'number') {
+        checkVector(api, 'x', x);
+        return false;
+      }
+      v[i] = xi;
+    }
+    this.#program.evaluate(v);
+    const flipped = flat.guards.length === 0 ? undefined : flippedGuard(flat.guards, v, flat.constants);
+    if (flipped !== undefined) {
+      if (!this.#rerecord) throw new BranchChangedError(api, flipped);
+      this.#load(record(this.#f as VectorFunction, Array.from(x as ArrayLike<number>)));
+      return this.#evaluate(api, x);
+    }
+    return true;
+  }
+
+  #out(r: number): number {
+    return r >= 0 ? (this.#values[r] as number) : (this.#flat.constants[-1 - r] as number);
+  }
+
+  #outputs(): number | Float64Array {
+    const outs = this.#flat.outputs;
+    if (!this.#flat.outputIsArray) return this.#out(outs[0] as number);
+    const y = new Float64Array(outs.length);
+    for (let k = 0; k < outs.length; k++) y[k] = this.#out(outs[k] as number);
+    return y;
+  }
+
+  /** Replays the tape itself (op table, any values): the nesting path. Errors name `api`, what the user called. */
+  #replayTape(api: string, x: ArrayLike<Value>): void {
+    try {
+      this.#tape.replay(x);
+    } catch (e) {
+      if (!(e instanceof BranchChangedError)) throw e;
+      if (!this.#rerecord) throw new BranchChangedError(api, e.comparison);
+      this.#load(record(this.#f as VectorFunction, x));
+    }
+  }
+
+  value(x: ArrayLike<Value>): number | Float64Array | Value | Value[] {
+    if (this.#evaluate('value', x)) return this.#outputs();
+    this.#replayTape('value', x);
+    return this.#tape.outputValue();
+  }
+
+  gradient(x: ArrayLike<Value>): Float64Array | Value[] {
+    if (this.#flat.outputIsArray) {
+      throw new TypeError(`gradient: f must return a single number, but it returned an array of ${this.outputCount}; use vjp or jacobian`);
+    }
+    return this.#vjp('gradient', x, 1);
+  }
+
+  vjp(x: ArrayLike<Value>, yBar: number | ArrayLike<number>): Float64Array | Value[] {
+    return this.#vjp('vjp', x, yBar);
+  }
+
+  #vjp(api: string, x: ArrayLike<Value>, yBar: number | ArrayLike<number>): Float64Array | Value[] {
+    const seeds = this.#seedVector(api, yBar);
+    if (!this.#evaluate(api, x)) {
+      this.#replayTape(api, x);
+      return this.#tape.inputAdjoints(this.#flat.outputIsArray ? seeds : (seeds[0] as number), api);
+    }
+    return this.#sweep(seeds);
+  }
+
+  #seedVector(api: string, yBar: unknown): number[] {
+    if (!this.#flat.outputIsArray) {
+      if (typeof yBar !== 'number') throw new TypeError(`${api}: f returned a single number, so yBar must be a number, got ${describe(yBar)}`);
+      return [yBar];
+    }
+    const s = checkVector(api, 'yBar', yBar, this.outputCount);
+    s.forEach((si, k) => {
+      if (typeof si !== 'number') throw new TypeError(`${api}: yBar[${k}] must be a number, got ${describe(si)}`);
+    });
+    return s as number[];
+  }
+
+  /** Seeds the output adjoints and runs the backward sweep at the current values; the input adjoints. */
+  #sweep(seeds: readonly number[]): Float64Array {
+    const a = this.#adjoints;
+    a.fill(0);
+    seedOutputs(this.#flat.outputs, seeds, a);
+    this.#program.backward(this.#values, a);
+    return a.slice(0, this.#flat.inputCount);
+  }
+
+  jvp(x: ArrayLike<Value>, v: ArrayLike<Value>): [number | Float64Array, number | Float64Array] | [Value | Value[], Value | Value[]] {
+    const n = this.#flat.inputCount;
+    const vs = checkVector('jvp', 'v', v, n);
+    const numericV = vs.every((vi) => typeof vi === 'number');
+    if (!numericV || !this.#evaluate('jvp', x)) {
+      // Forward mode over the tape's replay: the nesting path.
+      try {
+        return forwardJvp((xs: Value[]) => this.#tape.replay(xs), checkVector('jvp', 'x', x), vs) as [Value | Value[], Value | Value[]];
+      } catch (e) {
+        throw e instanceof BranchChangedError ? new BranchChangedError('jvp', e.comparison) : e;
+      }
+    }
+    const t = new Float64Array(this.#flat.length);
+    for (let i = 0; i < n; i++) t[i] = vs[i] as number;
+    this.#program.tangent(this.#values, t);
+    const outs = this.#flat.outputs;
+    const tangentOf = (r: number) => (r >= 0 ? (t[r] as number) : 0);
+    if (!this.#flat.outputIsArray) return [this.#outputs(), tangentOf(outs[0] as number)];
+    return [this.#outputs(), Float64Array.from(outs, tangentOf)];
+  }
+
+  jacobian(x: ArrayLike<number>): Float64Array[] {
+    if (!this.#evaluate('jacobian', x)) throw new TypeError('jacobian: x must hold plain numbers (for AD values, use jacfwd or jacrev)');
+    const n = this.#flat.inputCount;
+    const m = this.outputCount;
+    const rows: Float64Array[] = Array.from({ length: m }, () => new Float64Array(n));
+    if (n < m) {
+      const t = new Float64Array(this.#flat.length);
+      const outs = this.#flat.outputs;
+      for (let j = 0; j < n; j++) {
+        t.fill(0);
+        t[j] = 1;
+        this.#program.tangent(this.#values, t);
+        for (let i = 0; i < m; i++) {
+          const r = outs[i] as number;
+          (rows[i] as Float64Array)[j] = r >= 0 ? (t[r] as number) : 0;
+        }
+      }
+    } else {
+      const e = new Array<number>(m).fill(0);
+      for (let i = 0; i < m; i++) {
+        e[i] = 1;
+        rows[i] = this.#sweep(e);
+        e[i] = 0;
+      }
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,34 @@
+// What compile runs: one list's sweeps, bound to that list, by whichever engine runs them.
+import type { Sweeps, SweepList } from '../engine/sweeps';
+
+/**
+ * The engine a compiled function really runs: `'codegen'` (straight-line JavaScript generated
+ * for the list), `'interpreter'` (one loop over the op codes, its dispatch generated once from
+ * the op table) or `'plain interpreter'` (the same loop calling each op's functions; needs no
+ * `new Function`, for a strict Content Security Policy).
+ *
+ * @example
+ * ```ts
+ * import { compile, mul, type CompileMode } from 'dualtape';
+ * const mode: CompileMode = compile((x) => mul(x[0], x[0]), [3]).mode; // 'codegen' (where new Function is allowed)
+ * ```
+ */
+export type CompileMode = 'codegen' | 'interpreter' | 'plain interpreter';
+
+/** One list's sweeps: `v` its values (inputs filled in), `a` adjoints (outputs seeded), `t` tangents (inputs seeded). */
+export interface Program {
+  readonly mode: CompileMode;
+  evaluate(v: Float64Array): void;
+  backward(v: Float64Array, a: Float64Array): void;
+  tangent(v: Float64Array, t: Float64Array): void;
+}
+
+/** An interpreter's sweeps bound to one list. */
+export function interpreted(list: SweepList, sweeps: Sweeps): Program {
+  return {
+    mode: sweeps.mode,
+    evaluate: (v) => sweeps.evaluate(list, v),
+    backward: (v, a) => sweeps.backward(list, v, a),
+    tangent: (v, t) => sweeps.tangent(list, v, t),
+  };
+}

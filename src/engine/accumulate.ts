@@ -1,0 +1,72 @@
+// The zero-skip conventions of every sweep, in one place: when a seed times a partial contributes, and how contributions add up.
+//
+// Why one module: the rule "a zero tangent or adjoint contributes nothing, even times an
+// infinite partial; an exactly-zero partial contributes nothing, even to an infinite or NaN
+// adjoint" used to be hand-written in a dozen loops, and the copies disagreed (compile gave
+// NaN for sqrt(floor(x)) at 0.5 where the list gave 0). As JAX's `add_tangents` skips its
+// `Zero`, every engine here asks `contributes`: the interpreters call the functions, the
+// code generators emit the `...Code` text, which is the same expression written once more
+// right next to its function (tests/engine/accumulate.test.ts checks the pairs agree on
+// every special value).
+
+/**
+ * Whether `seed · partial` takes part in a sum: both must be nonzero. A zero seed (tangent or
+ * adjoint) then never meets an infinite partial (0·∞ = NaN), and an exactly-zero partial
+ * never meets an infinite or NaN seed.
+ *
+ * @example
+ * ```ts
+ * contributes(0, Infinity); // false
+ * contributes(NaN, 0); // false
+ * contributes(NaN, 2); // true: NaN propagates where the partial is real
+ * ```
+ */
+export function contributes(seed: number, partial: number): boolean {
+  return seed !== 0 && partial !== 0;
+}
+
+/** `contributes` as JavaScript source, for generated code (arguments are expressions without side effects). */
+export function contributesCode(seed: string, partial: string): string {
+  return `${seed} !== 0 && ${partial} !== 0`;
+}
+
+/**
+ * Adds `seed · partial` to adjoint `r` of `a` where it contributes. Adjoints start at +0 and
+ * only grow by `+=`, so they are never -0 and a skipped contribution equals adding 0.
+ *
+ * @example
+ * ```ts
+ * const a = new Float64Array([Infinity, 0]);
+ * addAdjoint(a, 1, a[0], 0); // a[1] stays 0, not NaN
+ * ```
+ */
+export function addAdjoint(a: Float64Array, r: number, seed: number, partial: number): void {
+  if (contributes(seed, partial)) a[r] += seed * partial;
+}
+
+/** `addAdjoint` as a JavaScript statement: `target` is an assignable expression (`a[r0]`). */
+export function addAdjointCode(target: string, seed: string, partial: string): string {
+  return `if (${contributesCode(seed, partial)}) ${target} += ${seed} * ${partial};`;
+}
+
+/**
+ * A tangent sum with `partial · tangent` added where it contributes. The first term replaces
+ * the starting 0 rather than being added to it, so a sum of one -0 term is -0, exactly as a
+ * forward pass over duals computes it.
+ *
+ * @example
+ * ```ts
+ * addTangent(0, Infinity, 0); // 0 (the partial is 0)
+ * addTangent(0, -1, 0.5); // -0.5
+ * ```
+ */
+export function addTangent(sum: number, tangent: number, partial: number): number {
+  if (!contributes(tangent, partial)) return sum;
+  const term = partial * tangent;
+  return sum === 0 ? term : sum + term;
+}
+
+/** `addTangent` as JavaScript statements updating the variable `sum` in place. */
+export function addTangentCode(sum: string, tangent: string, partial: string): string {
+  return `if (${contributesCode(tangent, partial)}) { const m_ = ${partial} * ${tangent}; ${sum} = ${sum} === 0 ? m_ : ${sum} + m_; }`;
+}

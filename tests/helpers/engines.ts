@@ -1,0 +1,42 @@
+// Every engine that sweeps a Wengert list, behind one interface, so a test can run over all of them (describe.each).
+import { compile, record, type Value } from '../../src/index';
+import { compileModes } from '../../src/compile/compile';
+
+type F = (x: Value[]) => Value | Value[];
+const asArray = (y: unknown): number[] => (typeof y === 'number' ? [y] : Array.from(y as ArrayLike<number>));
+
+export interface EngineUnderTest {
+  readonly name: string;
+  /** f's outputs and the adjoints yBarᵀJ at x, from a list recorded at `recordedAt` (so the evaluate sweep runs too). */
+  vjp(f: F, recordedAt: number[], x: number[], yBar: number | number[]): { output: number[]; adjoints: number[] };
+  /** The tangents J v at x by this engine's tangent sweep; absent where the engine has none (the list's own). */
+  jvp?(f: F, recordedAt: number[], x: number[], v: number[]): number[];
+}
+
+const listSweep: EngineUnderTest = {
+  name: 'list sweep',
+  vjp(f, recordedAt, x, yBar) {
+    const tape = record(f, recordedAt);
+    const output = asArray(tape.replay(x));
+    return { output, adjoints: tape.backward(yBar) };
+  },
+};
+
+const compiled = compileModes.map(
+  (engine): EngineUnderTest => ({
+    name: engine,
+    vjp(f, recordedAt, x, yBar) {
+      const c = compile(f, recordedAt, { engine });
+      if (c.mode !== engine) throw new Error(`asked for the ${engine} engine, ${c.mode} runs`);
+      const output = asArray(c.value(x));
+      return { output, adjoints: Array.from(c.vjp(x, yBar) as Float64Array) };
+    },
+    jvp(f, recordedAt, x, v) {
+      const c = compile(f, recordedAt, { engine });
+      return asArray(c.jvp(x, v)[1]);
+    },
+  }),
+);
+
+/** The list's own sweep, then compile's engines: 'codegen', 'interpreter', 'plain interpreter'. */
+export const engines: readonly EngineUnderTest[] = [listSweep, ...compiled];
