@@ -274,14 +274,17 @@ export class WengertList implements Trace {
   }
 
   /**
-   * @internal Hands the storage of a finished recording that nobody can reach any more (a
-   * `grad` that has read its result) to the next recording. Reusing it spares the next
+   * @internal Closes a finished recording that nobody can reach any more (a `grad` that
+   * has read its result): it may no longer be swept or replayed, and its storage goes to
+   * the next recording. Reusing it spares the next
    * recording of the same size its allocation and the page faults of fresh memory, which
    * at 10^6 entries and more cost as much as the recording itself.
    */
   release(): void {
-    if (this.#active || this.#released || this.#lifted !== undefined || this.#liftedConstants !== undefined) return;
+    if (this.#active || this.#released) return;
     this.#released = true;
+    // A list that held an enclosing transformation's values may share nothing; it is only closed.
+    if (this.#lifted !== undefined || this.#liftedConstants !== undefined) return;
     giveStorage({ codes: this.#codes, refs: this.#refs, values: this.#values, constants: this.#constants });
     this.#codes = released.codes;
     this.#refs = released.refs;
@@ -291,6 +294,11 @@ export class WengertList implements Trace {
 
   get active(): boolean {
     return this.#active;
+  }
+
+  /** A finished list can still be swept and replayed, until a transformation that owns it releases it. */
+  get mayReplay(): boolean {
+    return !this.#released;
   }
 
   /** Number of entries, inputs included. */
@@ -559,6 +567,7 @@ export class WengertList implements Trace {
 
   #checkFinished(api: string): void {
     if (this.#active) throw new TypeError(`${api}: the recording is still running; call it after f has returned`);
+    if (this.#released) throw new TypeError(`${api}: this recording was closed by the transformation that made it`);
   }
 
   /**
