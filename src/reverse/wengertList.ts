@@ -4,6 +4,7 @@ import { apply, checkedPartials, escapedError, opByCode, type OpDef } from '../o
 import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '../ops/value';
 import type { ComparisonKind } from '../ops/compare';
 import { listSweeps, plainBackward, seedOutputs } from '../engine/sweeps';
+import { contributes } from '../engine/accumulate';
 import { BranchChangedError, flippedGuard } from '../engine/guards';
 import { registerFastPath, type OpText } from '../ops/fastPath';
 import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
@@ -662,7 +663,7 @@ export class WengertList implements Trace {
       for (let k = 0; k < arity; k++) {
         const r = this.#refs[p + k] as number;
         const d = partials[k] as Value;
-        if (r < 0 || d === 0) continue;
+        if (r < 0 || !contributes(a, d)) continue;
         const before = adj[r] as Value;
         const contribution = mul(a, d);
         adj[r] = add(before, contribution);
