@@ -107,7 +107,7 @@ function ordering(g: Graph, order: ColoringOrder): Int32Array {
   const out = new Int32Array(n);
   let low = 0;
   for (let k = n - 1; k >= 0; k--) {
-    let v = -1;
+    let v: number;
     for (;;) {
       while ((buckets[low] as number[]).length === 0) low++;
       const c = (buckets[low] as number[]).pop() as number;
