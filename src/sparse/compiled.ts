@@ -3,7 +3,7 @@ import type { CompiledFunction } from '../reverse/compile';
 import type { WengertList } from '../reverse/wengertList';
 import { checkNumbers } from './checks';
 import { checkJacobianOptions, decompress, hessianCompressed, hessianPlan, jacobianPlan, type Plan, type SparseJacobianOptions, type SparseHessianOptions } from './compressed';
-import { checkScalarOutput, dependencies, hessianPatternOf, jacobianPatternOf } from './pattern';
+import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf } from './pattern';
 import type { SparseMatrix } from './sparseMatrix';
 
 /**
@@ -50,7 +50,7 @@ export function compiledSparseJacobian(c: CompiledFunction, x: ArrayLike<number>
   const key = `${mode}/${order ?? ''}`;
   let plan = p.jacobian.get(key);
   if (plan === undefined) {
-    plan = jacobianPlan(jacobianPatternOf(dependencies(c.tape.flat(), false)), mode, order);
+    plan = jacobianPlan(jacobianPatternOf(jacobianDependencies(c.tape.flat(), false)), mode, order);
     p.jacobian.set(key, plan);
   }
   const [m, n] = plan.pattern.shape;
@@ -86,7 +86,7 @@ export function compiledSparseHessian(c: CompiledFunction, x: ArrayLike<number>,
   const key = order ?? '';
   let plan = p.hessian.get(key);
   if (plan === undefined) {
-    plan = hessianPlan(hessianPatternOf(dependencies(c.tape.flat(), false)), order);
+    plan = hessianPlan(hessianPattern(c.tape.flat(), false), order);
     p.hessian.set(key, plan);
   }
   return decompress(plan, hessianCompressed(api, c.tape, xs, plan));

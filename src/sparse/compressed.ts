@@ -6,7 +6,7 @@ import { sweepChunk } from '../transforms/hessian';
 import type { WengertList } from '../reverse/wengertList';
 import { checkFunction, checkOutputs, type ScalarFunction, type VectorFunction } from '../internal/validate';
 import { columnColoring, rowColoring, starColoring, type Coloring, type ColoringOrder } from './coloring';
-import { checkScalarOutput, dependencies, hessianPatternOf, jacobianPatternOf, recordForSparsity, type SparsityPattern } from './pattern';
+import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf, recordForSparsity, type SparsityPattern } from './pattern';
 import { SparseMatrix } from './sparseMatrix';
 
 /**
@@ -236,7 +236,7 @@ export function sparseJacobian(f: VectorFunction, x: ArrayLike<number>, options?
   checkFunction('sparseJacobian', f);
   const tape = recordForSparsity('sparseJacobian', f, x);
   const xs = Array.from(x);
-  const pattern = jacobianPatternOf(dependencies(tape.flat(), true));
+  const pattern = jacobianPatternOf(jacobianDependencies(tape.flat(), true));
   const plan = jacobianPlan(pattern, mode, order);
   const [m, n] = pattern.shape;
   const compressed = plan.kind === 'forward' ? forwardCompressed('sparseJacobian', f, xs, plan, m) : reverseCompressed(tape, plan, m, n);
@@ -270,6 +270,6 @@ export function sparseHessian(f: ScalarFunction, x: ArrayLike<number>, options?:
   checkFunction('sparseHessian', f);
   const tape = recordForSparsity('sparseHessian', f, x);
   checkScalarOutput('sparseHessian', tape);
-  const plan = hessianPlan(hessianPatternOf(dependencies(tape.flat(), true)), order);
+  const plan = hessianPlan(hessianPattern(tape.flat(), true), order);
   return decompress(plan, hessianCompressed('sparseHessian', tape, Array.from(x), plan));
 }

@@ -93,63 +93,73 @@ export class SparsityPattern {
 
 const EMPTY: readonly number[] = [];
 
-/** The union of two sorted index lists, sharing an argument when it already is the union. */
+/** The union of two sorted index lists, sharing an argument when it already is the union (no allocation then). */
 function union(a: readonly number[], b: readonly number[]): readonly number[] {
   if (a === b || b.length === 0) return a;
   if (a.length === 0) return b;
-  const out: number[] = [];
+  // Count first: most unions in a list add nothing new (a term joins a set that already has it).
+  let size = 0;
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
     const x = a[i] as number;
     const y = b[j] as number;
-    if (x < y) {
-      out.push(x);
-      i++;
-    } else if (y < x) {
-      out.push(y);
-      j++;
-    } else {
-      out.push(x);
-      i++;
-      j++;
-    }
+    if (x <= y) i++;
+    if (y <= x) j++;
+    size++;
   }
-  while (i < a.length) out.push(a[i++] as number);
-  while (j < b.length) out.push(b[j++] as number);
-  if (out.length === a.length) return a;
-  if (out.length === b.length) return b;
+  size += a.length - i + (b.length - j);
+  if (size === a.length) return a;
+  if (size === b.length) return b;
+  const out = new Array<number>(size);
+  i = 0;
+  j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    out[k++] = x <= y ? x : y;
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  while (i < a.length) out[k++] = a[i++] as number;
+  while (j < b.length) out[k++] = b[j++] as number;
   return out;
 }
 
-/** @internal What one pass over a list finds: per-entry index sets and op structures. */
+/** @internal What the passes over a list find: per-entry op structures and (where needed) index sets. */
 export interface Dependencies {
   readonly flat: FlatList;
   readonly ops: readonly OpDef[];
   readonly refStart: Int32Array;
-  readonly sets: readonly (readonly number[])[];
   readonly structures: readonly OpStructure[];
+  /** Index sets of the entries `sets` was asked for (and their ancestors); others are left empty. */
+  readonly sets: readonly (readonly number[])[];
 }
 
 /**
- * Pushes index sets forward through the list: each input depends on itself; an entry depends
- * on the union of the sets of those arguments whose partial is not identically zero.
- * `atPoint`: rules that branch on the numbers are read at the recorded values (a pattern for
- * this point); otherwise they count as depending on everything (a pattern for every point of
- * the recorded branch).
+ * Reads each entry's op structure. `atPoint`: rules that branch on the numbers are read at the
+ * recorded values (a pattern for this point); otherwise they count as depending on every
+ * argument (a pattern for every point of the recorded branch).
  */
-export function dependencies(flat: FlatList, atPoint: boolean): Dependencies {
+function structuresOf(flat: FlatList, atPoint: boolean): Pick<Dependencies, 'flat' | 'ops' | 'refStart' | 'structures'> {
   const { length, inputCount, codes, refs, values, constants } = flat;
   const ops = new Array<OpDef>(length);
   const refStart = new Int32Array(length + 1);
-  const sets = new Array<readonly number[]>(length);
   const structures = new Array<OpStructure>(length);
-  for (let i = 0; i < inputCount; i++) sets[i] = [i];
+  // Structures that hold at every point, by op code: the common case costs one array read per entry.
+  const known: (OpStructure | undefined)[] = [];
   for (let i = inputCount; i < length; i++) {
-    const op = opByCode(codes[i] as number);
+    const code = codes[i] as number;
+    const op = opByCode(code);
     ops[i] = op;
     const p = refStart[i] as number;
     refStart[i + 1] = p + op.arity;
+    const hit = known[code];
+    if (hit !== undefined) {
+      structures[i] = hit;
+      continue;
+    }
     const argsAt = () => {
       const a = new Array<number>(op.arity);
       for (let k = 0; k < op.arity; k++) {
@@ -158,16 +168,59 @@ export function dependencies(flat: FlatList, atPoint: boolean): Dependencies {
       }
       return a;
     };
-    const s = opStructure(op, argsAt, values[i] as number, atPoint);
-    structures[i] = s;
+    const st = opStructure(op, argsAt, values[i] as number, atPoint);
+    if (!st.pointwise) known[code] = st;
+    structures[i] = st;
+  }
+  return { flat, ops, refStart, structures };
+}
+
+/** Marks, from the last entry back, the ancestors of what is marked (through partials not identically zero). */
+function markAncestors(d: Pick<Dependencies, 'flat' | 'ops' | 'refStart' | 'structures'>, marks: Uint8Array): void {
+  const { refs, inputCount } = d.flat;
+  for (let i = d.flat.length - 1; i >= inputCount; i--) {
+    if (marks[i] === 0) continue;
+    const p = d.refStart[i] as number;
+    const s = d.structures[i] as OpStructure;
+    for (let k = 0; k < (d.ops[i] as OpDef).arity; k++) {
+      const r = refs[p + k] as number;
+      if (r >= 0 && s.firstOrder[k]) marks[r] = 1;
+    }
+  }
+}
+
+/**
+ * Pushes index sets forward through the list for the entries marked in `needed` (and all
+ * their ancestors): each input depends on itself; an entry on the union of the sets of those
+ * arguments whose partial is not identically zero. Sets are computed only where needed,
+ * because a running sum's set grows with every term (O(n²) work for nothing when only the
+ * terms' sets matter, as for a Hessian).
+ */
+function setsOf(d: Pick<Dependencies, 'flat' | 'ops' | 'refStart' | 'structures'>, needed: Uint8Array): (readonly number[])[] {
+  const { length, inputCount, refs } = d.flat;
+  markAncestors(d, needed);
+  const sets = new Array<readonly number[]>(length).fill(EMPTY);
+  for (let i = 0; i < inputCount; i++) sets[i] = [i];
+  for (let i = inputCount; i < length; i++) {
+    if (needed[i] === 0) continue;
+    const p = d.refStart[i] as number;
+    const s = d.structures[i] as OpStructure;
     let set = EMPTY;
-    for (let k = 0; k < op.arity; k++) {
+    for (let k = 0; k < (d.ops[i] as OpDef).arity; k++) {
       const r = refs[p + k] as number;
       if (r >= 0 && s.firstOrder[k]) set = union(set, sets[r] as readonly number[]);
     }
     sets[i] = set;
   }
-  return { flat, ops, refStart, sets, structures };
+  return sets;
+}
+
+/** @internal The dependencies a Jacobian pattern needs: the index sets of the outputs. */
+export function jacobianDependencies(flat: FlatList, atPoint: boolean): Dependencies {
+  const d = structuresOf(flat, atPoint);
+  const needed = new Uint8Array(flat.length);
+  for (const r of flat.outputs) if (r >= 0) needed[r] = 1;
+  return { ...d, sets: setsOf(d, needed) };
 }
 
 /** The Jacobian pattern (outputs × inputs) of a list's dependencies. */
@@ -180,23 +233,28 @@ export function jacobianPatternOf(d: Dependencies): SparsityPattern {
  * The Hessian pattern of a scalar list: H = Σ_v v̄ · Jᵀ ∇²op J over the entries v, so an entry
  * adds pairs only if its adjoint can be nonzero (a path of nonzero partials reaches the
  * output), and then G_a × G_b for each pair (a, b) of arguments its rule makes interact.
+ * Index sets are computed only for those arguments (and their ancestors).
  */
-export function hessianPatternOf(d: Dependencies): SparsityPattern {
-  const { flat, ops, refStart, sets, structures } = d;
+export function hessianPattern(flat: FlatList, atPoint: boolean): SparsityPattern {
+  const d = structuresOf(flat, atPoint);
+  const { refStart, structures } = d;
   const { length, inputCount, refs } = flat;
   const n = inputCount;
   const live = new Uint8Array(length);
   const out = flat.outputs[0] as number;
   if (out >= 0) live[out] = 1;
-  for (let i = length - 1; i >= inputCount; i--) {
+  markAncestors(d, live);
+  const needed = new Uint8Array(length);
+  for (let i = inputCount; i < length; i++) {
     if (live[i] === 0) continue;
+    const pairs = (structures[i] as OpStructure).pairs;
     const p = refStart[i] as number;
-    const s = structures[i] as OpStructure;
-    for (let k = 0; k < (ops[i] as OpDef).arity; k++) {
-      const r = refs[p + k] as number;
-      if (r >= 0 && s.firstOrder[k]) live[r] = 1;
+    for (let q = 0; q < pairs.length; q++) {
+      const r = refs[p + (pairs[q] as number)] as number;
+      if (r >= 0) needed[r] = 1;
     }
   }
+  const sets = setsOf(d, needed);
   const rows: number[][] = Array.from({ length: n }, () => []);
   const addProduct = (a: readonly number[], b: readonly number[]) => {
     for (let x = 0; x < a.length; x++) {
@@ -270,7 +328,7 @@ export function checkScalarOutput(api: string, tape: WengertList): void {
  */
 export function jacobianSparsity(f: VectorFunction, x: ArrayLike<number>): SparsityPattern {
   const tape = recordForSparsity('jacobianSparsity', f, x);
-  return jacobianPatternOf(dependencies(tape.flat(), true));
+  return jacobianPatternOf(jacobianDependencies(tape.flat(), true));
 }
 
 /**
@@ -290,5 +348,5 @@ export function jacobianSparsity(f: VectorFunction, x: ArrayLike<number>): Spars
 export function hessianSparsity(f: ScalarFunction, x: ArrayLike<number>): SparsityPattern {
   const tape = recordForSparsity('hessianSparsity', f, x);
   checkScalarOutput('hessianSparsity', tape);
-  return hessianPatternOf(dependencies(tape.flat(), true));
+  return hessianPattern(tape.flat(), true);
 }

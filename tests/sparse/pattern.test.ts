@@ -4,7 +4,7 @@ import {
   add, cos, defineOp, div, exp, floor, hessian, hessianSparsity, jacfwd, jacobianSparsity, mul, neg, pow, record, relu, sin,
   square, stopGradient, sub, SparsityPattern, type Value,
 } from '../../src/index';
-import { dependencies, hessianPatternOf, jacobianPatternOf } from '../../src/sparse/pattern';
+import { hessianPattern, jacobianDependencies, jacobianPatternOf } from '../../src/sparse/pattern';
 import { deriveOpStructure } from '../../src/sparse/opStructure';
 import { type Program, magnitude, pointArb, programArb, runs } from '../property/programs';
 import type { BuiltinOpName } from '../ops/opSpecs';
@@ -79,7 +79,7 @@ describe('patterns of hand-written functions', () => {
     const f = (x: Value[]) => [relu(x[0]!), mul(x[1]!, x[1]!)];
     expect(dense(jacobianSparsity(f, [-1, 2]))).toEqual([[0, 0], [0, 1]]);
     expect(dense(jacobianSparsity(f, [1, 2]))).toEqual([[1, 0], [0, 1]]);
-    const everywhere = jacobianPatternOf(dependencies(record(f, [-1, 2]).flat(), false));
+    const everywhere = jacobianPatternOf(jacobianDependencies(record(f, [-1, 2]).flat(), false));
     expect(dense(everywhere)).toEqual([[1, 0], [0, 1]]);
   });
   test('bad input gets clear errors', () => {
@@ -112,7 +112,7 @@ test('Jacobian patterns contain every nonzero of the dense Jacobian (at x, and a
     fc.property(programArb({ maxSteps: 30 }), pointArb([0, 1, -1]), fc.array(pointArb(), { minLength: 2, maxLength: 2 }), (p, pt, others) => {
       const x = at(p, pt);
       const local = jacobianSparsity(p.f, x);
-      const global = jacobianPatternOf(dependencies(record(p.f, x).flat(), false));
+      const global = jacobianPatternOf(jacobianDependencies(record(p.f, x).flat(), false));
       const sets = reach(p);
       p.outputs.forEach((o, i) => {
         for (let j = 0; j < p.inputs; j++) {
@@ -143,7 +143,7 @@ test('Hessian patterns contain every nonzero of the dense Hessian and only pairs
       fc.pre(Number.isFinite(magnitude(p, x)) && magnitude(p, x) < 1e6);
       const f = (xs: Value[]) => p.f(xs)[0]!;
       const pattern = hessianSparsity(f, x);
-      const global = hessianPatternOf(dependencies(record(f, x).flat(), false));
+      const global = hessianPattern(record(f, x).flat(), false);
       const sets = reach(p)[p.outputs[0]!]!;
       const H = hessian(f)(x) as number[][];
       for (let j = 0; j < p.inputs; j++) {
