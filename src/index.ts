@@ -33,6 +33,7 @@ export {
   type ColoringOptions,
 } from './sparse/coloring';
 export { SparseMatrix } from './sparse/sparseMatrix';
+export { sparsityReport, renderSparsityReport, type SparsityReport } from './sparse/sparsityReport';
 export { sparseJacobian, sparseHessian, type SparseJacobianOptions, type SparseHessianOptions } from './sparse/compressed';
 export { taylor, type TaylorOptions } from './taylor/api';
 export { Jet, TaylorTrace } from './taylor/jet';

@@ -102,7 +102,8 @@ function ordering(g: Graph, order: ColoringOrder): Int32Array {
   const deg = Int32Array.from({ length: n }, (_, v) => degree(g, v));
   const maxDeg = deg.reduce((m, d) => Math.max(m, d), 0);
   const buckets: number[][] = Array.from({ length: maxDeg + 1 }, () => []);
-  for (let v = n - 1; v >= 0; v--) (buckets[deg[v] as number] as number[]).push(v);
+  // Pushed in index order, so ties are set aside highest index first and coloured last: colours then read a, b, c, ... along a band.
+  for (let v = 0; v < n; v++) (buckets[deg[v] as number] as number[]).push(v);
   const removed = new Uint8Array(n);
   const out = new Int32Array(n);
   let low = 0;
