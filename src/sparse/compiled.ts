@@ -89,5 +89,7 @@ export function compiledSparseHessian(c: CompiledFunction, x: ArrayLike<number>,
     plan = hessianPlan(hessianPattern(c.tape.flat(), false), order);
     p.hessian.set(key, plan);
   }
-  return decompress(plan, hessianCompressed(api, c.tape, xs, plan));
+  // The recording's own values at x (compile keeps its values elsewhere); guards were checked above.
+  c.tape.replay(xs);
+  return decompress(plan, hessianCompressed(c.tape, plan));
 }

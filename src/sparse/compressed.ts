@@ -2,7 +2,7 @@
 import type { Value } from '../ops/value';
 import { describe } from '../ops/value';
 import { ChunkDual, ChunkTrace, defaultChunkSize, splitChunk } from '../forward/chunk';
-import { sweepChunk } from '../transforms/hessian';
+import { compressedHessianProducts } from './hessianSweep';
 import type { WengertList } from '../reverse/wengertList';
 import { checkFunction, checkOutputs, type ScalarFunction, type VectorFunction } from '../internal/validate';
 import { columnColoring, rowColoring, starColoring, type Coloring, type ColoringOrder } from './coloring';
@@ -191,22 +191,9 @@ function reverseCompressed(tape: WengertList, plan: Plan, m: number, n: number):
   return C;
 }
 
-/** @internal Hessian-vector products of a recorded scalar f along the compressed directions (forward-over-reverse); B = H·S, n × p. */
-export function hessianCompressed(api: string, tape: WengertList, xs: readonly number[], plan: Plan): Float64Array {
-  const { colors, count: p } = plan.coloring;
-  const n = xs.length;
-  const B = new Float64Array(n * p);
-  for (const [c0, k] of colourChunks(p)) {
-    const rows = sweepChunk(api, tape, xs, k, (j, t) => {
-      const c = (colors[j] as number) - c0;
-      if (c >= 0 && c < k) t[c] = 1;
-    });
-    for (let i = 0; i < n; i++) {
-      const t = rows[i] as ArrayLike<Value>;
-      for (let c = 0; c < k; c++) B[i * p + c0 + c] = t[c] as number;
-    }
-  }
-  return B;
+/** @internal Hessian-vector products of a recorded scalar f, at its recorded values, along the compressed directions; B = H·S, n × p. */
+export function hessianCompressed(tape: WengertList, plan: Plan): Float64Array {
+  return compressedHessianProducts(tape.flat(), plan.coloring.colors, plan.coloring.count);
 }
 
 /**
@@ -246,8 +233,8 @@ export function sparseJacobian(f: VectorFunction, x: ArrayLike<number>, options?
 /**
  * The Hessian of a scalar f at x as a {@link SparseMatrix} (both triangles): f is recorded
  * once, the Hessian's sparsity read from the recording ({@link hessianSparsity}), its indices
- * star-coloured, and one forward-over-reverse Hessian-vector product taken per colour (chunked:
- * several colours per sweep). The extended Rosenbrock function, whose Hessian is
+ * star-coloured, and one forward-over-reverse Hessian-vector product taken per colour, all
+ * colours in one sweep over the recording (tangents and adjoints in typed arrays). The extended Rosenbrock function, whose Hessian is
  * tridiagonal, takes 3 products at any n. The pattern is local to the branch f takes at x.
  *
  * @example
@@ -271,5 +258,5 @@ export function sparseHessian(f: ScalarFunction, x: ArrayLike<number>, options?:
   const tape = recordForSparsity('sparseHessian', f, x);
   checkScalarOutput('sparseHessian', tape);
   const plan = hessianPlan(hessianPattern(tape.flat(), true), order);
-  return decompress(plan, hessianCompressed('sparseHessian', tape, Array.from(x), plan));
+  return decompress(plan, hessianCompressed(tape, plan));
 }

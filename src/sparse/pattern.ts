@@ -138,11 +138,11 @@ export interface Dependencies {
 }
 
 /**
- * Reads each entry's op structure. `atPoint`: rules that branch on the numbers are read at the
+ * @internal Reads each entry's op structure. `atPoint`: rules that branch on the numbers are read at the
  * recorded values (a pattern for this point); otherwise they count as depending on every
  * argument (a pattern for every point of the recorded branch).
  */
-function structuresOf(flat: FlatList, atPoint: boolean): Pick<Dependencies, 'flat' | 'ops' | 'refStart' | 'structures'> {
+export function structuresOf(flat: FlatList, atPoint: boolean): Pick<Dependencies, 'flat' | 'ops' | 'refStart' | 'structures'> {
   const { length, inputCount, codes, refs, values, constants } = flat;
   const ops = new Array<OpDef>(length);
   const refStart = new Int32Array(length + 1);

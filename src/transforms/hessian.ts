@@ -38,19 +38,14 @@ function sweepAlong(api: string, tape: WengertList, xs: readonly Value[], v: rea
   }
 }
 
-/**
- * @internal One sweep with chunked duals, input i's k tangents filled in by `seed(i, t)`
- * (unit vectors e_{j0} .. e_{j0+k-1} for k columns of H; compressed directions for a sparse Hessian).
- */
-export function sweepChunk(
-  api: string, tape: WengertList, xs: readonly Value[], k: number, seed: (i: number, t: Float64Array) => void,
-): ArrayLike<Value>[] {
+/** One sweep with chunked duals seeded along e_{j0} .. e_{j0+k-1}: k columns of H at once. */
+function sweepChunk(api: string, tape: WengertList, xs: readonly Value[], j0: number, k: number): ArrayLike<Value>[] {
   const trace = new ChunkTrace(`chunked forward sweep (${api})`, k);
   try {
     tape.replay(
       xs.map((xi, i) => {
         const t = new Float64Array(k);
-        seed(i, t);
+        if (i >= j0 && i < j0 + k) t[i - j0] = 1;
         return new ChunkDual(xi, t, trace);
       }),
     );
@@ -73,9 +68,7 @@ function hessianOf(api: string, tape: WengertList, xs: readonly Value[], chunkSi
       const column = sweepAlong(api, tape, xs, e);
       for (let i = 0; i < n; i++) (H[i] as Value[])[j0] = column[i] as Value;
     } else {
-      const rows = sweepChunk(api, tape, xs, k, (i, t) => {
-        if (i >= j0 && i < j0 + k) t[i - j0] = 1;
-      });
+      const rows = sweepChunk(api, tape, xs, j0, k);
       for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) (H[i] as Value[])[j0 + c] = rows[i]![c] as Value;
     }
   }

@@ -1,7 +1,7 @@
 // Compressed sparse Jacobians and Hessians: equal to the dense ones, few passes, reusable through compile.
 import fc from 'fast-check';
 import {
-  add, checkColoring, compile, exp, gt, hessian, hessianSparsity, jacfwd, jacobianSparsity, mul, select, sin, sparseHessian, sparseJacobian,
+  add, checkColoring, compile, defineOp, exp, gt, hessian, hessianSparsity, jacfwd, jacobianSparsity, mul, select, sin, sparseHessian, sparseJacobian,
   square, sub, SparseMatrix, type Value,
 } from '../../src/index';
 import { type Program, magnitude, pointArb, programArb, runs } from '../property/programs';
@@ -111,6 +111,17 @@ describe('random programs', () => {
       { numRuns: runs(150) },
     );
   });
+});
+
+test('user-defined ops (arity 3, rule run as written) and repeated arguments in the compressed Hessian sweep', () => {
+  const prod3 = defineOp({
+    name: 'sparseProd3', arity: 3, value: (a, b, c) => a * b * c,
+    partials: ([a, b, c]) => [mul(b!, c!), mul(a!, c!), mul(a!, b!)],
+  });
+  const f = (x: Value[]) => add(prod3(x[0]!, x[1]!, x[0]!), add(mul(x[2]!, x[2]!), prod3(x[3]!, 2, sin(x[3]!))));
+  const x = [0.7, -1.3, 2.1, 0.4];
+  expectMatrix(sparseHessian(f, x), hessian(f)(x) as number[][], 1e-12);
+  expect(sparseHessian(f, x).toDense()[1]![1]).toBe(0);
 });
 
 describe('compile: pattern and colouring once, compressed passes at each point', () => {
