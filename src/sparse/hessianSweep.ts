@@ -12,7 +12,10 @@ import { partialsKernel } from '../internal/kernels';
 import type { Value } from '../ops/value';
 import type { FlatList } from '../reverse/wengertList';
 import { structuresOf } from './pattern';
-import type { OpStructure } from './opStructure';
+import { constantSecondPartials, type OpStructure } from './opStructure';
+
+/** Second partials that are the same at every point, per op (undefined: taken at each entry). */
+const constantSeconds = new Map<OpDef, Float64Array | undefined>();
 
 /** The arguments of the entry whose references start at p, as numbers. */
 function argsAt(flat: FlatList, p: number, arity: number): number[] {
@@ -124,10 +127,23 @@ export function compressedHessianProducts(flat: FlatList, colors: Int32Array, p:
     }
     const pairs = (structures[i] as OpStructure).pairs;
     if (a === 0 || pairs.length === 0) continue;
-    // d(∂y/∂a_k) = Σ_l h_kl da_l: the second-order term of the adjoint's tangent.
-    secondPartials(op, argsAt(flat, s, op.arity), values[i] as number, D, s, pairs, h);
+    let coupled = false;
     for (let q = 0; q < pairs.length; q += 2) {
-      const hk = h[q >> 1] as number;
+      if ((refs[s + (pairs[q] as number)] as number) >= 0 && (refs[s + (pairs[q + 1] as number)] as number) >= 0) coupled = true;
+    }
+    // Only constants meet in this entry's nonlinear pairs (mul by a constant): nothing second-order.
+    if (!coupled) continue;
+    // d(∂y/∂a_k) = Σ_l h_kl da_l: the second-order term of the adjoint's tangent.
+    let known = constantSeconds.get(op);
+    if (known === undefined && !constantSeconds.has(op)) {
+      known = constantSecondPartials(op, argsAt(flat, s, op.arity), values[i] as number, pairs);
+      // Cached only for pair lists the op always has (rules that branch on numbers may vary them).
+      constantSeconds.set(op, known);
+    }
+    const hs = known ?? h;
+    if (known === undefined) secondPartials(op, argsAt(flat, s, op.arity), values[i] as number, D, s, pairs, h);
+    for (let q = 0; q < pairs.length; q += 2) {
+      const hk = hs[q >> 1] as number;
       if (hk === 0) continue;
       const rk = refs[s + (pairs[q] as number)] as number;
       const rl = refs[s + (pairs[q + 1] as number)] as number;

@@ -280,8 +280,15 @@ export function hessianPattern(flat: FlatList, atPoint: boolean): SparsityPatter
       addProduct(sets[ra] as readonly number[], sets[rb] as readonly number[]);
     }
   }
-  for (const row of rows) compact(row);
-  return SparsityPattern.fromRows(n, rows);
+  return SparsityPattern.fromRows(n, rows.map(sortedUnique));
+}
+
+/** The row's distinct entries in increasing order (a typed-array sort: no comparator calls). */
+function sortedUnique(row: readonly number[]): Int32Array {
+  const a = Int32Array.from(row).sort();
+  let w = 0;
+  for (let r = 0; r < a.length; r++) if (r === 0 || a[r] !== a[w - 1]) a[w++] = a[r] as number;
+  return a.subarray(0, w);
 }
 
 function compact(row: number[]): void {
