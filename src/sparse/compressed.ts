@@ -1,12 +1,10 @@
 // Compressed evaluation: one seeded pass per colour group, then each nonzero read back from its compressed slot.
-import type { Value } from '../ops/value';
 import { describe } from '../ops/value';
-import { ChunkDual, ChunkTrace, defaultChunkSize, splitChunk } from '../forward/chunk';
-import { compressedHessianProducts } from './hessianSweep';
+import { compressedHessianProducts, compressedTangents } from './compressedSweeps';
 import type { WengertList } from '../reverse/wengertList';
-import { checkFunction, checkOutputs, type ScalarFunction, type VectorFunction } from '../internal/validate';
+import { checkFunction, type ScalarFunction, type VectorFunction } from '../internal/validate';
 import { columnColoring, rowColoring, starColoring, type Coloring, type ColoringOrder } from './coloring';
-import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf, recordForSparsity, type SparsityPattern } from './pattern';
+import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf, structuresOf, type Structures, recordForSparsity, type SparsityPattern } from './pattern';
 import { SparseMatrix } from './sparseMatrix';
 
 /**
@@ -20,9 +18,9 @@ import { SparseMatrix } from './sparseMatrix';
  */
 export interface SparseJacobianOptions {
   /**
-   * `'forward'`: one chunked forward pass per group of column colours; `'reverse'`: one
-   * backward sweep per row colour; `'auto'` (default): the mode needing fewer colours
-   * (reverse on a tie, since its sweeps reuse the recording the pattern came from).
+   * `'forward'`: one forward sweep over the recording carrying one tangent per column
+   * colour; `'reverse'`: one backward sweep per row colour; `'auto'` (default): the mode
+   * needing fewer colours (forward on a tie: one sweep for all colours).
    */
   mode?: 'forward' | 'reverse' | 'auto';
   /** Vertex order of the greedy colouring; default `'smallest-last'`. */
@@ -88,7 +86,7 @@ export function jacobianPlan(pattern: SparsityPattern, mode: 'forward' | 'revers
   if (mode === 'auto') {
     const byColumns = columnColoring(pattern, opts);
     const byRows = rowColoring(pattern, opts);
-    kind = byColumns.count < byRows.count ? 'forward' : 'reverse';
+    kind = byColumns.count <= byRows.count ? 'forward' : 'reverse';
     coloring = kind === 'forward' ? byColumns : byRows;
   } else {
     kind = mode;
@@ -144,36 +142,15 @@ export function decompress(plan: Plan, compressed: Float64Array): SparseMatrix {
   return new SparseMatrix(plan.pattern.shape, plan.rows, plan.cols, values, plan.coloring);
 }
 
-/** The colour groups, in chunks of at most the default chunk width: [first colour, how many]. */
-function colourChunks(p: number): [number, number][] {
-  const width = defaultChunkSize(p);
-  const out: [number, number][] = [];
-  for (let c0 = 0; c0 < p; c0 += width) out.push([c0, Math.min(width, p - c0)]);
-  return out;
-}
-
-/** Forward mode: f run on chunked duals, column j seeded with e_{colour(j)} (within its chunk); B = J·S, m × p. */
-function forwardCompressed(api: string, f: VectorFunction, xs: readonly number[], plan: Plan, m: number): Float64Array {
+/** Forward mode: one sweep over the recording carrying p tangents, column j seeded with e_{colour(j)}; B = J·S, m × p. */
+function forwardCompressed(tape: WengertList, plan: Plan, m: number): Float64Array {
   const { colors, count: p } = plan.coloring;
+  const flat = tape.flat();
+  const { T } = compressedTangents(flat, structuresOf(flat, true), colors, p);
   const B = new Float64Array(m * p);
-  for (const [c0, k] of colourChunks(p)) {
-    const trace = new ChunkTrace(`compressed forward pass (${api})`, k);
-    try {
-      const inputs = xs.map((xi, j) => {
-        const t = new Float64Array(k);
-        const c = (colors[j] as number) - c0;
-        if (c >= 0 && c < k) t[c] = 1;
-        return new ChunkDual(xi, t, trace);
-      });
-      const outputs = checkOutputs(api, f(inputs)).values;
-      if (outputs.length !== m) throw new RangeError(`${api}: f returned ${outputs.length} output(s) now but ${m} when recorded; f must return the same number of outputs at every call`);
-      for (let i = 0; i < m; i++) {
-        const t = splitChunk(api, outputs[i] as Value, trace)[1];
-        for (let c = 0; c < k; c++) B[i * p + c0 + c] = t[c] as number;
-      }
-    } finally {
-      trace.active = false;
-    }
+  for (let i = 0; i < m; i++) {
+    const r = flat.outputs[i] as number;
+    if (r >= 0) B.set(T.subarray(r * p, r * p + p), i * p);
   }
   return B;
 }
@@ -192,8 +169,8 @@ function reverseCompressed(tape: WengertList, plan: Plan, m: number, n: number):
 }
 
 /** @internal Hessian-vector products of a recorded scalar f, at its recorded values, along the compressed directions; B = H·S, n × p. */
-export function hessianCompressed(tape: WengertList, plan: Plan): Float64Array {
-  return compressedHessianProducts(tape.flat(), plan.coloring.colors, plan.coloring.count);
+export function hessianCompressed(tape: WengertList, plan: Plan, read?: Structures): Float64Array {
+  return compressedHessianProducts(tape.flat(), plan.coloring.colors, plan.coloring.count, read);
 }
 
 /**
@@ -222,11 +199,10 @@ export function sparseJacobian(f: VectorFunction, x: ArrayLike<number>, options?
   const { mode, order } = checkJacobianOptions('sparseJacobian', options);
   checkFunction('sparseJacobian', f);
   const tape = recordForSparsity('sparseJacobian', f, x);
-  const xs = Array.from(x);
   const pattern = jacobianPatternOf(jacobianDependencies(tape.flat(), true));
   const plan = jacobianPlan(pattern, mode, order);
   const [m, n] = pattern.shape;
-  const compressed = plan.kind === 'forward' ? forwardCompressed('sparseJacobian', f, xs, plan, m) : reverseCompressed(tape, plan, m, n);
+  const compressed = plan.kind === 'forward' ? forwardCompressed(tape, plan, m) : reverseCompressed(tape, plan, m, n);
   return decompress(plan, compressed);
 }
 
@@ -257,6 +233,7 @@ export function sparseHessian(f: ScalarFunction, x: ArrayLike<number>, options?:
   checkFunction('sparseHessian', f);
   const tape = recordForSparsity('sparseHessian', f, x);
   checkScalarOutput('sparseHessian', tape);
-  const plan = hessianPlan(hessianPattern(tape.flat(), true), order);
-  return decompress(plan, hessianCompressed(tape, plan));
+  const read = structuresOf(tape.flat(), true);
+  const plan = hessianPlan(hessianPattern(tape.flat(), true, read), order);
+  return decompress(plan, hessianCompressed(tape, plan, read));
 }

@@ -137,12 +137,15 @@ export interface Dependencies {
   readonly sets: readonly (readonly number[])[];
 }
 
+/** @internal Each entry's op, where its references start, and its op structure. */
+export type Structures = Pick<Dependencies, 'flat' | 'ops' | 'refStart' | 'structures'>;
+
 /**
  * @internal Reads each entry's op structure. `atPoint`: rules that branch on the numbers are read at the
  * recorded values (a pattern for this point); otherwise they count as depending on every
  * argument (a pattern for every point of the recorded branch).
  */
-export function structuresOf(flat: FlatList, atPoint: boolean): Pick<Dependencies, 'flat' | 'ops' | 'refStart' | 'structures'> {
+export function structuresOf(flat: FlatList, atPoint: boolean): Structures {
   const { length, inputCount, codes, refs, values, constants } = flat;
   const ops = new Array<OpDef>(length);
   const refStart = new Int32Array(length + 1);
@@ -235,8 +238,8 @@ export function jacobianPatternOf(d: Dependencies): SparsityPattern {
  * output), and then G_a × G_b for each pair (a, b) of arguments its rule makes interact.
  * Index sets are computed only for those arguments (and their ancestors).
  */
-export function hessianPattern(flat: FlatList, atPoint: boolean): SparsityPattern {
-  const d = structuresOf(flat, atPoint);
+export function hessianPattern(flat: FlatList, atPoint: boolean, read: Structures = structuresOf(flat, atPoint)): SparsityPattern {
+  const d = read;
   const { refStart, structures } = d;
   const { length, inputCount, refs } = flat;
   const n = inputCount;

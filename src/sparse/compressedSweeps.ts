@@ -1,6 +1,6 @@
-// Compressed Hessian-vector products over a numeric recording: forward-over-reverse in typed arrays, p directions at once.
+// Compressed sweeps over a numeric recording in typed arrays: p tangents per entry (J·S), and forward-over-reverse (H·S).
 //
-// Why not replay the list with chunked duals (transforms/hessian.ts)? That path runs every
+// Why not replay the list with chunked duals (forward/chunk.ts, transforms/hessian.ts)? That path runs every
 // primitive and every adjoint update through AD values: a handful of objects per entry and
 // direction, which dominated a sparse Hessian by two orders of magnitude. Here tangents and
 // adjoints live in Float64Arrays; the only AD values made are for each *nonlinear* entry on a
@@ -11,7 +11,7 @@ import { ChunkDual, ChunkTrace, splitChunk } from '../forward/chunk';
 import { partialsKernel } from '../internal/kernels';
 import type { Value } from '../ops/value';
 import type { FlatList } from '../reverse/wengertList';
-import { structuresOf } from './pattern';
+import { structuresOf, type Structures } from './pattern';
 import { constantSecondPartials, type OpStructure } from './opStructure';
 
 /** Second partials that are the same at every point, per op (undefined: taken at each entry). */
@@ -52,19 +52,17 @@ function secondPartials(op: OpDef, args: number[], y: number, d: Float64Array, d
 }
 
 /**
- * H·S for a scalar recording at its current values, S the n × p seed matrix with
- * S[j][colors[j]] = 1: returns B (n × p, row-major). One forward sweep carries p tangents per
- * entry; one reverse sweep carries each adjoint with its p tangents.
+ * @internal The forward sweep with p tangents per entry: input j seeded with e_{colors[j]}
+ * (the seed matrix S). Returns the first partials D (by reference slot, kept for a reverse
+ * sweep) and the tangents T (length × p, row-major): the rows of J·S at the outputs.
  */
-export function compressedHessianProducts(flat: FlatList, colors: Int32Array, p: number): Float64Array {
+export function compressedTangents(flat: FlatList, read: Structures, colors: Int32Array, p: number): { D: Float64Array; T: Float64Array } {
   const { length, inputCount, refs, values, constants } = flat;
-  const { ops, refStart, structures } = structuresOf(flat, true);
-  const n = inputCount;
+  const { ops, refStart } = read;
   const D = new Float64Array(refStart[length] as number);
   const T = new Float64Array(length * p);
-  for (let j = 0; j < n; j++) T[j * p + (colors[j] as number)] = 1;
+  for (let j = 0; j < inputCount; j++) T[j * p + (colors[j] as number)] = 1;
   const out = new Float64Array(2);
-  // Forward: first partials (kept for the reverse sweep) and p tangents per entry.
   for (let i = inputCount; i < length; i++) {
     const op = ops[i] as OpDef;
     const arity = op.arity;
@@ -98,6 +96,20 @@ export function compressedHessianProducts(flat: FlatList, colors: Int32Array, p:
       }
     }
   }
+  return { D, T };
+}
+
+/**
+ * H·S for a scalar recording at its current values, S the n × p seed matrix with
+ * S[j][colors[j]] = 1: returns B (n × p, row-major). One forward sweep carries p tangents per
+ * entry; one reverse sweep carries each adjoint with its p tangents. `read`: the entries'
+ * structures at these values, if already read (by the pattern).
+ */
+export function compressedHessianProducts(flat: FlatList, colors: Int32Array, p: number, read: Structures = structuresOf(flat, true)): Float64Array {
+  const { length, inputCount, refs, values } = flat;
+  const { ops, refStart, structures } = read;
+  const n = inputCount;
+  const { D, T } = compressedTangents(flat, read, colors, p);
   // Reverse: adjoints A and their tangents AT (the Hessian-vector products, at the inputs).
   const A = new Float64Array(length);
   const AT = new Float64Array(length * p);
