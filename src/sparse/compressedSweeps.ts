@@ -115,7 +115,7 @@ export function compressedHessianProducts(flat: FlatList, colors: Int32Array, p:
   const AT = new Float64Array(length * p);
   const y = flat.outputs[0] as number;
   if (y >= 0) A[y] = 1;
-  const h = new Float64Array(64 * 65);
+  let h = new Float64Array(0);
   for (let i = length - 1; i >= inputCount; i--) {
     const a = A[i] as number;
     const ti = i * p;
@@ -152,8 +152,9 @@ export function compressedHessianProducts(flat: FlatList, colors: Int32Array, p:
       // Cached only for pair lists the op always has (rules that branch on numbers may vary them).
       constantSeconds.set(op, known);
     }
-    const hs = known ?? h;
+    if (known === undefined && h.length < pairs.length) h = new Float64Array(pairs.length);
     if (known === undefined) secondPartials(op, argsAt(flat, s, op.arity), values[i] as number, D, s, pairs, h);
+    const hs = known ?? h;
     for (let q = 0; q < pairs.length; q += 2) {
       const hk = hs[q >> 1] as number;
       if (hk === 0) continue;

@@ -258,20 +258,7 @@ export function hessianPattern(flat: FlatList, atPoint: boolean, read: Structure
     }
   }
   const sets = setsOf(d, needed);
-  const rows: number[][] = Array.from({ length: n }, () => []);
-  const addProduct = (a: readonly number[], b: readonly number[]) => {
-    for (let x = 0; x < a.length; x++) {
-      const ax = a[x] as number;
-      const row = rows[ax] as number[];
-      for (let y = 0; y < b.length; y++) {
-        const by = b[y] as number;
-        row.push(by);
-        (rows[by] as number[]).push(ax);
-      }
-      // Keep duplicate-heavy rows (one pair met along many paths) from growing without bound.
-      if (row.length > 4 * n + 64) compact(row);
-    }
-  };
+  const edges = new EdgeList(n);
   for (let i = inputCount; i < length; i++) {
     if (live[i] === 0) continue;
     const pairs = (structures[i] as OpStructure).pairs;
@@ -280,25 +267,97 @@ export function hessianPattern(flat: FlatList, atPoint: boolean, read: Structure
       const ra = refs[p + (pairs[q] as number)] as number;
       const rb = refs[p + (pairs[q + 1] as number)] as number;
       if (ra < 0 || rb < 0) continue;
-      addProduct(sets[ra] as readonly number[], sets[rb] as readonly number[]);
+      const a = sets[ra] as readonly number[];
+      const b = sets[rb] as readonly number[];
+      for (let x = 0; x < a.length; x++) for (let y = 0; y < b.length; y++) edges.add(a[x] as number, b[y] as number);
     }
   }
-  return SparsityPattern.fromRows(n, rows.map(sortedUnique));
+  return edges.pattern();
 }
 
-/** The row's distinct entries in increasing order (a typed-array sort: no comparator calls). */
-function sortedUnique(row: readonly number[]): Int32Array {
-  const a = Int32Array.from(row).sort();
-  let w = 0;
-  for (let r = 0; r < a.length; r++) if (r === 0 || a[r] !== a[w - 1]) a[w++] = a[r] as number;
-  return a.subarray(0, w);
-}
+/**
+ * Symmetric pairs collected in two flat typed arrays and turned into a pattern by two counting
+ * sorts (by column, then stably by row) and one pass dropping repeats: no per-row arrays, no
+ * comparison sorts. @internal
+ */
+export class EdgeList {
+  readonly #n: number;
+  #rows: Int32Array = new Int32Array(256);
+  #cols: Int32Array = new Int32Array(256);
+  #count = 0;
+  /** Past this many pairs (repeats included) the list is deduplicated before growing further. */
+  #limit: number;
 
-function compact(row: number[]): void {
-  row.sort((a, b) => a - b);
-  let w = 0;
-  for (let r = 0; r < row.length; r++) if (r === 0 || row[r] !== row[w - 1]) row[w++] = row[r] as number;
-  row.length = w;
+  constructor(n: number, limit = 1 << 20) {
+    this.#n = n;
+    this.#limit = limit;
+  }
+
+  add(a: number, b: number): void {
+    if (this.#count + 2 > this.#rows.length) this.#grow();
+    this.#rows[this.#count] = a;
+    this.#cols[this.#count++] = b;
+    if (a !== b) {
+      this.#rows[this.#count] = b;
+      this.#cols[this.#count++] = a;
+    }
+  }
+
+  #grow(): void {
+    if (this.#count >= this.#limit) {
+      // One pair met along many paths: drop the repeats rather than keep them all.
+      const p = this.pattern();
+      this.#rows = p.rowIndices();
+      this.#cols = p.cols.slice();
+      this.#count = p.nnz;
+      this.#limit = Math.max(this.#limit, 4 * p.nnz);
+      if (this.#count + 2 <= this.#rows.length) return;
+    }
+    const size = Math.max(this.#rows.length * 2, this.#count + 2);
+    const rows = new Int32Array(size);
+    const cols = new Int32Array(size);
+    rows.set(this.#rows.subarray(0, this.#count));
+    cols.set(this.#cols.subarray(0, this.#count));
+    this.#rows = rows;
+    this.#cols = cols;
+  }
+
+  pattern(): SparsityPattern {
+    const n = this.#n;
+    const e = this.#count;
+    const rows = this.#rows;
+    const cols = this.#cols;
+    const counts = new Int32Array(n + 1);
+    for (let k = 0; k < e; k++) counts[(cols[k] as number) + 1]! += 1;
+    for (let j = 0; j < n; j++) counts[j + 1]! += counts[j] as number;
+    const byCol = new Int32Array(e);
+    for (let k = 0; k < e; k++) byCol[counts[cols[k] as number]!++] = k;
+    counts.fill(0);
+    for (let k = 0; k < e; k++) counts[(rows[k] as number) + 1]! += 1;
+    for (let i = 0; i < n; i++) counts[i + 1]! += counts[i] as number;
+    const order = new Int32Array(e);
+    for (let q = 0; q < e; q++) {
+      const k = byCol[q] as number;
+      order[counts[rows[k] as number]!++] = k;
+    }
+    const rowStarts = new Int32Array(n + 1);
+    const out = new Int32Array(e);
+    let w = 0;
+    let lastRow = -1;
+    let lastCol = -1;
+    for (let q = 0; q < e; q++) {
+      const k = order[q] as number;
+      const r = rows[k] as number;
+      const c = cols[k] as number;
+      if (r === lastRow && c === lastCol) continue;
+      out[w++] = c;
+      rowStarts[r + 1]! += 1;
+      lastRow = r;
+      lastCol = c;
+    }
+    for (let i = 0; i < n; i++) rowStarts[i + 1]! += rowStarts[i] as number;
+    return new SparsityPattern([n, n], rowStarts, out.slice(0, w));
+  }
 }
 
 /** Records f at x for the sparsity APIs (numbers only: a pattern is structure, not a derivative to nest). */

@@ -4,7 +4,7 @@ import {
   add, cos, defineOp, div, exp, floor, hessian, hessianSparsity, jacfwd, jacobianSparsity, mul, neg, pow, record, relu, sin,
   square, stopGradient, sub, SparsityPattern, type Value,
 } from '../../src/index';
-import { hessianPattern, jacobianDependencies, jacobianPatternOf } from '../../src/sparse/pattern';
+import { EdgeList, hessianPattern, jacobianDependencies, jacobianPatternOf } from '../../src/sparse/pattern';
 import { deriveOpStructure } from '../../src/sparse/opStructure';
 import { type Program, magnitude, pointArb, programArb, runs } from '../property/programs';
 import type { BuiltinOpName } from '../ops/opSpecs';
@@ -164,4 +164,14 @@ test('inputs that both reach the output need not interact: separable sums give a
   const p = hessianSparsity((x: Value[]) => add(add(sin(x[0]!), cos(x[1]!)), exp(x[2]!)), [1, 2, 3]);
   expect(dense(p)).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
   expect(dense(hessianSparsity((x: Value[]) => mul(exp(x[0]!), x[1]!), [1, 2]))).toEqual([[1, 1], [1, 0]]);
+});
+
+test('the Hessian edge list drops repeated pairs when it fills up, and the pattern is the same', () => {
+  const edges = new EdgeList(5, 8);
+  const pairs: [number, number][] = [];
+  for (let k = 0; k < 200; k++) pairs.push([k % 5, (k * 3) % 5]);
+  for (const [a, b] of pairs) edges.add(a, b);
+  const expected = Array.from({ length: 5 }, () => new Array<number>(5).fill(0));
+  for (const [a, b] of pairs) expected[a]![b] = expected[b]![a] = 1;
+  expect(dense(edges.pattern())).toEqual(expected);
 });
