@@ -2,7 +2,7 @@
 import type { CompiledFunction } from '../reverse/compile';
 import type { WengertList } from '../reverse/wengertList';
 import { checkNumbers } from './checks';
-import { checkJacobianOptions, decompress, hessianCompressed, hessianPlan, jacobianPlan, type Plan, type SparseJacobianOptions, type SparseHessianOptions } from './compressed';
+import { checkJacobianOptions, checkOrder, decompress, hessianCompressed, hessianPlan, jacobianPlan, type Plan, type SparseJacobianOptions, type SparseHessianOptions } from './compressed';
 import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf } from './pattern';
 import type { SparseMatrix } from './sparseMatrix';
 
@@ -80,7 +80,7 @@ export function compiledSparseHessian(c: CompiledFunction, x: ArrayLike<number>,
   const api = 'sparseHessian';
   const xs = checkNumbers(api, 'x', x, c.inputCount);
   checkScalarOutput(api, c.tape);
-  const order = checkJacobianOptions(api, options).order;
+  const order = checkOrder(api, options);
   evaluate(api, c, xs);
   const p = plans(c);
   const key = order ?? '';

@@ -58,7 +58,8 @@ export interface Plan {
   readonly source: Int32Array;
 }
 
-function checkOrder(api: string, options: unknown): ColoringOrder | undefined {
+/** @internal Checks the options' colouring order. */
+export function checkOrder(api: string, options: unknown): ColoringOrder | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) throw new TypeError(`${api}: options must be an object, got ${describe(options)}`);
   const order = (options as { order?: unknown }).order;
