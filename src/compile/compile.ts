@@ -7,6 +7,9 @@ import { generatedInterpreter, plainInterpreter, seedOutputs } from '../engine/s
 import { BranchChangedError, flippedGuard } from '../engine/guards';
 import { straightLine } from './straightLine';
 import { interpreted, type CompileMode, type Program } from './program';
+import { compiledSparseHessian, compiledSparseJacobian } from '../sparse/compiled';
+import type { SparseHessianOptions, SparseJacobianOptions } from '../sparse/compressed';
+import type { SparseMatrix } from '../sparse/sparseMatrix';
 
 export type { CompileMode } from './program';
 
@@ -88,6 +91,10 @@ export interface CompiledFunction {
   jvp(x: ArrayLike<Value>, v: ArrayLike<Value>): [number | Float64Array, number | Float64Array] | [Value | Value[], Value | Value[]];
   /** The m × n Jacobian: m reverse sweeps, or n forward sweeps when n < m. */
   jacobian(x: ArrayLike<number>): Float64Array[];
+  /** J(x) as a SparseMatrix by compressed passes; pattern and colouring are found on the first call and reused (see sparseJacobian). */
+  sparseJacobian(x: ArrayLike<number>, options?: SparseJacobianOptions): SparseMatrix;
+  /** The Hessian of a scalar f at x as a SparseMatrix, pattern and star colouring reused (see sparseHessian). */
+  sparseHessian(x: ArrayLike<number>, options?: SparseHessianOptions): SparseMatrix;
 }
 
 /**
@@ -323,5 +330,13 @@ class Compiled implements CompiledFunction {
       }
     }
     return rows;
+  }
+
+  sparseJacobian(x: ArrayLike<number>, options?: SparseJacobianOptions): SparseMatrix {
+    return compiledSparseJacobian(this, x, options);
+  }
+
+  sparseHessian(x: ArrayLike<number>, options?: SparseHessianOptions): SparseMatrix {
+    return compiledSparseHessian(this, x, options);
   }
 }

@@ -5,6 +5,7 @@ import { markGraph, renderGraph } from './graphView';
 import { analyze, type ForwardSeed, type PlaygroundInput, type PlaygroundModel } from './model';
 import { fmt, forwardSteps, reverseSteps, runningAdjoints, runningTangents, type Step, type Sweep } from './steps';
 import { decodeState, encodeState } from './urlState';
+import { renderSpyPlot } from './spyPlot';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const found = document.getElementById(id);
@@ -182,7 +183,7 @@ function renderJacobian(m: PlaygroundModel): void {
   const note = m.seed.kind === 'input'
     ? `The forward pass seeded with e${col + 1} produced the highlighted column (blue), ${vec(m.forward.outputTangent)}; `
     : `The forward pass seeded with ẋ = ${vec(m.seedVector)} produced J·ẋ = ${vec(m.forward.outputTangent)}, a mix of columns; `;
-  ui.jacobian.replaceChildren(table, h('p', { class: 'note' }, `${note}the reverse pass seeded with ${m.outputNames[row]}-bar = 1 produced the highlighted row (orange), ${vec(m.reverse.gradient)}.`));
+  ui.jacobian.replaceChildren(table, h('p', { class: 'note' }, `${note}the reverse pass seeded with ${m.outputNames[row]}-bar = 1 produced the highlighted row (orange), ${vec(m.reverse.gradient)}.`), renderSpyPlot(m));
 }
 
 function renderCost(m: PlaygroundModel): void {

@@ -6,6 +6,7 @@ import { chooseJacobianMode } from '../transforms/jacobian';
 import { defaultChunkSize } from '../forward/chunk';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
 import { formatNumber } from './format';
+import { renderSparsityReport, sparsityOfRecording, type SparsityReport } from '../sparse/sparsityReport';
 
 /**
  * One forward pass: the seed it ran with and the Jacobian column it produced.
@@ -93,6 +94,8 @@ export interface JacobianReport {
   readonly maxDifference: number;
   /** The mode `jacobian(f, x)` picks by default, and why. */
   readonly auto: { readonly mode: 'forward' | 'reverse'; readonly reason: string };
+  /** The sparsity pattern read from the recording, its colourings, and the passes compressed vs dense (see sparseJacobian). */
+  readonly sparsity: SparsityReport;
 }
 
 /**
@@ -165,6 +168,7 @@ export function jacobianReport(f: VectorFunction, x: ArrayLike<number>): Jacobia
     },
     maxDifference,
     auto: { mode, reason },
+    sparsity: sparsityOfRecording(tape),
   };
 }
 
@@ -217,5 +221,6 @@ export function renderJacobianReport(
     `jacobian(f, x) with mode 'auto' picks ${report.auto.mode}: ${report.auto.reason}`,
     `(the table counts one tangent per forward pass, as the textbook does; jacfwd by default carries up to ` +
       `${report.forward.chunked.chunkSize} tangents per pass, so it makes ${report.forward.chunked.passes} pass(es) here)`,
+    ...(report.sparsity === undefined ? [] : ['', renderSparsityReport(report.sparsity, { inputNames: report.forward.passList.map((p) => xName(p.column)) })]),
   ].join('\n');
 }
