@@ -1,5 +1,5 @@
 // Cross-checks a formula's derivatives against mathjs's symbolic derivative, on top of the core gradient check.
-import { derivative, type MathNode } from 'mathjs';
+import { derivative, type MathNode } from './mathjs';
 import { checkGradient, type CheckGradientOptions, type GradientCheck } from '../index';
 import { formula as parseFormula, type Formula } from './formula';
 
@@ -9,7 +9,7 @@ import { formula as parseFormula, type Formula } from './formula';
  * @example
  * ```ts
  * import { checkFormula } from 'dualtape/expr';
- * checkFormula('x^2 * sin(x)', [1.3]).forwardVsSymbolic; // [~1e-16]
+ * checkFormula('x^2 * sin(x)', { x: 1.3 }).forwardVsSymbolic; // [~1e-16]
  * ```
  */
 export interface FormulaCheck extends GradientCheck {
