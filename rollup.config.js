@@ -4,7 +4,8 @@
 // The CLI is built as ESM only, with a shebang banner, and made executable.
 // The playground (src/playground/main.ts) is one IIFE with mathjs bundled in, plus its HTML and CSS,
 // in dist/playground/: an IIFE because Chromium loads no ES module from file://.
-// `rollup -c --environment TARGET:playground` builds only the playground (the e2e test does).
+// `rollup -c --environment TARGET:playground` builds only the playground (the e2e test does),
+// `TARGET:lib` only the package's files.
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import typescript from '@rollup/plugin-typescript';
@@ -44,6 +45,8 @@ const ts = (outDir = 'dist') =>
     // rollup owns output locations; keep TS from emitting declarations itself.
     declaration: false,
     declarationMap: false,
+    // The maps ship without src/, so they carry the sources themselves (sourcesContent).
+    inlineSources: true,
     outDir,
     noEmitOnError: true,
   });
@@ -60,6 +63,21 @@ const copyAssets = (files) => ({
     }
   },
 });
+
+/**
+ * The CLI imports the library through the package's own entries (`dualtape`, `dualtape/expr`)
+ * rather than bundling a second copy of it: the tarball holds the library once, and the CLI
+ * loads the expr entry (and mathjs) only when a command needs it.
+ */
+const cliImportsPackage = {
+  name: 'cli-imports-package',
+  resolveId(source, importer) {
+    if (importer === undefined || !/[\\/]src[\\/]cli[\\/]/.test(importer)) return null;
+    if (source === '../index') return { id: pkg.name, external: true };
+    if (source === '../expr/index') return { id: `${pkg.name}/expr`, external: true };
+    return null;
+  },
+};
 
 /** Post-build: make bin executable. */
 const makeExecutable = (file) => ({
@@ -121,7 +139,7 @@ if (Object.keys(cli).length > 0) {
   configs.push({
     input: cli,
     external,
-    plugins: [ts(), makeExecutable('dist/cli.js')],
+    plugins: [cliImportsPackage, ts(), makeExecutable('dist/cli.js')],
     output: {
       dir: 'dist',
       format: 'es',
@@ -160,6 +178,9 @@ const playground = existsSync(playgroundEntry)
     }
   : undefined;
 
+// TARGET=playground: the page only; TARGET=lib: what the package ships (library + CLI); default: both.
 export default process.env.TARGET === 'playground'
   ? [playground]
-  : [...configs, ...(playground ? [playground] : [])];
+  : process.env.TARGET === 'lib'
+    ? configs
+    : [...configs, ...(playground ? [playground] : [])];

@@ -74,7 +74,9 @@ export function checkFormula(
     base.forward.forEach((row, i) => {
       const s = (symbolic[i] as (number | null)[])[j];
       if (s === null || s === undefined) return;
-      worst = Math.max(worst ?? 0, Math.abs((row[j] as number) - s));
+      const a = row[j] as number;
+      // equal values differ by 0, infinite ones included (both give Infinity at a pole)
+      worst = Math.max(worst ?? 0, a === s || Object.is(a, s) ? 0 : Math.abs(a - s));
     });
     return worst;
   });
