@@ -6,7 +6,7 @@
 // in dist/playground/: an IIFE because Chromium loads no ES module from file://.
 // `rollup -c --environment TARGET:playground` builds only the playground (the e2e test does),
 // `TARGET:lib` only the package's files.
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import typescript from '@rollup/plugin-typescript';
 import commonjs from '@rollup/plugin-commonjs';
@@ -45,7 +45,9 @@ const ts = (outDir = 'dist') =>
     // rollup owns output locations; keep TS from emitting declarations itself.
     declaration: false,
     declarationMap: false,
-    // The maps ship without src/, so they carry the sources themselves (sourcesContent).
+    // The playground's map carries its sources (src/ is not next to it when served). The package
+    // ships no maps: its code is TypeScript's unminified output, which reads like the source, and
+    // maps with their sources would double the tarball (the issue's 300 KB budget).
     inlineSources: true,
     outDir,
     noEmitOnError: true,
@@ -89,6 +91,13 @@ const makeExecutable = (file) => ({
 
 const configs = [];
 
+// Chunk names carry content hashes: clear the old ones so that a rebuild leaves (and packs) only its own.
+// (Maps of earlier builds, which shipped them, go too.)
+if (process.env.TARGET !== 'playground') {
+  rmSync('dist/chunks', { recursive: true, force: true });
+  if (existsSync('dist')) for (const f of readdirSync('dist')) if (f.endsWith('.map')) rmSync(`dist/${f}`);
+}
+
 if (Object.keys(lib).length > 0) {
   configs.push({
     input: lib,
@@ -100,7 +109,7 @@ if (Object.keys(lib).length > 0) {
         format: 'es',
         entryFileNames: '[name].js',
         chunkFileNames: 'chunks/[name]-[hash].js',
-        sourcemap: true,
+        sourcemap: false,
       },
       {
         dir: 'dist',
@@ -108,7 +117,7 @@ if (Object.keys(lib).length > 0) {
         entryFileNames: '[name].cjs',
         chunkFileNames: 'chunks/[name]-[hash].cjs',
         exports: 'named',
-        sourcemap: true,
+        sourcemap: false,
       },
     ],
   });
@@ -146,7 +155,7 @@ if (Object.keys(cli).length > 0) {
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/cli-[name]-[hash].js',
       banner: '#!/usr/bin/env node',
-      sourcemap: true,
+      sourcemap: false,
     },
   });
 }
