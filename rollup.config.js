@@ -14,6 +14,9 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
+/** Where the package's files go: dist/, or elsewhere for the consumer type test (DUALTAPE_DIST). */
+const DIST = process.env.DUALTAPE_DIST ?? 'dist';
+
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 /** Library entries (get ESM + CJS + .d.ts). */
@@ -94,25 +97,25 @@ const configs = [];
 // Chunk names carry content hashes: clear the old ones so that a rebuild leaves (and packs) only its own.
 // (Maps of earlier builds, which shipped them, go too.)
 if (process.env.TARGET !== 'playground') {
-  rmSync('dist/chunks', { recursive: true, force: true });
-  if (existsSync('dist')) for (const f of readdirSync('dist')) if (f.endsWith('.map')) rmSync(`dist/${f}`);
+  rmSync(`${DIST}/chunks`, { recursive: true, force: true });
+  if (existsSync(DIST)) for (const f of readdirSync(DIST)) if (f.endsWith('.map')) rmSync(`${DIST}/${f}`);
 }
 
 if (Object.keys(lib).length > 0) {
   configs.push({
     input: lib,
     external,
-    plugins: [ts()],
+    plugins: [ts(DIST)],
     output: [
       {
-        dir: 'dist',
+        dir: DIST,
         format: 'es',
         entryFileNames: '[name].js',
         chunkFileNames: 'chunks/[name]-[hash].js',
         sourcemap: false,
       },
       {
-        dir: 'dist',
+        dir: DIST,
         format: 'cjs',
         entryFileNames: '[name].cjs',
         chunkFileNames: 'chunks/[name]-[hash].cjs',
@@ -129,13 +132,13 @@ if (Object.keys(lib).length > 0) {
     // "type": "module" package would make TS treat CJS consumers' imports as ESM-only).
     output: [
       {
-        dir: 'dist',
+        dir: DIST,
         format: 'es',
         entryFileNames: '[name].d.ts',
         chunkFileNames: 'chunks/[name]-[hash].d.ts',
       },
       {
-        dir: 'dist',
+        dir: DIST,
         format: 'es',
         entryFileNames: '[name].d.cts',
         chunkFileNames: 'chunks/[name]-[hash].d.cts',
@@ -148,9 +151,9 @@ if (Object.keys(cli).length > 0) {
   configs.push({
     input: cli,
     external,
-    plugins: [cliImportsPackage, ts(), makeExecutable('dist/cli.js')],
+    plugins: [cliImportsPackage, ts(DIST), makeExecutable(`${DIST}/cli.js`)],
     output: {
-      dir: 'dist',
+      dir: DIST,
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/cli-[name]-[hash].js',
