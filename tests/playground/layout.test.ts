@@ -108,3 +108,18 @@ describe('layoutGraph', () => {
     expect(() => layoutGraph([{ id: 'a' }], [{ from: 'a', to: 'z' }])).toThrow(/unknown node/);
   });
 });
+
+describe('ranked nodes', () => {
+  test('keep their order within their layer whatever the crossing minimisation prefers', () => {
+    // b's only use is drawn above a's without ranks (it feeds the upper node); ranks put a above b
+    const nodes = [{ id: 'a', pinned: true, rank: 0 }, { id: 'b', pinned: true, rank: 1 }, { id: 'u' }, { id: 'v' },
+      { id: 'y1', rank: 0 }, { id: 'y2', rank: 1 }];
+    const edges = [{ from: 'b', to: 'u' }, { from: 'a', to: 'v' }, { from: 'u', to: 'y2' }, { from: 'v', to: 'y1' }, { from: 'u', to: 'y1' }];
+    const layout = layoutGraph(nodes, edges);
+    const y = (id: string) => layout.nodes.find((n) => n.id === id)!.y;
+    expect(y('a')).toBeLessThan(y('b'));
+    expect(y('y1')).toBeLessThan(y('y2'));
+    const unranked = layoutGraph(nodes.map(({ id, pinned }) => ({ id, pinned })), edges);
+    expect(unranked.nodes.map((n) => n.id).sort()).toEqual(layout.nodes.map((n) => n.id).sort());
+  });
+});
