@@ -111,15 +111,16 @@ describe('layoutGraph', () => {
 
 describe('ranked nodes', () => {
   test('keep their order within their layer whatever the crossing minimisation prefers', () => {
-    // b's only use is drawn above a's without ranks (it feeds the upper node); ranks put a above b
-    const nodes = [{ id: 'a', pinned: true, rank: 0 }, { id: 'b', pinned: true, rank: 1 }, { id: 'u' }, { id: 'v' },
-      { id: 'y1', rank: 0 }, { id: 'y2', rank: 1 }];
-    const edges = [{ from: 'b', to: 'u' }, { from: 'a', to: 'v' }, { from: 'u', to: 'y2' }, { from: 'v', to: 'y1' }, { from: 'u', to: 'y1' }];
-    const layout = layoutGraph(nodes, edges);
-    const y = (id: string) => layout.nodes.find((n) => n.id === id)!.y;
-    expect(y('a')).toBeLessThan(y('b'));
-    expect(y('y1')).toBeLessThan(y('y2'));
-    const unranked = layoutGraph(nodes.map(({ id, pinned }) => ({ id, pinned })), edges);
-    expect(unranked.nodes.map((n) => n.id).sort()).toEqual(layout.nodes.map((n) => n.id).sort());
+    // a feeds y2 and b feeds y1: without ranks the fewest crossings put y2 above y1
+    const edges = [{ from: 'a', to: 'u' }, { from: 'b', to: 'v' }, { from: 'u', to: 'y2' }, { from: 'v', to: 'y1' }];
+    const ids = ['a', 'b', 'u', 'v', 'y1', 'y2'];
+    const ranks: Record<string, number> = { a: 0, b: 1, y1: 0, y2: 1 };
+    const y = (layout: ReturnType<typeof layoutGraph>, id: string) => layout.nodes.find((n) => n.id === id)!.y;
+    const unranked = layoutGraph(ids.map((id) => ({ id, pinned: id === 'a' || id === 'b' })), edges);
+    expect(y(unranked, 'y2')).toBeLessThan(y(unranked, 'y1'));
+    const ranked = layoutGraph(ids.map((id) => ({ id, pinned: id === 'a' || id === 'b', rank: ranks[id] })), edges);
+    expect(y(ranked, 'a')).toBeLessThan(y(ranked, 'b'));
+    expect(y(ranked, 'y1')).toBeLessThan(y(ranked, 'y2'));
+    expect(ranked.crossings).toBe(1);
   });
 });
