@@ -18,6 +18,7 @@ export {
   compile,
   type CompileOptions,
   type CompiledFunction,
+  type NumberOut,
   type AdjointObserver,
 } from './reverse/api';
 export { jacobian, chooseJacobianMode, type JacobianOptions } from './transforms/jacobian';

@@ -129,4 +129,4 @@ export function jacrev(f: VectorFunction): <T extends Value>(x: ArrayLike<T>) =>
 }
 
 export { record, WengertList, TapeVar, type WengertEntry, type WengertArg, type WengertGuard, type AdjointObserver } from './wengertList';
-export { compile, type CompileOptions, type CompiledFunction } from './compile';
+export { compile, type CompileOptions, type CompiledFunction, type NumberOut } from './compile';

@@ -94,7 +94,7 @@ export interface CompiledFunction<F extends VectorFunction = VectorFunction> {
  * compile((x: Value[]) => [x[0], x[1]], [1, 2]).value([3, 4]); // Float64Array [3, 4]
  * ```
  */
-type NumberOut<F> = F extends (x: Value[]) => infer R
+export type NumberOut<F> = F extends (x: Value[]) => infer R
   ? [R] extends [readonly unknown[]] ? Float64Array : [R] extends [Value] ? number : number | Float64Array
   : number | Float64Array;
 
