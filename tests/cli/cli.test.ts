@@ -27,7 +27,7 @@ const run = (...args: string[]): Result => {
 const prepare = (...args: string[]) => INVOCATIONS.push(args);
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', '--environment', 'TARGET:lib', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', '--environment', 'TARGET:lib', '--silent', '--failAfterWarnings'], { cwd: ROOT, stdio: 'pipe' });
   const all = await Promise.all(INVOCATIONS.map(spawnCli));
   INVOCATIONS.forEach((args, k) => results.set(JSON.stringify(args), all[k] as Result));
 }, 180_000);

@@ -64,7 +64,7 @@ beforeAll(() => {
   rmSync(PROJECT, { recursive: true, force: true });
   mkdirSync(PACKAGE, { recursive: true });
   // the package as npm pack ships it: package.json and the built files (`files` in package.json)
-  execFileSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', '--environment', `TARGET:lib,DUALTAPE_DIST:${join(PACKAGE, 'dist')}`, '--silent'], {
+  execFileSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', '--environment', `TARGET:lib,DUALTAPE_DIST:${join(PACKAGE, 'dist')}`, '--silent', '--failAfterWarnings'], {
     cwd: ROOT, stdio: 'pipe',
   });
   cpSync(join(ROOT, 'package.json'), join(PACKAGE, 'package.json'));
