@@ -20,6 +20,7 @@ export {
   type CompiledFunction,
   type CompileMode,
   BranchChangedError,
+  type NumberOut,
   type AdjointObserver,
 } from './reverse/api';
 export { jacobian, chooseJacobianMode, type JacobianOptions } from './transforms/jacobian';

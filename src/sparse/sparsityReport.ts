@@ -118,8 +118,8 @@ export function renderSparsityReport(report: SparsityReport, options: { inputNam
   const lines = [
     `Jacobian pattern (${m} × ${n}, ${J.pattern.nnz} structural nonzeros; letter = the column's colour):`,
     ...spy(J.pattern, (_, j) => J.columnColors[j] as number, yName, xName),
-    `forward mode: ${J.forwardPasses} colour(s) of columns (${listing(J.columnColors, xName)}) -> ${J.forwardPasses} compressed pass(es) instead of n = ${J.densePasses.forward}`,
-    `reverse mode: ${J.reverseSweeps} colour(s) of rows (${listing(J.rowColors, yName)}) -> ${J.reverseSweeps} compressed sweep(s) instead of m = ${J.densePasses.reverse}`,
+    `forward mode: ${count(J.forwardPasses, 'colour')} of columns (${listing(J.columnColors, xName)}) -> ${count(J.forwardPasses, 'compressed pass', 'compressed passes')} instead of n = ${J.densePasses.forward}`,
+    `reverse mode: ${count(J.reverseSweeps, 'colour')} of rows (${listing(J.rowColors, yName)}) -> ${count(J.reverseSweeps, 'compressed sweep')} instead of m = ${J.densePasses.reverse}`,
   ];
   if (report.hessian !== undefined) {
     const H = report.hessian;
@@ -127,9 +127,14 @@ export function renderSparsityReport(report: SparsityReport, options: { inputNam
       '',
       `Hessian pattern (${H.denseProducts} × ${H.denseProducts}, ${H.pattern.nnz} structural nonzeros; letter = the column's star colour):`,
       ...spy(H.pattern, (_, j) => H.colors[j] as number, xName, xName),
-      `star colouring: ${H.products} colour(s) (${listing(H.colors, xName)}) -> ${H.products} Hessian-vector product(s) instead of n = ${H.denseProducts}`,
+      `star colouring: ${count(H.products, 'colour')} (${listing(H.colors, xName)}) -> ${count(H.products, 'Hessian-vector product')} instead of n = ${H.denseProducts}`,
     );
   }
   lines.push('(patterns are local to the branch f takes at this point)');
   return lines.join('\n');
+}
+
+/** `1 colour`, `2 colours`: counted nouns for the report's sentences. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
