@@ -2,7 +2,7 @@
 import { jacobianColumn } from '../forward/api';
 import { describe } from '../ops/value';
 import { record } from '../reverse/wengertList';
-import { chooseJacobianMode } from '../transforms/jacobian';
+import { chooseJacobianMode, jacobianModeCost } from '../transforms/jacobian';
 import { defaultChunkSize } from '../forward/chunk';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
 import { formatNumber } from './format';
@@ -146,12 +146,12 @@ export function jacobianReport(f: VectorFunction, x: ArrayLike<number>): Jacobia
   }));
 
   const mode = chooseJacobianMode(n, m);
+  const cost = jacobianModeCost(n, m);
+  const ns = (v: number) => `${Math.round(v * primitives).toLocaleString('en-US')} ns`;
   const reason =
-    mode === 'forward'
-      ? `n = ${n} inputs <= m = ${m} outputs: forward mode needs ${n} pass(es), one per column, ` +
-        `reverse mode ${m} sweep(s) and a record of ${tape.length} values; forward wins ties`
-      : `n = ${n} inputs > m = ${m} output(s): reverse mode needs ${m} sweep(s), one per row, after one recording ` +
-        `(keeping ${tape.length} values), forward mode ${n} passes`;
+    `forward makes ${cost.forwardPasses} pass(es) of ${cost.chunkSize} tangent(s) (≈ ${ns(cost.forward)}), ` +
+    `reverse one recording and ${m} sweep(s) over ${tape.length} values (≈ ${ns(cost.reverse)}), ` +
+    `modelled from measured per-primitive costs; ${mode} is cheaper${cost.forward === cost.reverse ? ' (forward wins ties)' : ''}`;
   return {
     n, m, primitives,
     forward: {

@@ -89,7 +89,7 @@ describe('dualtape CLI', () => {
     expect(run('graph', WORKED, '--at', 'x1=2,x2=5', '--format', 'mermaid', '--annotate', 'adjoint').out).toContain('v-1-bar = 5.5');
     const jac = run('jacobian', 'x*y; sin(x); x+y', '--at', 'x=1,y=2');
     expect(jac.code).toBe(0);
-    expect(jac.out).toContain("mode 'auto' picks forward");
+    expect(jac.out).toContain("mode 'auto' picks reverse: forward makes 1 pass(es) of 2 tangent(s)"); // 2 -> 3, by the cost model
     expect(jac.out).toContain('reverse sweep 2, seed y-bar = [0, 1, 0]  -> row 2 (dy2/dx): [0.540302, 0]');
     const chk = run('check', WORKED, '--at', 'x1=2,x2=5');
     expect(chk.code).toBe(0);
