@@ -1,5 +1,5 @@
 // W2, the extended Rosenbrock function at n = 10^2 and 10^4 (n = 10^6 is w2Large.ts, its own process).
-import { compile, grad, jvp, record } from '../../src/index';
+import { compile, grad, jvp, record, type CompiledFunction } from '../../src/index';
 import { centralDiff, sci, type Bench, type Group } from '../bench';
 import { rosenbrock } from '../workloads';
 
@@ -16,12 +16,19 @@ export async function rosenbrockCase(b: Bench, n: number): Promise<number> {
   b.bench(L, 'primal only', hand, () => rosenbrock.primal(x));
   b.bench(L, 'dualtape grad (fresh recording)', hand, () => grad(f)(x), [() => grad(f)(x), want, 1e-13], `${k}.grad`);
 
-  const t0 = performance.now();
-  const c = compile(f, x);
-  const compileSeconds = (performance.now() - t0) / 1000;
+  // compile's own code warmed up on a small list first, so the timing is of compiling, not of V8 compiling compile.
+  for (let i = 0; i < 3; i++) compile(f, rosenbrock.point(100));
+  let compileSeconds = Infinity;
+  let compiled: CompiledFunction | undefined;
+  for (let i = 0; i < (n <= 10_000 ? 3 : 1); i++) {
+    const t0 = performance.now();
+    compiled = compile(f, x);
+    compileSeconds = Math.min(compileSeconds, (performance.now() - t0) / 1000);
+  }
+  const c = compiled!;
   const entries = c.tape.length;
   const msPer1e5 = (compileSeconds * 1e3 * 1e5) / entries;
-  b.record({ workload: L, method: `compile(f, x) (${c.mode}), ${entries.toLocaleString('en-US')} entries, one call`, seconds: compileSeconds, key: `${k}.compileTime`, note: `${msPer1e5.toFixed(1)} ms per 1e5 entries (recording included)` });
+  b.record({ workload: L, method: `compile(f, x) (${c.mode}), ${entries.toLocaleString('en-US')} entries, ${n <= 10_000 ? 'best of 3 calls' : 'one call'}`, seconds: compileSeconds, key: `${k}.compileTime`, note: `${msPer1e5.toFixed(1)} ms per 1e5 entries (recording included)` });
   b.bench(L, `dualtape compiled gradient (${c.mode})`, hand, () => c.gradient(x), [() => c.gradient(x) as Float64Array, want, 1e-13], `${k}.compiled`);
   if (n <= 10_000) {
     const cg = compile(f, x, { codegen: true, codegenLimit: Infinity });
