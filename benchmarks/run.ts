@@ -47,6 +47,7 @@ function runGroup(id: string, file: string): GroupResult {
 function main(): void {
   const args = process.argv.slice(2);
   const started = performance.now();
+  const loadAtStart = os.loadavg()[0]!;
   const results = selectGroups(args).map((g) => runGroup(g.id, g.file));
   const total = (performance.now() - started) / 1000;
 
@@ -69,7 +70,10 @@ function main(): void {
   const machine = `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores`;
   const when = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
   const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
-  const header = `${machine}; Node ${process.version}; ${when}; load average at the end ${load}`;
+  const header = `${machine}; Node ${process.version}; ${when}; load average ${loadAtStart.toFixed(1)} at the start, ${load} at the end`;
+  const busy = Math.max(loadAtStart, os.loadavg()[0]!) > cpus.length
+    ? [`**The machine was busy (load average above its ${cpus.length} cores): these numbers validate the harness; they are not a record.**`, '']
+    : [];
 
   const tableRows = rows.map((r) => [
     r.workload,
@@ -94,7 +98,9 @@ function main(): void {
   console.log(`\nTargets\n${text(['issue', 'target', 'measured', ''], targets)}`);
   console.log(`\ngroups: ${results.map((r) => `${r.id} ${r.seconds.toFixed(0)} s`).join(', ')}`);
 
-  if (args.includes('--write')) {
+  const partial = results.length < groups.length;
+  if (args.includes('--write') && partial) console.log('--write ignored: only a run of every group writes RESULTS.md');
+  if (args.includes('--write') && !partial) {
     const peerNotes = new Map<string, Set<string>>();
     for (const r of results) for (const [name, notes] of Object.entries(r.peerNotes)) {
       const s = peerNotes.get(name) ?? new Set<string>();
@@ -113,16 +119,18 @@ function main(): void {
       '(a fresh array per call, as dualtape returns) is listed beside it. Every method\'s result is checked against the',
       'hand-written one before it is timed. Expect ±30% noise on any single number on a shared machine (see load average).',
       '',
+      ...busy,
       ...md(head, tableRows),
       '',
       ...tables.flatMap((t) => [`## ${t.title}`, '', ...(t.intro ?? []), ...(t.intro ? [''] : []), ...md(t.head, t.rows), '']),
-      '## Targets (issues #10, #11 and later)',
-      '',
-      ...md(['issue', 'target', 'measured', ''], targets),
-      '',
       '## Peer notes',
       '',
       ...[...peerNotes].flatMap(([name, notes]) => [`**${name}**`, '', ...[...notes].map((n) => `- ${n}`), '']),
+      '## Targets (issues #10, #11 and later)',
+      '',
+      'Each target as its issue states it; the value is the ratio (or figure) named in the target, from this run.',
+      '',
+      ...md(['issue', 'target', 'measured', ''], targets),
     ].join('\n');
     fs.writeFileSync(path.join(here, 'RESULTS.md'), doc.trimEnd() + '\n');
     const cross = results.find((r) => r.data.crossover)?.data.crossover as CrossoverPoint[] | undefined;
