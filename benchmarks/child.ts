@@ -12,7 +12,13 @@ async function main(): Promise<void> {
   const group = ((await import(`./groups/${file}`)) as { default: Group }).default;
   const b = new Bench();
   if (group.peers && process.env.BENCH_PEERS !== '0') b.peers.push(...(await loadPeers()));
-  await group.run(b);
+  try {
+    await group.run(b);
+  } catch (e) {
+    // Keep what was measured before the failure; the report shows where it stopped.
+    b.skip(group.id, 'the rest of this group', `stopped: ${(e as Error).message.slice(0, 100)}`);
+    process.exitCode = 1;
+  }
   for (const p of b.peers) p.dispose?.();
   const result: GroupResult = {
     id: group.id,
