@@ -52,11 +52,16 @@ const group: Group = {
 
     if (!close(jvp(chain, x, [1])[1] as number)) throw new Error('primitives: jvp check failed');
     add('fresh forward: one Dual op (jvp)', time(() => jvp(chain, x, [1]), opts).median, 'one tangent');
+    const dualOp = rows[rows.length - 1]![1];
+    const chunked: number[] = [];
     for (const w of [2, 8]) {
       const xw = Array.from({ length: w }, () => 0.7 / w);
       const J = jacfwd(chain, { chunkSize: w });
       add(`fresh forward: one chunked Dual op, ${w} tangents (jacfwd, 1 pass)`, time(() => J(xw), opts).median, `calibrates jacobian 'auto'`);
+      chunked.push(rows[rows.length - 1]![1]);
     }
+    const [chunk2, chunk8] = chunked as [number, number];
+    const perTangent = Math.max(0, (chunk8 - chunk2) / 6);
 
     const tape = record(chain, x);
     const entries = tape.length;
@@ -74,6 +79,8 @@ const group: Group = {
     // The same costs inside full Jacobians of W4 (each output depends on 1/m of the list, so a
     // reverse sweep skips most entries): what jacobian 'auto' is calibrated on.
     const calib: string[][] = [];
+    let sweep50 = NaN;
+    let record50 = NaN;
     for (const [n, m] of [[50, 50], [1250, 2], [2, 1250]] as const) {
       const xw = sinSum.point(n);
       const f = sinSum.f(m);
@@ -83,11 +90,17 @@ const group: Group = {
       const chunk = defaultChunkSize(n);
       const passes = Math.ceil(n / chunk);
       const fwd = time(() => jacfwd(f)(xw), opts).median;
+      if (n === 50) [record50, sweep50] = [(rec / P) * 1e9, ((rev - rec) / (m * P)) * 1e9];
       calib.push([`${n}×${m}`, String(P), ((rec / P) * 1e9).toFixed(1), (((rev - rec) / (m * P)) * 1e9).toFixed(1), `${passes} × ${chunk}`, ((fwd / (passes * P)) * 1e9).toFixed(1)]);
     }
     b.table({
       title: "Costs inside full Jacobians (W4), as jacobian 'auto' models them",
-      intro: ["Per list entry, in ns: a recording; one of jacrev's m sweeps (most entries have a zero adjoint there);", 'one jacfwd pass of `chunk` tangents. src/transforms/jacobian.ts `chooseJacobianMode` is calibrated on these.'],
+      intro: [
+        "Per list entry, in ns: a recording; one of jacrev's m sweeps (most entries have a zero adjoint there);",
+        'one jacfwd pass of `chunk` tangents. src/transforms/jacobian.ts `chooseJacobianMode` is calibrated on these;',
+        `this run suggests its COST = { dualOp: ${dualOp.toFixed(0)}, chunkOp: ${(chunk2 - 2 * perTangent).toFixed(0)}, chunkOpPerTangent: ${perTangent.toFixed(1)}, record: ${record50.toFixed(0)}, sweep: ${sweep50.toFixed(0)} }`,
+        '(chunkOp and chunkOpPerTangent from the chain with 2 and 8 tangents; record and sweep from W4 50×50).',
+      ],
       head: ['n×m', 'entries', 'record, ns/entry', 'one sweep, ns/entry', 'jacfwd passes × chunk', 'one pass, ns/entry'],
       rows: calib,
     });
