@@ -20,4 +20,5 @@ export const groups: GroupEntry[] = [
   { id: 'W4', file: 'w4Jacobian.ts' },
   { id: 'X', file: 'crossover.ts' },
   { id: 'W5', file: 'w5Hessian.ts' },
+  { id: 'S', file: 'sparse.ts' },
 ];
