@@ -5,7 +5,7 @@
 // entry group, src/engine/calls.ts) and the backward sweep re-runs it recorded. Everywhere
 // else (forward mode, Taylor mode, a recording nested in another transformation) it simply
 // calls f: values and derivatives are then those of f itself, and nothing is stored anyway.
-import { describe, type Value } from '../ops/value';
+import { ADValue, describe, type Value } from '../ops/value';
 import { jvp as forwardJvp } from '../forward/api';
 import { checkFunction, checkOutputs, checkVector, type VectorFunction } from '../internal/validate';
 import { TapeVar, WengertList } from '../reverse/wengertList';
@@ -153,6 +153,15 @@ export interface ScanOptions {
 export type ScanStep = (carry: Value[], i: number) => readonly Value[];
 
 function checkStepResult(api: string, out: unknown, n: number, i: number): Value[] {
+  // The common case is checked without copying (a loop of 10^6 steps would copy 10^6 carries).
+  if (Array.isArray(out) && out.length === n) {
+    let ok = true;
+    for (let k = 0; k < n; k++) {
+      const v: unknown = out[k];
+      if (typeof v !== 'number' && !(v instanceof ADValue)) ok = false;
+    }
+    if (ok) return out as Value[];
+  }
   if (!Array.isArray(out) && !ArrayBuffer.isView(out)) {
     throw new TypeError(`${api}: step must return the next carry, an array of ${n} value(s), but returned ${describe(out)} at step ${i}`);
   }
