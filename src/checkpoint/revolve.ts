@@ -37,7 +37,7 @@ export function repetitions(k: number, c: number): number {
  * import { binomialRecomputations } from 'dualtape';
  * binomialRecomputations(10, 1); // 45: one snapshot, every carry recomputed from the start
  * binomialRecomputations(10, 10); // 9: a snapshot per step, each step run once more
- * binomialRecomputations(1e6, 64); // 3.75e6 or so: about 4 extra runs per step
+ * binomialRecomputations(1e6, 64); // 4135499: about 4 extra runs of each step
  * ```
  */
 export function binomialRecomputations(k: number, c: number): number {
