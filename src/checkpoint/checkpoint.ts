@@ -74,7 +74,7 @@ function countRecording(cost: CallCost, inner: WengertList, heldValues: number):
  *
  * @example
  * ```ts
- * import { checkpoint, grad, mul, sin, add } from 'dualtape';
+ * import { checkpoint, grad, mul, sin, add, type Value } from 'dualtape';
  * const block = checkpoint((x) => [sin(mul(x[0], x[1])), add(x[0], x[1])]);
  * grad((x) => { const [a, b] = block(x) as [Value, Value]; return mul(a, b); })([1, 2]);
  * // the same gradient as without checkpoint; block's intermediates are recomputed in the sweep
@@ -149,7 +149,15 @@ export interface ScanOptions {
   checkpoints?: number;
 }
 
-/** A scan's step: the next carry from the carry and the step index. */
+/**
+ * A scan's step: the next carry (same length) from the carry and the step index.
+ *
+ * @example
+ * ```ts
+ * import { add, mul, type ScanStep } from 'dualtape';
+ * const euler: ScanStep = ([x, v]) => [add(x, mul(0.01, v)), add(v, mul(-0.01, x))];
+ * ```
+ */
 export type ScanStep = (carry: Value[], i: number) => readonly Value[];
 
 function checkStepResult(api: string, out: unknown, n: number, i: number): Value[] {
@@ -203,7 +211,7 @@ function checkCheckpoints(api: string, options: unknown): number | undefined {
  *
  * @example
  * ```ts
- * import { scan, grad, add, mul, sin, cos } from 'dualtape';
+ * import { scan, grad, add, mul, sin, cos, type Value } from 'dualtape';
  * // the W3 recurrence y ← sin(y)·a + cos(y·b), with the parameters a, b carried along
  * const step = ([y, a, b]: Value[]) => [add(mul(sin(y), a), cos(mul(y, b))), a, b];
  * grad((x) => scan(step, [x[0], x[0], x[1]], 10000, { checkpoints: 64 })[0])([0.5, 0.3]);

@@ -53,7 +53,16 @@ function split(k: number, c: number): number {
   return Math.min(k - 1, Math.max(1, k - binomialRange(c - 1, r), binomialRange(c, r - 2)));
 }
 
-/** What the schedule does to a carry: run steps unrecorded, or turn one step (record it and sweep it backward). */
+/**
+ * What the schedule does to a carry: run steps unrecorded, or turn one step (record it and sweep it backward).
+ *
+ * @example
+ * ```ts
+ * import type { RevolveActions } from 'dualtape';
+ * let advances = 0;
+ * const count: RevolveActions<number> = { advance: (s, from, to) => ((advances += to - from), to), turn: () => undefined };
+ * ```
+ */
 export interface RevolveActions<S> {
   /** The carry after steps from .. to-1, run unrecorded from carry `s` (before step `from`). */
   advance(s: S, from: number, to: number): S;

@@ -13,7 +13,16 @@ import { read } from './entries';
 /** The op code of a call's output entries: outside the op table's range (codes count up from 0). */
 export const CALL_CODE = 0xffffffff;
 
-/** What one call did: its evaluations on numbers, its re-recordings and the memory they took (counts add up over sweeps). */
+/**
+ * What one call did: its evaluations on numbers, its re-recordings and the memory they took (counts add up over sweeps).
+ * A list's `cost` (RecordingCost) sums them.
+ *
+ * @example
+ * ```ts
+ * import type { CallCost } from 'dualtape';
+ * const none: CallCost = { forwardEvaluations: 0, sweepEvaluations: 0, stepsRecomputed: 0, stepsRecorded: 0, peakValues: 0, peakBytes: 0, sweeps: 0 };
+ * ```
+ */
 export interface CallCost {
   /** Primitive evaluations when the call was made (measured where recorded, else steps × primitives per step). */
   forwardEvaluations: number;
