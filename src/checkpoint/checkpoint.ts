@@ -12,8 +12,24 @@ import { TapeVar, WengertList } from '../reverse/wengertList';
 import type { CallCost, CallRecord } from '../engine/calls';
 import { revolve } from './revolve';
 
+let inlining = 0;
+
+/**
+ * @internal Runs fn with checkpoint and scan calling their function directly (every step
+ * recorded): what a trace shows when asked to expand its calls.
+ */
+export function withCallsInlined<T>(fn: () => T): T {
+  inlining++;
+  try {
+    return fn();
+  } finally {
+    inlining--;
+  }
+}
+
 /** The recording of plain numbers that every AD value of xs belongs to, if there is one (else calls are not recorded). */
 function numericRecording(xs: readonly Value[]): WengertList | undefined {
+  if (inlining > 0) return undefined;
   let list: WengertList | undefined;
   for (const v of xs) {
     if (typeof v === 'number') continue;

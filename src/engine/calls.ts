@@ -76,8 +76,11 @@ export function callValue(calls: CallTable | undefined, i: number, c: Float64Arr
   for (let k = 0; k < call.outputCount; k++) v[i + k] = y[k] as number;
 }
 
+/** Observes one argument's contribution from a call (teaching output): argument k of the call at entry i, adjoint `before` of entry `to`. */
+export type CallObserver = (i: number, to: number, k: number, contribution: number, before: number) => void;
+
 /** Backward step of entry i: at a call's first entry, its output adjoints pulled through it to its arguments. */
-export function callBackward(calls: CallTable | undefined, i: number, c: Float64Array, v: Float64Array, a: Float64Array): void {
+export function callBackward(calls: CallTable | undefined, i: number, c: Float64Array, v: Float64Array, a: Float64Array, observe?: CallObserver): void {
   const call = calls?.get(i);
   if (call === undefined) return;
   const seeds = new Array<number>(call.outputCount);
@@ -91,7 +94,10 @@ export function callBackward(calls: CallTable | undefined, i: number, c: Float64
   for (let k = 0; k < call.refs.length; k++) {
     const r = call.refs[k] as number;
     // The call's vjp already summed its paths; its sum joins the argument's adjoint as one contribution.
-    if (r >= 0) addAdjoint(a, r, 1, bar[k] as number);
+    if (r < 0) continue;
+    const before = a[r] as number;
+    addAdjoint(a, r, 1, bar[k] as number);
+    if (bar[k] !== 0) observe?.(i, r, k, bar[k] as number, before);
   }
 }
 

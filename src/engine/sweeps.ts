@@ -68,7 +68,10 @@ export function plainBackward(list: SweepList, v: Float64Array, a: Float64Array,
   for (let i = list.length - 1; i >= inputCount; i--) {
     const code = codes[i] as number;
     if (code === CALL_CODE) {
-      callBackward(list.calls, i, c, v, a);
+      // A call reports one update per argument: its vjp's sum, with no single partial (NaN).
+      const report = observe && ((from: number, to: number, argument: number, contribution: number, before: number) =>
+        observe({ from, to, argument, partial: NaN, contribution, adjoint: a[to] as number, accumulated: before !== 0 }));
+      callBackward(list.calls, i, c, v, a, report);
       continue;
     }
     const n = ar[code] as number;

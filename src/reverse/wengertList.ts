@@ -432,6 +432,13 @@ export class WengertList implements Trace {
     return y.map((yk) => new TapeVar(this.#pushNumber(CALL_CODE, yk), this));
   }
 
+  /** @internal For a call's output entry i: the call's name, its first entry and its output count; else undefined. */
+  callAt(i: number): { name: string; first: number; outputCount: number } | undefined {
+    if (i < this.inputCount || i >= this.#length || this.#codes[i] !== CALL_CODE) return undefined;
+    const { call, first } = this.#callAt(i);
+    return { name: call.name, first, outputCount: call.outputCount };
+  }
+
   /** The call entry i belongs to, and which of its outputs entry i is. */
   #callAt(i: number): { call: CallRecord; first: number } {
     let first = i;
