@@ -456,7 +456,7 @@ export class WengertList implements Trace {
    * ```
    */
   get cost(): RecordingCost {
-    const calls = [...(this.#calls?.values() ?? [])];
+    const calls = this.#calls === undefined ? [] : [...this.#calls.values()];
     let callEntries = 0;
     let inside = 0;
     let sweep = 0;

@@ -1,7 +1,7 @@
 // Computes J both ways and accounts for what each mode paid: passes, primitive evaluations, values stored.
 import { jacobianColumn } from '../forward/api';
 import { describe } from '../ops/value';
-import { record } from '../reverse/wengertList';
+import { record, type RecordingCost } from '../reverse/wengertList';
 import { chooseJacobianMode } from '../transforms/jacobian';
 import { defaultChunkSize } from '../forward/chunk';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
@@ -88,6 +88,11 @@ export interface JacobianReport {
     readonly primitiveEvaluations: number;
     /** Wengert-list entries (inputs included) kept until the last sweep: reverse mode's memory. */
     readonly valuesStored: number;
+    /**
+     * The recording's own account after the sweeps: values and bytes stored, and what the
+     * sweeps recomputed (nonzero where f uses `checkpoint` or a checkpointed `scan`).
+     */
+    readonly recording: RecordingCost;
   };
   /** Largest |J_forward - J_reverse| over all entries. */
   readonly maxDifference: number;
@@ -119,7 +124,8 @@ export function jacobianReport(f: VectorFunction, x: ArrayLike<number>): Jacobia
   const tape = record(f, xs);
   const n = tape.inputCount;
   const m = tape.outputCount;
-  const primitives = tape.length - n;
+  // Primitives inside checkpointed calls count too (the list stores only the calls' outputs).
+  const primitives = tape.cost.forwardEvaluations;
 
   const passList: ForwardPass[] = [];
   const Jf: number[][] = Array.from({ length: m }, () => new Array<number>(n).fill(0));
@@ -160,8 +166,9 @@ export function jacobianReport(f: VectorFunction, x: ArrayLike<number>): Jacobia
     },
     reverse: {
       jacobian: Jr, passes: m, sweeps,
-      primitiveEvaluations: primitives + sweeps.reduce((s, w) => s + w.primitivesSwept, 0),
+      primitiveEvaluations: primitives + sweeps.reduce((s, w) => s + w.primitivesSwept, 0) + tape.cost.sweepEvaluations,
       valuesStored: tape.length,
+      recording: tape.cost,
     },
     maxDifference,
     auto: { mode, reason },
@@ -201,6 +208,12 @@ export function renderJacobianReport(
     ['primitive evaluations', String(report.forward.primitiveEvaluations), String(report.reverse.primitiveEvaluations)],
     ['values stored', String(report.forward.valuesStored), `${report.reverse.valuesStored} (the Wengert list)`],
   ];
+  // Checkpointed calls trade stored values for recomputation in the sweeps: shown only where f has them.
+  const rec = report.reverse.recording;
+  if (rec.calls > 0) {
+    cost.push(['recomputed in sweeps', '0', `${rec.sweepEvaluations} primitive evaluations (${rec.calls} checkpointed call(s))`]);
+    cost.push(['peak bytes of a sweep', '-', String(rec.peakBytes)]);
+  }
   const widths = [0, 1, 2].map((c) => Math.max(...cost.map((r) => (r[c] as string).length)));
   return [
     `f: R^${report.n} -> R^${report.m}, ${report.primitives} primitives per evaluation`,
