@@ -113,7 +113,7 @@ export type AdjointObserver = (update: {
   readonly to: number;
   /** Which argument of `from` it is (0-based). */
   readonly argument: number;
-  /** ∂v_from/∂v_to at the recorded values. */
+  /** ∂v_from/∂v_to at the recorded values (NaN from a checkpointed call, whose update is a whole vjp component). */
   readonly partial: number;
   readonly contribution: number;
   /** The adjoint of `to` after adding the contribution. */
