@@ -132,7 +132,6 @@ export function checkpoint<F extends VectorFunction>(f: F): F {
         return bar;
       },
       jvp: (x, t) => forwardJvp((z) => checkCount(api, pure(z), m), x, t)[1] as number[],
-      expand: (x) => recordAt(api, pure, x),
     };
     const outs = list.recordCall(record, y);
     return isArray ? outs : (outs[0] as TapeVar);
@@ -296,7 +295,6 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
       return bar;
     },
     jvp: (x, t) => forwardJvp((z) => run(z, 0, k), x, t)[1] as number[],
-    expand: (x) => recordAt(api, (z) => run(z, 0, k), x),
   };
   return list.recordCall(record, y as number[]);
 }

@@ -54,8 +54,6 @@ export interface CallRecord {
   value(x: readonly Value[]): Value[];
   vjp(x: readonly Value[], yBar: readonly Value[]): Value[];
   jvp(x: readonly number[], tangents: readonly number[]): number[];
-  /** The recording of the called function at x (for traces that expand the call). */
-  expand?(x: readonly number[]): unknown;
   readonly cost: CallCost;
 }
 

@@ -220,6 +220,16 @@ describe('scan', () => {
     expectClose([t], [t2 as number]);
   });
 
+  test('calls nest: checkpoint inside a checkpointed scan\'s step, and inside checkpoint', () => {
+    const inner = checkpoint((c: Value[]) => w3Step(c));
+    const nested = (x: Value[]) => scan((c) => inner(c), [x[0]!, x[0]!, x[1]!], 40, { checkpoints: 3 })[0]!;
+    const X = [0.5, 0.3];
+    expect(grad(nested)(X)).toEqual(grad(w3(40))(X));
+    const twice = checkpoint((x: Value[]) => checkpoint((z: Value[]) => [sin(mul(z[0]!, z[1]!))])(x));
+    expectClose(grad((x: Value[]) => twice(x)[0]!)(X), grad((x: Value[]) => sin(mul(x[0]!, x[1]!)))(X));
+    expect(record(nested, X).cost.calls).toBe(1);
+  });
+
   test('errors name the argument', () => {
     expect(() => scan(3 as never, [1], 2)).toThrow(/scan: step must be a function/);
     expect(() => scan(w3Step, 1 as never, 2)).toThrow(/scan: init must be an array/);
