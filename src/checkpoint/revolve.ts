@@ -12,6 +12,11 @@
 // max(k − β(c − 1, r), β(c, r − 2)), which tests/checkpoint/revolve.test.ts checks against
 // an exhaustive search and the formula.
 
+function checkCounts(api: string, k: unknown, c: unknown): void {
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 0) throw new RangeError(`${api}: k (steps) must be a non-negative integer, got ${String(k)}`);
+  if (typeof c !== 'number' || !Number.isInteger(c) || c < 1) throw new RangeError(`${api}: c (snapshots) must be an integer ≥ 1, got ${String(c)}`);
+}
+
 /** β(c, r) = C(c + r, c): the most steps c snapshots reverse with repetition number r (0 for r < 0). */
 export function binomialRange(c: number, r: number): number {
   if (r < 0) return 0;
@@ -41,6 +46,7 @@ export function repetitions(k: number, c: number): number {
  * ```
  */
 export function binomialRecomputations(k: number, c: number): number {
+  checkCounts('binomialRecomputations', k, c);
   if (k <= 1) return 0;
   if (c === 1) return (k * (k - 1)) / 2;
   const r = repetitions(k, c);
@@ -85,6 +91,10 @@ export interface RevolveActions<S> {
  * ```
  */
 export function revolve<S>(k: number, c: number, s0: S, actions: RevolveActions<S>): void {
+  checkCounts('revolve', k, c);
+  if (typeof actions !== 'object' || actions === null || typeof actions.advance !== 'function' || typeof actions.turn !== 'function') {
+    throw new TypeError('revolve: actions must be an object { advance(s, from, to), turn(s, i) }');
+  }
   if (k === 0) return;
   actions.snapshots?.(1);
   reverseRange(0, k, s0, c, actions);

@@ -97,3 +97,10 @@ test('each step is advanced at most r times, where β(c, r) ≥ k', () => {
   expect(r).toBe(12);
   expect(Math.max(...counts)).toBeLessThanOrEqual(r);
 });
+
+test('bad counts are RangeErrors naming the argument', () => {
+  expect(() => binomialRecomputations(-1, 2)).toThrow(/k \(steps\) must be a non-negative integer/);
+  expect(() => binomialRecomputations(10, 0)).toThrow(/c \(snapshots\) must be an integer ≥ 1, got 0/);
+  expect(() => revolve(3, 1.5, 0, { advance: (s) => s, turn: () => undefined })).toThrow(RangeError);
+  expect(() => revolve(3, 2, 0, {} as never)).toThrow(/revolve: actions must be an object/);
+});
