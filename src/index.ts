@@ -25,7 +25,7 @@ export {
 export { jacobian, chooseJacobianMode, type JacobianOptions } from './transforms/jacobian';
 export { hessian, hvp, valueGradHessian, type ValueGradHessian, type HessianOptions } from './transforms/hessian';
 export { checkpoint, scan, type ScanOptions, type ScanStep } from './checkpoint/checkpoint';
-export { binomialRecomputations, revolve, type RevolveActions } from './checkpoint/revolve';
+export { binomialRecomputations, firstSnapshots, revolve, type RevolveActions } from './checkpoint/revolve';
 export type { RecordingCost } from './reverse/wengertList';
 export type { CallCost } from './engine/calls';
 export { taylor, type TaylorOptions } from './taylor/api';

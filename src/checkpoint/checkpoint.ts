@@ -10,7 +10,7 @@ import { jvp as forwardJvp } from '../forward/api';
 import { checkFunction, checkOutputs, checkVector, type VectorFunction } from '../internal/validate';
 import { TapeVar, WengertList } from '../reverse/wengertList';
 import type { CallCost, CallRecord } from '../engine/calls';
-import { revolve } from './revolve';
+import { firstSnapshots, revolve } from './revolve';
 
 let inlining = 0;
 
@@ -56,7 +56,7 @@ function closureError(api: string): TypeError {
 }
 
 function newCost(): CallCost {
-  return { forwardEvaluations: 0, sweepEvaluations: 0, stepsRecomputed: 0, stepsRecorded: 0, peakValues: 0, peakBytes: 0, sweeps: 0 };
+  return { forwardEvaluations: 0, sweepEvaluations: 0, stepsRecomputed: 0, stepsRecorded: 0, peakValues: 0, peakBytes: 0, sweeps: 0, keptValues: 0 };
 }
 
 /** Records `fn` at x in a recording of its own (nested in whatever x belongs to) and returns it; fn returns an array. */
@@ -261,10 +261,20 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
   const perStep = first.cost.forwardEvaluations;
   const y1 = first.output as number[];
   first.release();
-  const y = run(y1, 1, k);
+  // The forward run keeps the carries where the first sweep's schedule takes its first
+  // snapshots: that sweep then does not run those k − 1 steps again (the forward run is
+  // revolve's first advance), and at most c carries are still alive at any time.
+  const kept = new Map<number, Value[]>();
+  const positions = new Set(firstSnapshots(k, c));
+  let y: Value[] = y1;
+  for (let i = 1; i < k; i++) {
+    if (positions.has(i)) kept.set(i, y.slice());
+    y = checkStepResult(api, step(y, i), n, i);
+  }
   if (list.length !== before || y.some((v) => typeof v !== 'number')) throw closureError(api);
   const cost = newCost();
   cost.forwardEvaluations = k * perStep;
+  cost.keptValues = kept.size * n;
   const record: CallRecord = {
     name: api,
     refs: referencesOf(list, carry),
@@ -275,8 +285,17 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
       let bar: Value[] = yBar.slice();
       let alive = 0;
       cost.sweeps += 1;
+      // The kept carries are those of the recorded inputs; a replay elsewhere or AD-valued inputs cannot use them.
+      const useKept = x.length === primals.length && x.every((v, j) => Object.is(v, primals[j]));
       revolve<Value[]>(k, c, x.slice(), {
         advance: (s, from, to) => {
+          const ready = useKept ? kept.get(to) : undefined;
+          if (ready !== undefined) {
+            // Handed to the schedule as its snapshot (dropped with it): kept carries serve one sweep.
+            kept.delete(to);
+            cost.keptValues -= n;
+            return ready;
+          }
           cost.stepsRecomputed += to - from;
           cost.sweepEvaluations += (to - from) * perStep;
           return run(s, from, to);
@@ -284,14 +303,16 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
         turn: (s, i) => {
           const inner = recordAt(api, stepAt(i), s);
           bar = inner.inputAdjoints(bar, api);
-          // The carry being advanced is held too (one more than the snapshots).
-          countRecording(cost, inner, (alive + 1) * n);
+          // The carry being advanced is held too (one more than the snapshots), and any kept carry not yet used.
+          countRecording(cost, inner, (alive + 1) * n + cost.keptValues);
           inner.release();
         },
         snapshots: (delta) => {
           alive += delta;
         },
       });
+      kept.clear();
+      cost.keptValues = 0;
       return bar;
     },
     jvp: (x, t) => forwardJvp((z) => run(z, 0, k), x, t)[1] as number[],

@@ -60,6 +60,28 @@ function split(k: number, c: number): number {
 }
 
 /**
+ * The snapshots the schedule's first descent takes (positions, in steps from the start):
+ * the carries a forward run from the start can keep on its way, so that the first sweep
+ * need not advance to them again. There are at most c − 1 (the start is the c-th).
+ *
+ * @example
+ * ```ts
+ * import { firstSnapshots } from 'dualtape';
+ * firstSnapshots(10, 3); // [4, 7]: the first sweep starts with carries 0, 4 and 7 at hand
+ * ```
+ */
+export function firstSnapshots(k: number, c: number): number[] {
+  checkCounts('firstSnapshots', k, c);
+  const positions: number[] = [];
+  let start = 0;
+  for (let s = c; k - start > 1 && s > 1; s--) {
+    start += split(k - start, s);
+    positions.push(start);
+  }
+  return positions;
+}
+
+/**
  * What the schedule does to a carry: run steps unrecorded, or turn one step (record it and sweep it backward).
  *
  * @example

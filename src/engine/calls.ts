@@ -20,7 +20,7 @@ export const CALL_CODE = 0xffffffff;
  * @example
  * ```ts
  * import type { CallCost } from 'dualtape';
- * const none: CallCost = { forwardEvaluations: 0, sweepEvaluations: 0, stepsRecomputed: 0, stepsRecorded: 0, peakValues: 0, peakBytes: 0, sweeps: 0 };
+ * const none: CallCost = { forwardEvaluations: 0, sweepEvaluations: 0, stepsRecomputed: 0, stepsRecorded: 0, peakValues: 0, peakBytes: 0, sweeps: 0, keptValues: 0 };
  * ```
  */
 export interface CallCost {
@@ -38,6 +38,8 @@ export interface CallCost {
   peakBytes: number;
   /** Backward sweeps through the call so far. */
   sweeps: number;
+  /** Values the call keeps between the recording and its first sweep (a checkpointed scan's first snapshots). */
+  keptValues: number;
 }
 
 /**

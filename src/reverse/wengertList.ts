@@ -168,7 +168,7 @@ export interface FlatList {
 export interface RecordingCost {
   /** Entries of the list (inputs, primitives and call outputs). */
   readonly entries: number;
-  /** Numbers the list keeps: one value per entry plus its constants. */
+  /** Numbers the list keeps: one value per entry, its constants, and carries a checkpointed scan keeps for its first sweep. */
   readonly storedValues: number;
   /** Bytes the list uses (codes, references, values, constants; no spare capacity). */
   readonly storedBytes: number;
@@ -462,17 +462,19 @@ export class WengertList implements Trace {
     let sweep = 0;
     let recomputed = 0;
     let peak = 0;
+    let kept = 0;
     for (const call of calls) {
+      kept += call.cost.keptValues;
       callEntries += call.outputCount;
       inside += call.cost.forwardEvaluations;
       sweep += call.cost.sweepEvaluations;
       recomputed += call.cost.stepsRecomputed;
       peak = Math.max(peak, call.cost.peakBytes);
     }
-    const storedBytes = 12 * this.#length + 4 * this.#refCount + 8 * this.#constantCount;
+    const storedBytes = 12 * this.#length + 4 * this.#refCount + 8 * this.#constantCount + 8 * kept;
     return {
       entries: this.#length,
-      storedValues: this.#length + this.#constantCount,
+      storedValues: this.#length + this.#constantCount + kept,
       storedBytes,
       calls: calls.length,
       forwardEvaluations: this.#length - this.inputCount - callEntries + inside,

@@ -1,5 +1,5 @@
 // The binomial (revolve) schedule: optimal recomputation counts, the order of turns, and the snapshot bound.
-import { binomialRecomputations, revolve } from '../../src/index';
+import { binomialRecomputations, firstSnapshots, revolve } from '../../src/index';
 
 /** Fewest advances by exhaustive search over every first split (c snapshots, the start included). */
 function fewestAdvances(maxK: number, maxC: number): number[][] {
@@ -103,4 +103,25 @@ test('bad counts are RangeErrors naming the argument', () => {
   expect(() => binomialRecomputations(10, 0)).toThrow(/c \(snapshots\) must be an integer ≥ 1, got 0/);
   expect(() => revolve(3, 1.5, 0, { advance: (s) => s, turn: () => undefined })).toThrow(RangeError);
   expect(() => revolve(3, 2, 0, {} as never)).toThrow(/revolve: actions must be an object/);
+});
+
+test('firstSnapshots are where the first descent advances to, in order', () => {
+  for (const [k, c] of [[10, 3], [300, 7], [1000, 64], [5, 1], [1, 4], [50, 50]] as const) {
+    const advancedTo: number[] = [];
+    let done = false;
+    revolve<number>(k, c, 0, {
+      advance: (s, from, to) => {
+        if (!done) advancedTo.push(to);
+        return to;
+      },
+      turn: () => {
+        done = true;
+      },
+    });
+    // the first descent's advances end at the snapshots it takes (c = 1 takes none and starts with a turn-loop)
+    const want = firstSnapshots(k, c);
+    expect(advancedTo.slice(0, want.length)).toEqual(want);
+    expect(want.length).toBeLessThanOrEqual(c - 1);
+  }
+  expect(firstSnapshots(10, 3)).toEqual([4, 7]);
 });
