@@ -67,10 +67,10 @@ function recordAt(api: string, fn: (x: Value[]) => readonly Value[], x: readonly
 }
 
 /** Adds one sweep's re-recording to the call's counts. */
-function countRecording(cost: CallCost, inner: WengertList, heldValues: number): void {
+function countRecording(cost: CallCost, inner: WengertList, heldValues: number, steps = 1): void {
   const c = inner.cost;
   cost.sweepEvaluations += c.forwardEvaluations + c.sweepEvaluations;
-  cost.stepsRecorded += 1;
+  cost.stepsRecorded += steps;
   cost.peakValues = Math.max(cost.peakValues, heldValues + c.storedValues);
   cost.peakBytes = Math.max(cost.peakBytes, 8 * heldValues + c.peakBytes);
 }
@@ -162,6 +162,15 @@ export interface ScanOptions {
    * each step where C(c + r, c) ≥ length. An integer ≥ 1; omitted, every step is recorded.
    */
   checkpoints?: number;
+  /**
+   * With `checkpoints`: steps recorded together in one turn of the schedule (default 1, one
+   * step's recording alive at a time). The schedule then runs over ceil(length / block)
+   * blocks, so it recomputes less and pays the cost of making a recording once per block:
+   * for steps of a few primitives, a block whose recording is about the size of the
+   * snapshots (block · primitives per step ≈ checkpoints · carry length) is several times
+   * faster, in the same order of memory.
+   */
+  block?: number;
 }
 
 /**
@@ -207,10 +216,20 @@ function checkCheckpoints(api: string, options: unknown): number | undefined {
     throw new TypeError(`${api}: options must be an object { checkpoints } (or omitted), got ${describe(options)}`);
   }
   const c = (options as ScanOptions).checkpoints;
+  const block = (options as ScanOptions).block;
+  if (block !== undefined && c === undefined) throw new TypeError(`${api}: options.block needs options.checkpoints (a plain loop records every step anyway)`);
   if (c === undefined) return undefined;
   if (typeof c !== 'number') throw new TypeError(`${api}: options.checkpoints must be a number of snapshots, got ${describe(c)}`);
   if (!Number.isInteger(c) || c < 1) throw new RangeError(`${api}: options.checkpoints must be an integer ≥ 1, got ${String(c)}`);
   return c;
+}
+
+function checkBlock(api: string, options: ScanOptions | undefined): number {
+  const b = options?.block;
+  if (b === undefined) return 1;
+  if (typeof b !== 'number') throw new TypeError(`${api}: options.block must be a number of steps, got ${describe(b)}`);
+  if (!Number.isInteger(b) || b < 1) throw new RangeError(`${api}: options.block must be an integer ≥ 1, got ${String(b)}`);
+  return b;
 }
 
 /**
@@ -239,13 +258,17 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
   let carry = checkVector('scan', 'init', init);
   const k = checkLength('scan', length);
   const c = checkCheckpoints('scan', options);
+  const b = checkBlock('scan', options);
   const n = carry.length;
   const list = c === undefined || k === 0 ? undefined : numericRecording(carry);
   if (list === undefined || c === undefined) {
     for (let i = 0; i < k; i++) carry = checkStepResult('scan', step(carry, i), n, i);
     return carry;
   }
-  const api = `scan(${stepName}, ${k}, { checkpoints: ${c} })`;
+  const api = `scan(${stepName}, ${k}, { checkpoints: ${c}${b === 1 ? '' : `, block: ${b}`} })`;
+  // The schedule runs over blocks of b steps (the last one may be shorter); block j is steps jb .. min(jb + b, k) - 1.
+  const blocks = Math.ceil(k / b);
+  const stepOf = (j: number) => Math.min(j * b, k);
   const stepAt = (i: number) => (x: Value[]) => checkStepResult(api, step(x, i), n, i);
   const run = (x: readonly Value[], from: number, to: number): Value[] => {
     let s = x.slice();
@@ -265,10 +288,10 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
   // snapshots: that sweep then does not run those k − 1 steps again (the forward run is
   // revolve's first advance), and at most c carries are still alive at any time.
   const kept = new Map<number, Value[]>();
-  const positions = new Set(firstSnapshots(k, c));
+  const positions = new Set(firstSnapshots(blocks, c).map(stepOf));
   let y: Value[] = y1;
   for (let i = 1; i < k; i++) {
-    if (positions.has(i)) kept.set(i, y.slice());
+    if (positions.has(i)) kept.set(i / b, y.slice());
     y = checkStepResult(api, step(y, i), n, i);
   }
   if (list.length !== before || y.some((v) => typeof v !== 'number')) throw closureError(api);
@@ -287,12 +310,14 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
       cost.sweeps += 1;
       // The kept carries are those of the recorded inputs; a replay elsewhere or AD-valued inputs cannot use them.
       const useKept = x.length === primals.length && x.every((v, j) => Object.is(v, primals[j]));
-      revolve<Value[]>(k, c, x.slice(), {
-        advance: (s, from, to) => {
-          const ready = useKept ? kept.get(to) : undefined;
+      revolve<Value[]>(blocks, c, x.slice(), {
+        advance: (s, fromBlock, toBlock) => {
+          const from = stepOf(fromBlock);
+          const to = stepOf(toBlock);
+          const ready = useKept ? kept.get(toBlock) : undefined;
           if (ready !== undefined) {
             // Handed to the schedule as its snapshot (dropped with it): kept carries serve one sweep.
-            kept.delete(to);
+            kept.delete(toBlock);
             cost.keptValues -= n;
             return ready;
           }
@@ -300,11 +325,13 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
           cost.sweepEvaluations += (to - from) * perStep;
           return run(s, from, to);
         },
-        turn: (s, i) => {
-          const inner = recordAt(api, stepAt(i), s);
+        turn: (s, j) => {
+          const from = stepOf(j);
+          const to = stepOf(j + 1);
+          const inner = recordAt(api, b === 1 ? stepAt(from) : (z) => run(z, from, to), s);
           bar = inner.inputAdjoints(bar, api);
           // The carry being advanced is held too (one more than the snapshots), and any kept carry not yet used.
-          countRecording(cost, inner, (alive + 1) * n + cost.keptValues);
+          countRecording(cost, inner, (alive + 1) * n + cost.keptValues, to - from);
           inner.release();
         },
         snapshots: (delta) => {

@@ -184,13 +184,37 @@ describe('scan', () => {
     expect(tape.backward(1)).toEqual(grad(w3(K))([0.6, 0.2]));
   });
 
+  test.each([
+    [4, 10],
+    [2, 7],
+    [64, 32],
+    [3, 1000],
+  ])('W3 with %p checkpoints over blocks of %p steps: the same gradient, the binomial count over blocks', (c, b) => {
+    const X = [0.5, 0.3];
+    const K = 300;
+    const blocks = Math.ceil(K / b);
+    const tape = record((x: Value[]) => scan(w3Step, [x[0]!, x[0]!, x[1]!], K, { checkpoints: c, block: b })[0]!, X);
+    expect(tape.entries[2]!.op).toBe(`scan(w3Step, 300, { checkpoints: ${c}, block: ${b} })[0]`);
+    expect(tape.output).toBe(w3Loop(K)(X));
+    expect(tape.backward(1)).toEqual(grad(w3(K))(X));
+    tape.backward(1);
+    // the second sweep: revolve's count over blocks, each advance of whole blocks (the last one K - (blocks - 1)·b steps)
+    const second = tape.cost.stepsRecomputed;
+    expect(second > 0).toBe(blocks > 1);
+    if (K % b === 0) {
+      const firsts = firstSnapshots(blocks, c);
+      expect(second).toBe(b * (2 * binomialRecomputations(blocks, c) - (firsts.at(-1) ?? 0)));
+    }
+    expect(tape.cost.sweepEvaluations).toBe(5 * (2 * K + second));
+  });
+
   test('random programs as steps: gradients equal the plain loop for any c, in all engines', () => {
     fc.assert(
       fc.property(programArb({ maxSteps: 12 }), pointArb(), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 6 }), (p, pt, K, c) => {
         const x = at(p, pt);
         const step = programStep(p);
         const plain = (z: Value[]) => scan(step, z, K).map((v) => mul(v, v));
-        const ck = (z: Value[]) => scan(step, z, K, { checkpoints: c }).map((v) => mul(v, v));
+        const ck = (z: Value[]) => scan(step, z, K, { checkpoints: c, block: 1 + (K % 3) }).map((v) => mul(v, v));
         const seed = x.map((_, i) => 1 - i / 3);
         const want = record(plain, x);
         fc.pre(want.output instanceof Array && (want.output as number[]).every(Number.isFinite));
@@ -249,6 +273,8 @@ describe('scan', () => {
     expect(() => scan(w3Step, [1, 2, 3], 3, { checkpoints: 0 })).toThrow(/options.checkpoints must be an integer ≥ 1, got 0/);
     expect(() => scan(w3Step, [1, 2, 3], 3, { checkpoints: 1.5 })).toThrow(RangeError);
     expect(() => scan(w3Step, [1, 2, 3], 3, 5 as never)).toThrow(TypeError);
+    expect(() => scan(w3Step, [1, 2, 3], 3, { checkpoints: 2, block: 0 })).toThrow(/options.block must be an integer ≥ 1, got 0/);
+    expect(() => scan(w3Step, [1, 2, 3], 3, { block: 2 })).toThrow(/options.block needs options.checkpoints/);
     expect(() => scan((c) => [c[0]!], [1, 2], 3)).toThrow(/step must return a carry of length 2 \(the length of init\), but returned length 1 at step 0/);
     expect(() => grad((x: Value[]) => scan((c) => [c[0]!, c[1]!, 0], x, 3, { checkpoints: 2 })[0]!)([1, 2])).toThrow(RangeError);
     expect(() => scan(() => 5 as never, [1], 3)).toThrow(TypeError);
