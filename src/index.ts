@@ -38,6 +38,10 @@ export {
 export { SparseMatrix } from './sparse/sparseMatrix';
 export { sparsityReport, renderSparsityReport, type SparsityReport } from './sparse/sparsityReport';
 export { sparseJacobian, sparseHessian, type SparseJacobianOptions, type SparseHessianOptions } from './sparse/compressed';
+export { checkpoint, scan, type ScanOptions, type ScanStep } from './checkpoint/checkpoint';
+export { binomialRecomputations, firstSnapshots, revolve, type RevolveActions } from './checkpoint/revolve';
+export type { RecordingCost } from './reverse/wengertList';
+export type { CallCost } from './engine/calls';
 export { taylor, type TaylorOptions } from './taylor/api';
 export { Jet, TaylorTrace } from './taylor/jet';
 export { workedExample, workedExamplePoint, workedExampleFormula } from './teach/workedExample';

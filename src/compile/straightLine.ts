@@ -14,7 +14,8 @@ type Pass = (a: Float64Array, b: Float64Array) => void;
  * optimise very large functions; the backward and tangent sweeps are generated on first use.
  */
 export function straightLine(list: SweepList, chunkChars: number): Program | undefined {
-  if (!canGenerateCode()) return undefined;
+  // A list with call entries (checkpoint, checkpointed scan) is run by the interpreter, which runs calls.
+  if (!canGenerateCode() || (list.calls !== undefined && list.calls.size > 0)) return undefined;
   const { inputCount, length, refs, constants, codes } = list;
   const ar = arities();
   const deps: Deps = new Map();

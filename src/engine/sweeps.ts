@@ -12,6 +12,7 @@ import { listOps } from '../ops/opDef';
 import { canGenerateCode } from '../symbolic/index';
 import { addAdjoint, addTangent, addAdjointCode, addTangentCode, contributes } from './accumulate';
 import { arities, entryPartials, entryValue, partialsScratch } from './entries';
+import { CALL_CODE, callBackward, callTangent, callValue, type CallTable } from './calls';
 import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from './templates';
 
 /**
@@ -27,6 +28,8 @@ export interface SweepList {
   readonly codes: Uint32Array;
   readonly refs: Int32Array;
   readonly constants: Float64Array;
+  /** Call entries (code CALL_CODE, no references of their own): checkpoint(f), checkpointed scans. */
+  readonly calls?: CallTable;
 }
 
 /** The engines that can sweep any list (compile's straight-line code is made for one list). */
@@ -51,7 +54,7 @@ export type UpdateObserver = (update: {
   readonly to: number;
   /** Which argument of `from` it is (0-based). */
   readonly argument: number;
-  /** ∂v_from/∂v_to at the recorded values. */
+  /** ∂v_from/∂v_to at the recorded values (NaN from a checkpointed call, whose update is a whole vjp component). */
   readonly partial: number;
   readonly contribution: number;
   /** The adjoint of `to` after adding the contribution. */
@@ -70,6 +73,13 @@ export function plainBackward(list: SweepList, v: Float64Array, a: Float64Array,
   let p = list.refCount;
   for (let i = list.length - 1; i >= inputCount; i--) {
     const code = codes[i] as number;
+    if (code === CALL_CODE) {
+      // A call reports one update per argument: its vjp's sum, with no single partial (NaN).
+      const report = observe && ((from: number, to: number, argument: number, contribution: number, before: number) =>
+        observe({ from, to, argument, partial: NaN, contribution, adjoint: a[to] as number, accumulated: before !== 0 }));
+      callBackward(list.calls, i, c, v, a, report);
+      continue;
+    }
     const n = ar[code] as number;
     p -= n;
     const g = a[i] as number;
@@ -96,6 +106,10 @@ export const plainInterpreter: Sweeps = {
     let p = 0;
     for (let i = list.inputCount; i < list.length; i++) {
       const code = codes[i] as number;
+      if (code === CALL_CODE) {
+        callValue(list.calls, i, c, v);
+        continue;
+      }
       v[i] = entryValue(code, p, refs, c, v);
       p += ar[code] as number;
     }
@@ -110,6 +124,10 @@ export const plainInterpreter: Sweeps = {
     let p = 0;
     for (let i = list.inputCount; i < list.length; i++) {
       const code = codes[i] as number;
+      if (code === CALL_CODE) {
+        callTangent(list.calls, i, c, v, t);
+        continue;
+      }
       const n = ar[code] as number;
       let live = false;
       for (let k = 0; k < n; k++) {
@@ -130,8 +148,11 @@ export const plainInterpreter: Sweeps = {
   },
 };
 
-type Evaluate = (codes: Uint32Array, refs: Int32Array, ar: Uint8Array, c: Float64Array, v: Float64Array, from: number, to: number) => void;
-type Sweep = (codes: Uint32Array, refs: Int32Array, ar: Uint8Array, c: Float64Array, v: Float64Array, x: Float64Array, from: number, to: number, p: number, out: Float64Array) => void;
+type Evaluate = (codes: Uint32Array, refs: Int32Array, ar: Uint8Array, c: Float64Array, v: Float64Array, from: number, to: number, calls: CallTable | undefined) => void;
+type Sweep = (
+  codes: Uint32Array, refs: Int32Array, ar: Uint8Array, c: Float64Array, v: Float64Array, x: Float64Array,
+  from: number, to: number, p: number, out: Float64Array, calls: CallTable | undefined,
+) => void;
 
 interface Generated {
   evaluate: Evaluate;
@@ -163,23 +184,30 @@ export function switchSource(deps: Deps): string {
   }
   deps.set('EV', entryValue);
   deps.set('EP', entryPartials);
+  // Call entries have no references (p stays) and run the call's own functions (calls.ts).
+  deps.set('CV', callValue);
+  deps.set('CB', callBackward);
+  deps.set('CT', callTangent);
+  evaluateCases.push(`case ${CALL_CODE}: CV(calls, i, c, v); break;`);
+  tangentCases.push(`case ${CALL_CODE}: CT(calls, i, c, v, t); break;`);
   const fallbackBackward = `default: { const n = ar[code]; p -= n; EP(code, p, i, refs, c, v, out); for (let k = 0; k < n; k++) { const r = refs[p + k]; if (r >= 0) { const d = out[k]; ${addAdjointCode('a[r]', 'g', 'd')} } } }`;
   const fallbackTangent =
     `default: { const n = ar[code]; let live = false; for (let k = 0; k < n; k++) { const r = refs[p + k]; if (r >= 0 && t[r] !== 0) live = true; } let s_ = 0; ` +
     `if (live) { EP(code, p, i, refs, c, v, out); for (let k = 0; k < n; k++) { const r = refs[p + k]; if (r >= 0) { const u = t[r]; const d = out[k]; ${addTangentCode('s_', 'u', 'd')} } } } t[i] = s_; p += n; }`;
   return `"use strict";
 return {
-  evaluate(codes, refs, ar, c, v, from, to) {
+  evaluate(codes, refs, ar, c, v, from, to, calls) {
     let p = 0;
     for (let i = from; i < to; i++) { const code = codes[i];
       switch (code) {\n${evaluateCases.join('\n')}\ndefault: v[i] = EV(code, p, refs, c, v); p += ar[code]; } }
   },
-  backward(codes, refs, ar, c, v, a, from, to, p, out) {
+  backward(codes, refs, ar, c, v, a, from, to, p, out, calls) {
     for (let i = to - 1; i >= from; i--) { const code = codes[i];
+      if (code === ${CALL_CODE}) { CB(calls, i, c, v, a); continue; }
       const g = a[i]; if (g === 0) { p -= ar[code]; continue; }
       switch (code) {\n${backwardCases.join('\n')}\n${fallbackBackward} } }
   },
-  tangent(codes, refs, ar, c, v, t, from, to, p, out) {
+  tangent(codes, refs, ar, c, v, t, from, to, p, out, calls) {
     for (let i = from; i < to; i++) { const code = codes[i];
       switch (code) {\n${tangentCases.join('\n')}\n${fallbackTangent} } }
   },
@@ -206,9 +234,10 @@ export function generatedInterpreter(): Sweeps | undefined {
   if (g === null) return undefined;
   return {
     mode: 'interpreter',
-    evaluate: (list, v) => g.evaluate(list.codes, list.refs, arities(), list.constants, v, list.inputCount, list.length),
-    backward: (list, v, a) => g.backward(list.codes, list.refs, arities(), list.constants, v, a, list.inputCount, list.length, list.refCount, switchOut),
-    tangent: (list, v, t) => g.tangent(list.codes, list.refs, arities(), list.constants, v, t, list.inputCount, list.length, 0, switchOut),
+    evaluate: (list, v) => g.evaluate(list.codes, list.refs, arities(), list.constants, v, list.inputCount, list.length, list.calls),
+    backward: (list, v, a) =>
+      g.backward(list.codes, list.refs, arities(), list.constants, v, a, list.inputCount, list.length, list.refCount, switchOut, list.calls),
+    tangent: (list, v, t) => g.tangent(list.codes, list.refs, arities(), list.constants, v, t, list.inputCount, list.length, 0, switchOut, list.calls),
   };
 }
 

@@ -6,6 +6,7 @@ import type { ComparisonKind } from '../ops/compare';
 import { listSweeps, plainBackward, seedOutputs, type UpdateObserver } from '../engine/sweeps';
 import { contributes } from '../engine/accumulate';
 import { BranchChangedError, flippedGuard } from '../engine/guards';
+import { CALL_CODE, type CallRecord } from '../engine/calls';
 import { registerFastPath, type OpText } from '../ops/fastPath';
 import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
@@ -132,6 +133,45 @@ export interface FlatList {
   readonly outputs: readonly number[];
   readonly outputIsArray: boolean;
   readonly guards: readonly Guard[];
+  /** Call entries (checkpoint, checkpointed scan), keyed by the index of each call's first output entry. */
+  readonly calls?: ReadonlyMap<number, CallRecord>;
+}
+
+/**
+ * What a recording stored and what its backward sweeps recomputed: the memory/recomputation
+ * trade-off of reverse mode, in measured counts. A plain recording stores every intermediate
+ * value and recomputes nothing; `checkpoint(f)` and `scan(..., { checkpoints })` store a
+ * call's inputs and outputs only and re-run it during the sweep.
+ *
+ * @example
+ * ```ts
+ * import { record, scan, add, mul, sin } from 'dualtape';
+ * const tape = record((x) => scan((c) => [add(mul(sin(c[0]), c[1]), 1), c[1]], [x[0], x[1]], 100, { checkpoints: 4 })[0], [0.5, 0.9]);
+ * tape.backward(1);
+ * tape.cost.storedValues; // a dozen values, not 300
+ * tape.cost.sweepEvaluations > 0; // true: the sweep re-ran steps
+ * ```
+ */
+export interface RecordingCost {
+  /** Entries of the list (inputs, primitives and call outputs). */
+  readonly entries: number;
+  /** Numbers the list keeps: one value per entry, its constants, and carries a checkpointed scan keeps for its first sweep. */
+  readonly storedValues: number;
+  /** Bytes the list uses (codes, references, values, constants; no spare capacity). */
+  readonly storedBytes: number;
+  /** Calls recorded as one entry group each (checkpoint, checkpointed scan). */
+  readonly calls: number;
+  /**
+   * Primitive evaluations of the recording run: one per recorded primitive, plus those inside
+   * calls (for a scan run on numbers: steps × the primitives one recorded step has).
+   */
+  readonly forwardEvaluations: number;
+  /** Primitive evaluations re-done by the backward sweeps so far (recomputing and re-recording calls). */
+  readonly sweepEvaluations: number;
+  /** Steps of calls re-run without recording during the sweeps so far (revolve's advances). */
+  readonly stepsRecomputed: number;
+  /** Peak bytes of one backward sweep: the list, its adjoints, and the most a call held while it was re-run. */
+  readonly peakBytes: number;
 }
 
 /**
@@ -240,6 +280,7 @@ export class WengertList implements Trace {
   #outputs: number[] = [];
   #outputIsArray = false;
   readonly #guards: Guard[] = [];
+  #calls: Map<number, CallRecord> | undefined;
   /** Number of inputs (the first entries of the list). */
   readonly inputCount: number;
   /**
@@ -375,11 +416,72 @@ export class WengertList implements Trace {
       outputs: this.#outputs,
       outputIsArray: this.#outputIsArray,
       guards: this.#guards,
+      ...(this.#calls === undefined ? {} : { calls: this.#calls }),
+    };
+  }
+
+  /** @internal Records a call (checkpoint, checkpointed scan) as `call.outputCount` entries with the outputs y; returns their handles. */
+  recordCall(call: CallRecord, y: readonly number[]): TapeVar[] {
+    this.#calls ??= new Map();
+    this.#calls.set(this.#length, call);
+    return y.map((yk) => new TapeVar(this.#pushNumber(CALL_CODE, yk), this));
+  }
+
+  /** @internal For a call's output entry i: the call's name, its first entry and its output count; else undefined. */
+  callAt(i: number): { name: string; first: number; outputCount: number } | undefined {
+    if (i < this.inputCount || i >= this.#length || this.#codes[i] !== CALL_CODE) return undefined;
+    const { call, first } = this.#callAt(i);
+    return { name: call.name, first, outputCount: call.outputCount };
+  }
+
+  /** The call entry i belongs to, and which of its outputs entry i is. */
+  #callAt(i: number): { call: CallRecord; first: number } {
+    let first = i;
+    while (this.#calls?.has(first) !== true) first--;
+    return { call: this.#calls.get(first) as CallRecord, first };
+  }
+
+  /**
+   * What the recording stored and what its backward sweeps recomputed (see {@link RecordingCost}).
+   *
+   * @example
+   * ```ts
+   * import { record, workedExample } from 'dualtape';
+   * record(workedExample, [2, 5]).cost.storedValues; // 7: every intermediate value is kept
+   * ```
+   */
+  get cost(): RecordingCost {
+    const calls = this.#calls === undefined ? [] : [...this.#calls.values()];
+    let callEntries = 0;
+    let inside = 0;
+    let sweep = 0;
+    let recomputed = 0;
+    let peak = 0;
+    let kept = 0;
+    for (const call of calls) {
+      kept += call.cost.keptValues;
+      callEntries += call.outputCount;
+      inside += call.cost.forwardEvaluations;
+      sweep += call.cost.sweepEvaluations;
+      recomputed += call.cost.stepsRecomputed;
+      peak = Math.max(peak, call.cost.peakBytes);
+    }
+    const storedBytes = 12 * this.#length + 4 * this.#refCount + 8 * this.#constantCount + 8 * kept;
+    return {
+      entries: this.#length,
+      storedValues: this.#length + this.#constantCount + kept,
+      storedBytes,
+      calls: calls.length,
+      forwardEvaluations: this.#length - this.inputCount - callEntries + inside,
+      sweepEvaluations: sweep,
+      stepsRecomputed: recomputed,
+      peakBytes: storedBytes + 8 * this.#length + peak,
     };
   }
 
   #arity(i: number): number {
-    return i < this.inputCount ? 0 : opByCode(this.#codes[i] as number).arity;
+    const code = this.#codes[i] as number;
+    return i < this.inputCount || code === CALL_CODE ? 0 : opByCode(code).arity;
   }
 
   #arg(r: number): WengertArg {
@@ -388,6 +490,13 @@ export class WengertList implements Trace {
 
   #entryAt(i: number, p: number): WengertEntry {
     const input = i < this.inputCount;
+    if (!input && this.#codes[i] === CALL_CODE) {
+      // A call's outputs are shown as the call of its arguments (output k of several as `name[k]`).
+      const { call, first } = this.#callAt(i);
+      const args = Array.from(call.refs, (r) => this.#arg(r));
+      const name = call.outputCount === 1 ? call.name : `${call.name}[${i - first}]`;
+      return { index: i, op: name, args, inputs: args.flatMap((a) => ('entry' in a ? [a.entry] : [])), value: this.#values[i] as number };
+    }
     const op = input ? undefined : opByCode(this.#codes[i] as number);
     const args: WengertArg[] = [];
     for (let k = 0; k < (op?.arity ?? 0); k++) args.push(this.#arg(this.#refs[p + k] as number));
@@ -638,6 +747,10 @@ export class WengertList implements Trace {
     });
     let p = this.#refCount;
     for (let i = this.#length - 1; i >= this.inputCount; i--) {
+      if (this.#codes[i] === CALL_CODE) {
+        this.#callBackwardValues(i, adj);
+        continue;
+      }
       const op = opByCode(this.#codes[i] as number);
       const arity = op.arity;
       p -= arity;
@@ -661,6 +774,19 @@ export class WengertList implements Trace {
       }
     }
     return adj;
+  }
+
+  /** The AD-valued backward step of a call entry (the engine's callBackward, on values of an enclosing transformation). */
+  #callBackwardValues(i: number, adj: Value[]): void {
+    const call = this.#calls?.get(i);
+    if (call === undefined) return;
+    const seeds = adj.slice(i, i + call.outputCount);
+    if (seeds.every((s) => s === 0)) return;
+    const bar = call.vjp(Array.from(call.refs, (r) => this.#ref(r)), seeds);
+    call.refs.forEach((r, k) => {
+      const d = bar[k] as Value;
+      if (r >= 0 && d !== 0) adj[r] = add(adj[r] as Value, d);
+    });
   }
 
   /**
@@ -697,6 +823,11 @@ export class WengertList implements Trace {
       } else {
         let p = 0;
         for (let i = this.inputCount; i < recorded; i++) {
+          if (this.#codes[i] === CALL_CODE) {
+            const call = this.#calls?.get(i);
+            if (call !== undefined) for (const y of call.value(Array.from(call.refs, (r) => this.#ref(r)))) this.#push(CALL_CODE, y);
+            continue;
+          }
           const op = opByCode(this.#codes[i] as number);
           const args = new Array<Value>(op.arity);
           for (let k = 0; k < op.arity; k++) args[k] = this.#ref(this.#refs[p + k] as number);

@@ -147,6 +147,12 @@ export type Structures = Pick<Dependencies, 'flat' | 'ops' | 'refStart' | 'struc
  */
 export function structuresOf(flat: FlatList, atPoint: boolean): Structures {
   const { length, inputCount, codes, refs, values, constants } = flat;
+  if (flat.calls !== undefined && flat.calls.size > 0) {
+    throw new TypeError(
+      'sparsity: f made checkpointed calls (checkpoint or scan), whose insides the recording does not keep, ' +
+        'so no sparsity pattern can be read from it; run f without checkpoint/scan to get its pattern',
+    );
+  }
   const ops = new Array<OpDef>(length);
   const refStart = new Int32Array(length + 1);
   const structures = new Array<OpStructure>(length);

@@ -1,7 +1,7 @@
 // Computes J both ways and accounts for what each mode paid: passes, primitive evaluations, values stored.
 import { jacobianColumn } from '../forward/api';
 import { describe } from '../ops/value';
-import { record } from '../reverse/wengertList';
+import { record, type RecordingCost } from '../reverse/wengertList';
 import { chooseJacobianMode, jacobianModeCost } from '../transforms/jacobian';
 import { defaultChunkSize } from '../forward/chunk';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
@@ -89,13 +89,18 @@ export interface JacobianReport {
     readonly primitiveEvaluations: number;
     /** Wengert-list entries (inputs included) kept until the last sweep: reverse mode's memory. */
     readonly valuesStored: number;
+    /**
+     * The recording's own account after the sweeps: values and bytes stored, and what the
+     * sweeps recomputed (nonzero where f uses `checkpoint` or a checkpointed `scan`).
+     */
+    readonly recording: RecordingCost;
   };
   /** Largest |J_forward - J_reverse| over all entries. */
   readonly maxDifference: number;
   /** The mode `jacobian(f, x)` picks by default, and why. */
   readonly auto: { readonly mode: 'forward' | 'reverse'; readonly reason: string };
-  /** The sparsity pattern read from the recording, its colourings, and the passes compressed vs dense (see sparseJacobian). */
-  readonly sparsity: SparsityReport;
+  /** The sparsity pattern read from the recording, its colourings, and the passes compressed vs dense (see sparseJacobian); undefined where f made checkpointed calls, whose insides the recording does not keep. */
+  readonly sparsity: SparsityReport | undefined;
 }
 
 /**
@@ -122,7 +127,8 @@ export function jacobianReport(f: VectorFunction, x: ArrayLike<number>): Jacobia
   const tape = record(f, xs);
   const n = tape.inputCount;
   const m = tape.outputCount;
-  const primitives = tape.length - n;
+  // Primitives inside checkpointed calls count too (the list stores only the calls' outputs).
+  const primitives = tape.cost.forwardEvaluations;
 
   const passList: ForwardPass[] = [];
   const Jf: number[][] = Array.from({ length: m }, () => new Array<number>(n).fill(0));
@@ -163,12 +169,14 @@ export function jacobianReport(f: VectorFunction, x: ArrayLike<number>): Jacobia
     },
     reverse: {
       jacobian: Jr, passes: m, sweeps,
-      primitiveEvaluations: primitives + sweeps.reduce((s, w) => s + w.primitivesSwept, 0),
+      primitiveEvaluations: primitives + sweeps.reduce((s, w) => s + w.primitivesSwept, 0) + tape.cost.sweepEvaluations,
       valuesStored: tape.length,
+      recording: tape.cost,
     },
     maxDifference,
     auto: { mode, reason },
-    sparsity: sparsityOfRecording(tape),
+    // A recording with checkpointed calls does not keep their insides: no pattern to read.
+    sparsity: tape.flat().calls?.size ? undefined : sparsityOfRecording(tape),
   };
 }
 
@@ -205,6 +213,12 @@ export function renderJacobianReport(
     ['primitive evaluations', String(report.forward.primitiveEvaluations), String(report.reverse.primitiveEvaluations)],
     ['values stored', String(report.forward.valuesStored), `${report.reverse.valuesStored} (the Wengert list)`],
   ];
+  // Checkpointed calls trade stored values for recomputation in the sweeps: shown only where f has them.
+  const rec = report.reverse.recording;
+  if (rec.calls > 0) {
+    cost.push(['recomputed in sweeps', '0', `${count(rec.sweepEvaluations, 'primitive evaluation')} (${count(rec.calls, 'checkpointed call')})`]);
+    cost.push(['peak bytes of a sweep', '-', String(rec.peakBytes)]);
+  }
   const widths = [0, 1, 2].map((c) => Math.max(...cost.map((r) => (r[c] as string).length)));
   return [
     `f: R^${report.n} -> R^${report.m}, ${count(report.primitives, 'primitive')} per evaluation`,

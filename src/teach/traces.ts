@@ -5,6 +5,8 @@ import { add, mul } from '../ops/table';
 import { describe, primal, type Value } from '../ops/value';
 import { record, type WengertArg, type WengertEntry, type WengertList } from '../reverse/wengertList';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
+import { listSweeps } from '../engine/sweeps';
+import { withCallsInlined } from '../checkpoint/checkpoint';
 import { numberCell, renderTable, type Cell, type TableFormat } from './format';
 import {
   decorate, exprToLatex, exprToText, num, partialsTree, simplified, simplify, variable, withSymbolicPartials, type Expr,
@@ -24,6 +26,26 @@ export interface TraceNames {
   inputNames?: readonly string[];
   /** Names of the outputs; default `y` for a scalar f, `y1`, `y2`, ... otherwise. */
   outputNames?: readonly string[];
+  /**
+   * Show the primitives inside `checkpoint(f)` and checkpointed `scan` calls (`true`), or
+   * each call as one collapsed node `checkpoint(f)(...)` with its inputs and outputs, as the
+   * recording stores it (`false`, the default).
+   */
+  expandCalls?: boolean;
+}
+
+/** f's recording for a trace: calls collapsed (as stored) or expanded into their primitives. */
+function recordForTrace(f: VectorFunction, xs: number[], options: TraceNames): WengertList {
+  return options.expandCalls === true ? withCallsInlined(() => record(f, xs)) : record(f, xs);
+}
+
+/** The tangents of every entry by the engine's tangent sweep (which runs calls; replayTangents needs ops of the table). */
+function sweptTangents(tape: WengertList, seed: readonly number[]): number[] {
+  const flat = tape.flat();
+  const t = new Float64Array(flat.length);
+  t.set(seed);
+  listSweeps().tangent(flat, flat.values, t);
+  return Array.from(t);
 }
 
 /**
@@ -283,12 +305,13 @@ function latexOf(node: Expr, expression: Expr, rule: Expr): RowLatex {
 export function forwardTrace(f: VectorFunction, x: ArrayLike<number>, options: ForwardTraceOptions = {}): ForwardTraceTable {
   checkFunction('forwardTrace', f);
   const xs = numbers('forwardTrace', 'x', x, x?.length);
-  const tape = record(f, xs);
+  const tape = recordForTrace(f, xs, options);
   const n = tape.inputCount;
   const seed = options.seed === undefined ? (n > 0 ? unit(n, 0) : []) : numbers('forwardTrace', 'options.seed', options.seed, n);
   const names = resolveNames('forwardTrace', tape, options);
   const entries = tape.entries;
-  const tangents = replayTangents(entries, n, seed);
+  const hasCalls = entries.some((e) => tape.callAt(e.index) !== undefined);
+  const tangents = hasCalls ? sweptTangents(tape, seed) : replayTangents(entries, n, seed);
   const rows: ForwardTraceRow[] = entries.map((e) => {
     const node = variable(nodeName(e.index, n));
     if (e.index < n) {
@@ -300,7 +323,11 @@ export function forwardTrace(f: VectorFunction, x: ArrayLike<number>, options: F
       };
     }
     const expression: Expr = { kind: 'op', op: e.op, args: e.args.map((_, k) => argExpr(e, k, n)) };
-    const rule = tangentRule(e, entries, n, tangents);
+    // A collapsed call's tangent is its JVP: written as the call's derivative applied to its arguments' tangents.
+    const rule: Expr =
+      tape.callAt(e.index) === undefined
+        ? tangentRule(e, entries, n, tangents)
+        : { kind: 'op', op: `jvp ${e.op}`, args: e.args.flatMap((a, k) => ('entry' in a ? [decorate(argExpr(e, k, n), 'dot')] : [])) };
     return {
       node: exprToText(node), kind: 'intermediate', index: e.index, op: e.op, args: e.args, expression: exprToText(expression),
       value: e.value, tangentRule: exprToText(rule), tangent: tangents[e.index] as number, latex: latexOf(node, expression, rule),
@@ -345,7 +372,7 @@ export function forwardTrace(f: VectorFunction, x: ArrayLike<number>, options: F
 export function reverseTrace(f: VectorFunction, x: ArrayLike<number>, options: ReverseTraceOptions = {}): ReverseTraceTable {
   checkFunction('reverseTrace', f);
   const xs = numbers('reverseTrace', 'x', x, x?.length);
-  const tape = record(f, xs);
+  const tape = recordForTrace(f, xs, options);
   const n = tape.inputCount;
   const m = tape.outputCount;
   const names = resolveNames('reverseTrace', tape, options);
@@ -378,6 +405,18 @@ export function reverseTrace(f: VectorFunction, x: ArrayLike<number>, options: R
   const seeds = tape.outputIsArray ? yBar : (yBar[0] as number);
   const all = tape.adjoints(seeds, (u) => {
     const e = entries[u.from] as WengertEntry;
+    const call = tape.callAt(u.from);
+    if (call !== undefined) {
+      // A collapsed call: argument k receives component k of its vjp with the outputs' adjoints.
+      const outputs = Array.from({ length: call.outputCount }, (_, j) => bar(call.first + j));
+      const contribution: Expr = { kind: 'op', op: `vjp[${u.argument}] ${call.name}`, args: outputs };
+      const accumulated = reached.has(u.to);
+      current.set(u.to, u.adjoint);
+      push(u.to, accumulated ? simplify('add', [bar(u.to), contribution]) : contribution, {
+        kind: 'update', from: u.from, argument: u.argument, partial: u.partial, contribution: u.contribution, value: u.adjoint, accumulated,
+      });
+      return;
+    }
     let partials = partialsCache.get(u.from);
     if (partials === undefined) {
       partials = symbolicPartials(e, entries, n);

@@ -28,8 +28,8 @@ test('for a scalar f the report adds the Hessian pattern and its star colouring'
 
 test('jacobianReport carries the sparsity section and renders it', () => {
   const r = jacobianReport(F, [1, 2, 3, 4]);
-  expect(r.sparsity.jacobian.forwardPasses).toBe(3);
-  expect(r.sparsity.jacobian.densePasses.forward).toBe(4);
+  expect(r.sparsity!.jacobian.forwardPasses).toBe(3);
+  expect(r.sparsity!.jacobian.densePasses.forward).toBe(4);
   const text = renderJacobianReport(r, { inputNames: ['a', 'b', 'c', 'd'] });
   expect(text).toMatch(/Jacobian pattern \(4 × 4, 10 structural nonzeros/);
   expect(text).toContain('forward mode: 3 colours of columns (a a, b b, c c, d a)');
