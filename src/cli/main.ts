@@ -6,6 +6,7 @@ import {
 } from '../index';
 import { checkFormula, formula, FormulaError, type Formula } from '../expr/index';
 import { choice, parseArgs, parseAssignments, parseNumbers, UsageError, type ParsedArgs } from './args';
+import { code, CODE_HELP } from './code';
 
 const USAGE = `usage: dualtape <command> [options]
 
@@ -16,6 +17,7 @@ commands:
   graph "<formula>" --at ...   the computational graph as Graphviz DOT or Mermaid
   jacobian "<f1>; <f2>" --at ...  J by both modes, with passes, evaluations and memory of each
   check "<formula>" --at ...   forward vs reverse vs finite differences vs mathjs derivative
+  code "<formula>" --at ...    the tangent and adjoint programs as JavaScript (--mode forward|reverse)
   help                         this text (also: dualtape <command> --help)
 
 formulas use mathjs syntax: + - * / ^, ln (natural log), log(x) or log(x, base), sqrt, exp,
@@ -49,6 +51,7 @@ const HELP: Record<string, string> = {
   example: `usage: dualtape example
 
   the seed notes' worked example in both modes, with its two trace tables`,
+  code: CODE_HELP,
 };
 
 function fmt(v: number): string {
@@ -195,6 +198,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => string> = {
   graph,
   jacobian: jacobianCommand,
   check,
+  code,
 };
 
 /** Runs the CLI on `argv` (without `node` and the script), printing to stdout/stderr; returns the exit code. */

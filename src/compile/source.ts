@@ -77,13 +77,14 @@ class JsPrinter {
         const deps = new Map<number, (...args: number[]) => number>();
         const text = valueCode(op, deps);
         // The four arithmetic ops and neg print as operators where their value is exactly that operator.
-        const infix = /^\(\(\$0\) ([-+*/]) \(\$1\)\)$/.exec(text);
+        // (However the library was built: a minifier drops the spaces of `(a, b) => a * b`.)
+        const infix = /^\(\(\$0\)\s*([-+*/])\s*\(\$1\)\)$/.exec(text);
         if (infix) {
           const prec = infix[1] === '+' || infix[1] === '-' ? 1 : 2;
           // JS evaluates left to right; a right operand of equal precedence keeps its parentheses, so the grouping (and rounding) is the rule's.
           return [`${this.print(e.args[0] as Expr, prec)} ${infix[1] as string} ${this.print(e.args[1] as Expr, prec + 1)}`, prec];
         }
-        if (text === '(-($0))') return [`-${this.print(e.args[0] as Expr, 4)}`, 3];
+        if (/^\(-\s*\(\$0\)\)$/.test(text)) return [`-${this.print(e.args[0] as Expr, 4)}`, 3];
         if (deps.size > 0) {
           // A value function that is not one expression: the program defines it once, by its own source.
           const source = Function.prototype.toString.call(op.value);
