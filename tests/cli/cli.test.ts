@@ -41,6 +41,7 @@ prepare('graph', WORKED, '--at', 'x1=2,x2=5');
 prepare('graph', WORKED, '--at', 'x1=2,x2=5', '--format', 'mermaid', '--annotate', 'adjoint');
 prepare('jacobian', 'x*y; sin(x); x+y', '--at', 'x=1,y=2');
 prepare('check', WORKED, '--at', 'x1=2,x2=5');
+prepare('code', WORKED, '--at', 'x1=2,x2=5', '--mode', 'reverse');
 prepare('--help');
 prepare('trace', '--help');
 
@@ -55,6 +56,8 @@ const BAD: [string[], RegExp][] = [
   [['trace', WORKED, '--at', 'x1=2,x2=5', '--seed', 'q'], /bad --seed 'q'/],
   [['trace', WORKED, '--at', 'x1=2,x2=5', '--frobnicate', '1'], /unknown option --frobnicate/],
   [['graph', WORKED, '--at', 'x1=2,x2=5', '--format', 'svg'], /bad --format 'svg'/],
+  [['code', WORKED, '--at', 'x1=2,x2=5', '--mode', 'sideways'], /^dualtape code: bad --mode 'sideways'/],
+  [['code', 'x*y', '--at', 'x=1'], /^dualtape code: .*no value given for variable 'y'/],
 ];
 BAD.forEach(([args]) => prepare(...args));
 
@@ -94,6 +97,12 @@ describe('dualtape CLI', () => {
     const chk = run('check', WORKED, '--at', 'x1=2,x2=5');
     expect(chk.code).toBe(0);
     expect(chk.out).toMatch(/\|fwd-mathjs\|/);
+  });
+  test('code prints the adjoint program, which evaluates to the gradient', () => {
+    const { code, out } = run('code', WORKED, '--at', 'x1=2,x2=5', '--mode', 'reverse');
+    expect(code).toBe(0);
+    expect(out).toContain('v0_bar += v3_bar * Math.cos(v0);');
+    expect(new Function('x1', 'x2', `${out}\nreturn [v_1_bar, v0_bar];`)(2, 5)).toEqual([5.5, 1.7163378145367738]);
   });
   test('help', () => {
     expect(run('--help').out).toContain('usage: dualtape <command>');
