@@ -404,7 +404,7 @@ class Compiled implements CompiledFunction {
     a.fill(0);
     seedOutputs(this.#flat.outputs, [1], a);
     const at = seeds.map(() => new Float64Array(L));
-    secondOrderSweep(this.#flat, this.#values, t, a, at);
+    secondOrderSweep(this.#flat, this.#values, t, a, at, this.#program.mode !== 'plain interpreter');
     return at;
   }
 

@@ -13,7 +13,8 @@ import { checkedPartials, opByCode } from '../ops/opDef';
 import { ChunkDual, ChunkTrace } from '../forward/chunk';
 import type { Value } from '../ops/value';
 import { addAdjoint, contributes } from './accumulate';
-import { arities, entryPartials, partialsScratch } from './entries';
+import { arities, entryPartials, partialsScratch, read } from './entries';
+import { partialTangentsKernel } from './partialTangents';
 import type { SweepList } from './sweeps';
 
 const out = partialsScratch();
@@ -27,7 +28,8 @@ const out = partialsScratch();
  * On return: `a` every entry's adjoint, as the backward sweep gives it, and `at[c]` every
  * entry's adjoint tangent: for a scalar f seeded with 1, at[c][0 .. n) is H·d_c, the
  * Hessian times direction c. Where a partial meets a zero adjoint (tangent) or a zero
- * partial (tangent) meets anything, nothing is added (accumulate.ts).
+ * partial (tangent) meets anything, nothing is added (accumulate.ts). `generated: false`
+ * keeps to code that needs no `new Function` (the plain interpreter's route).
  *
  * @example
  * ```ts
@@ -36,7 +38,9 @@ const out = partialsScratch();
  * // secondOrderSweep(list, v, t, a, at) → a = [5, 2, 1], at = [[0, 1, 0]]
  * ```
  */
-export function secondOrderSweep(list: SweepList, v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[]): void {
+export function secondOrderSweep(
+  list: SweepList, v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[], generated = true,
+): void {
   const { codes, refs, constants: c, inputCount } = list;
   const k = t.length;
   const ar = arities();
@@ -60,7 +64,7 @@ export function secondOrderSweep(list: SweepList, v: Float64Array, t: readonly F
       if (g === 0 && !tangentSeed) continue;
       entryPartials(code, p, i, refs, c, v, out);
       // The partials' tangents matter only where the adjoint itself is nonzero (they meet it).
-      const moving = g !== 0 && partialTangents(code, p, i, refs, c, v, t, trace, dd);
+      const moving = g !== 0 && partialTangents(code, p, i, refs, c, v, t, trace, dd, generated);
       for (let q = 0; q < n; q++) {
         const r = refs[p + q] as number;
         if (r < 0) continue;
@@ -85,14 +89,35 @@ export function secondOrderSweep(list: SweepList, v: Float64Array, t: readonly F
 
 /**
  * The tangents of entry i's partials along every direction, into dd[q·k + c]; false (dd left
- * alone) when no argument and not the value moves, so every partial's tangent is zero.
+ * alone) when no argument moves, so every partial's tangent is zero. With `generated`, ops
+ * with a derived tree run its generated tangent program (partialTangents.ts); the others, and
+ * every op without `generated`, run their rule on chunked duals: the same numbers either way.
  */
 function partialTangents(
   code: number, p: number, i: number, refs: Int32Array, c: Float64Array, v: Float64Array,
-  t: readonly Float64Array[], trace: ChunkTrace, dd: Float64Array,
+  t: readonly Float64Array[], trace: ChunkTrace, dd: Float64Array, generated: boolean,
 ): boolean {
   const op = opByCode(code);
   const k = t.length;
+  let moving = false;
+  for (let q = 0; q < op.arity && !moving; q++) {
+    const r = refs[p + q] as number;
+    if (r < 0) continue;
+    for (let e = 0; e < k; e++) {
+      if ((t[e] as Float64Array)[r] !== 0) {
+        moving = true;
+        break;
+      }
+    }
+  }
+  if (!moving) return false;
+  const kernel = generated ? partialTangentsKernel(op) : undefined;
+  if (kernel !== undefined) {
+    const r0 = refs[p] as number;
+    const r1 = op.arity === 2 ? (refs[p + 1] as number) : -1;
+    kernel(read(v, c, r0), op.arity === 2 ? read(v, c, r1) : 0, v[i] as number, t, r0, r1, i, dd);
+    return true;
+  }
   const tangentsOf = (r: number): Float64Array | undefined => {
     let live = false;
     const ts = new Float64Array(k);
@@ -103,16 +128,12 @@ function partialTangents(
     }
     return live ? ts : undefined;
   };
-  let moving = false;
   const args = new Array<Value>(op.arity);
   for (let q = 0; q < op.arity; q++) {
     const r = refs[p + q] as number;
-    const x = r >= 0 ? (v[r] as number) : (c[-1 - r] as number);
     const ts = r >= 0 ? tangentsOf(r) : undefined;
-    if (ts !== undefined) moving = true;
-    args[q] = ts === undefined ? x : new ChunkDual(x, ts, trace);
+    args[q] = ts === undefined ? read(v, c, r) : new ChunkDual(read(v, c, r), ts, trace);
   }
-  if (!moving) return false;
   const ty = tangentsOf(i);
   const y: Value = ty === undefined ? (v[i] as number) : new ChunkDual(v[i] as number, ty, trace);
   const partials = checkedPartials(op, args, y);
