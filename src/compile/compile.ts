@@ -73,6 +73,8 @@ export interface CompileOptions {
  * import { compile, workedExample, type CompiledFunction } from 'dualtape';
  * const c: CompiledFunction = compile(workedExample, [2, 5]);
  * c.gradient([3, 1]); // Float64Array [1.3333333333333333, 2.4596976941318602]
+ * c.hessian([3, 1]); // [[-0.1111111111111111, 1], [1, 0.8414709848078965]]
+ * c.source('reverse'); // the adjoint program: '... v0_bar += v3_bar * Math.cos(v0); ...'
  * ```
  */
 export interface CompiledFunction {
