@@ -4,14 +4,18 @@
 // The CLI is built as ESM only, with a shebang banner, and made executable.
 // The playground (src/playground/main.ts) is one IIFE with mathjs bundled in, plus its HTML and CSS,
 // in dist/playground/: an IIFE because Chromium loads no ES module from file://.
-// `rollup -c --environment TARGET:playground` builds only the playground (the e2e test does).
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+// `rollup -c --environment TARGET:playground` builds only the playground (the e2e test does),
+// `TARGET:lib` only the package's files.
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import typescript from '@rollup/plugin-typescript';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
+
+/** Where the package's files go: dist/, or elsewhere for the consumer type test (DUALTAPE_DIST). */
+const DIST = process.env.DUALTAPE_DIST ?? 'dist';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -38,12 +42,17 @@ const external = (id) =>
   externalIds.has(id) ||
   [...externalIds].some((dep) => id.startsWith(`${dep}/`));
 
-const ts = (outDir = 'dist') =>
+// The playground's map carries its sources (src/ is not next to it when served). The package
+// ships no maps: its code is TypeScript's unminified output, which reads like the source, and
+// maps with their sources would double the tarball (the issue's 300 KB budget).
+const ts = (outDir, { maps }) =>
   typescript({
     tsconfig: './tsconfig.build.json',
     // rollup owns output locations; keep TS from emitting declarations itself.
     declaration: false,
     declarationMap: false,
+    sourceMap: maps,
+    inlineSources: maps,
     outDir,
     noEmitOnError: true,
   });
@@ -61,6 +70,21 @@ const copyAssets = (files) => ({
   },
 });
 
+/**
+ * The CLI imports the library through the package's own entries (`dualtape`, `dualtape/expr`)
+ * rather than bundling a second copy of it: the tarball holds the library once, and the CLI
+ * loads the expr entry (and mathjs) only when a command needs it.
+ */
+const cliImportsPackage = {
+  name: 'cli-imports-package',
+  resolveId(source, importer) {
+    if (importer === undefined || !/[\\/]src[\\/]cli[\\/]/.test(importer)) return null;
+    if (source === '../index') return { id: pkg.name, external: true };
+    if (source === '../expr/index') return { id: `${pkg.name}/expr`, external: true };
+    return null;
+  },
+};
+
 /** Post-build: make bin executable. */
 const makeExecutable = (file) => ({
   name: 'make-executable',
@@ -71,26 +95,33 @@ const makeExecutable = (file) => ({
 
 const configs = [];
 
+// Chunk names carry content hashes: clear the old ones so that a rebuild leaves (and packs) only its own.
+// (Maps of earlier builds, which shipped them, go too.)
+if (process.env.TARGET !== 'playground') {
+  rmSync(`${DIST}/chunks`, { recursive: true, force: true });
+  if (existsSync(DIST)) for (const f of readdirSync(DIST)) if (f.endsWith('.map')) rmSync(`${DIST}/${f}`);
+}
+
 if (Object.keys(lib).length > 0) {
   configs.push({
     input: lib,
     external,
-    plugins: [ts()],
+    plugins: [ts(DIST, { maps: false })],
     output: [
       {
-        dir: 'dist',
+        dir: DIST,
         format: 'es',
         entryFileNames: '[name].js',
         chunkFileNames: 'chunks/[name]-[hash].js',
-        sourcemap: true,
+        sourcemap: false,
       },
       {
-        dir: 'dist',
+        dir: DIST,
         format: 'cjs',
         entryFileNames: '[name].cjs',
         chunkFileNames: 'chunks/[name]-[hash].cjs',
         exports: 'named',
-        sourcemap: true,
+        sourcemap: false,
       },
     ],
   });
@@ -102,13 +133,13 @@ if (Object.keys(lib).length > 0) {
     // "type": "module" package would make TS treat CJS consumers' imports as ESM-only).
     output: [
       {
-        dir: 'dist',
+        dir: DIST,
         format: 'es',
         entryFileNames: '[name].d.ts',
         chunkFileNames: 'chunks/[name]-[hash].d.ts',
       },
       {
-        dir: 'dist',
+        dir: DIST,
         format: 'es',
         entryFileNames: '[name].d.cts',
         chunkFileNames: 'chunks/[name]-[hash].d.cts',
@@ -121,14 +152,14 @@ if (Object.keys(cli).length > 0) {
   configs.push({
     input: cli,
     external,
-    plugins: [ts(), makeExecutable('dist/cli.js')],
+    plugins: [cliImportsPackage, ts(DIST, { maps: false }), makeExecutable(`${DIST}/cli.js`)],
     output: {
-      dir: 'dist',
+      dir: DIST,
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/cli-[name]-[hash].js',
       banner: '#!/usr/bin/env node',
-      sourcemap: true,
+      sourcemap: false,
     },
   });
 }
@@ -141,7 +172,7 @@ const playground = existsSync(playgroundEntry)
       plugins: [
         nodeResolve({ browser: true, preferBuiltins: false }),
         commonjs(),
-        ts('dist/playground'),
+        ts('dist/playground', { maps: true }),
         copyAssets(['src/playground/index.html', 'src/playground/playground.css']),
       ],
       onwarn(warning, warn) {
@@ -160,6 +191,9 @@ const playground = existsSync(playgroundEntry)
     }
   : undefined;
 
+// TARGET=playground: the page only; TARGET=lib: what the package ships (library + CLI); default: both.
 export default process.env.TARGET === 'playground'
   ? [playground]
-  : [...configs, ...(playground ? [playground] : [])];
+  : process.env.TARGET === 'lib'
+    ? configs
+    : [...configs, ...(playground ? [playground] : [])];

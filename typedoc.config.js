@@ -16,6 +16,8 @@ const config = {
   highlightLanguages: ['typescript', 'ts', 'javascript', 'js', 'sh', 'bash', 'json', 'text', 'mermaid'],
   // README links to repository files that are not part of the API pages.
   validation: { invalidLink: true, notExported: true },
+  // type-level helpers of FormulaOf (how a formula text's outputs are counted), not API of their own
+  intentionallyNotExported: ['Outputs'],
   treatWarningsAsErrors: false,
 };
 

@@ -20,10 +20,24 @@ export {
   type CompiledFunction,
   type CompileMode,
   BranchChangedError,
+  type NumberOut,
   type AdjointObserver,
 } from './reverse/api';
 export { jacobian, chooseJacobianMode, type JacobianOptions } from './transforms/jacobian';
 export { hessian, hvp, valueGradHessian, type ValueGradHessian, type HessianOptions } from './transforms/hessian';
+export { SparsityPattern, jacobianSparsity, hessianSparsity } from './sparse/pattern';
+export {
+  columnColoring,
+  rowColoring,
+  starColoring,
+  checkColoring,
+  type Coloring,
+  type ColoringOrder,
+  type ColoringOptions,
+} from './sparse/coloring';
+export { SparseMatrix } from './sparse/sparseMatrix';
+export { sparsityReport, renderSparsityReport, type SparsityReport } from './sparse/sparsityReport';
+export { sparseJacobian, sparseHessian, type SparseJacobianOptions, type SparseHessianOptions } from './sparse/compressed';
 export { taylor, type TaylorOptions } from './taylor/api';
 export { Jet, TaylorTrace } from './taylor/jet';
 export { workedExample, workedExamplePoint, workedExampleFormula } from './teach/workedExample';

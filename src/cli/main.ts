@@ -1,58 +1,25 @@
 // The command line: the worked example, and traces, graphs, Jacobian reports and checks for any formula.
+import { readFileSync } from 'node:fs';
 import {
   computationalGraph, forwardTrace, grad, graphToDot, graphToMermaid, jacfwd, jacobianReport, jacrev, jvp, record,
   renderGradientCheck, renderJacobianReport, renderTrace, reverseTrace, valueAndGrad, workedExample,
   workedExamplePoint, workedExampleFormula,
 } from '../index';
-import { checkFormula, formula, FormulaError, type Formula } from '../expr/index';
+import type { Formula } from '../expr/index';
 import { choice, parseArgs, parseAssignments, parseNumbers, UsageError, type ParsedArgs } from './args';
-import { code, CODE_HELP } from './code';
+import { SPARSITY_HELP, sparsityReportOf } from './sparsity';
+import { CODE_HELP, codeOf } from './code';
 
-const USAGE = `usage: dualtape <command> [options]
+/**
+ * dualtape/expr, and mathjs with it, is loaded only by the commands that parse a formula, so
+ * that `--help`, `--version` and `example` start without it (loading mathjs takes most of a second).
+ */
+const loadExpr = () => import('../expr/index');
 
-commands:
-  example                      the seed notes' worked example, f(x1, x2) = ${workedExampleFormula} at (2, 5),
-                               differentiated in forward and reverse mode, with both trace tables
-  trace "<formula>" --at ...   evaluation-trace tables (primal + tangent, adjoint)
-  graph "<formula>" --at ...   the computational graph as Graphviz DOT or Mermaid
-  jacobian "<f1>; <f2>" --at ...  J by both modes, with passes, evaluations and memory of each
-  check "<formula>" --at ...   forward vs reverse vs finite differences vs mathjs derivative
-  code "<formula>" --at ...    the tangent and adjoint programs as JavaScript (--mode forward|reverse)
-  help                         this text (also: dualtape <command> --help)
-
-formulas use mathjs syntax: + - * / ^, ln (natural log), log(x) or log(x, base), sqrt, exp,
+const SYNTAX = `formulas use mathjs syntax: + - * / ^, ln (natural log), log(x) or log(x, base), sqrt, exp,
 sin, cos, ..., any dualtape primitive by name, pi, e; several outputs separated by ';'.
-Variables are the formula's free symbols in natural order (x1, x2, ..., x10), or --vars.`;
-
-const HELP: Record<string, string> = {
-  trace: `usage: dualtape trace "<formula>" --at x1=2,x2=5 [options]
-
-  --at name=value,...          the point (every variable)
-  --mode forward|reverse|both  which table(s) (default both)
-  --seed x1 | x1=1,x2=0.5      forward tangent seed (default: the first variable); with
-                               --mode reverse, or naming an output (y2), the output adjoint
-  --yseed y2 | 1,0             reverse output adjoint (default: the first output)
-  --format text|markdown|latex (default text)
-  --vars x1,x2                 variable order (default: natural order of the free symbols)`,
-  graph: `usage: dualtape graph "<formula>" --at x1=2,x2=5 [options]
-
-  --format dot|mermaid         (default dot; render with: dot -Tsvg)
-  --annotate none|tangent|adjoint|both   add tangents and/or adjoints (default none)
-  --seed, --yseed, --vars      as for trace`,
-  jacobian: `usage: dualtape jacobian "<f1>; <f2>; ..." --at x1=2,x2=5 [--vars x1,x2]
-
-  computes J in forward mode (one pass per column) and reverse mode (one sweep per row),
-  and states passes, primitive evaluations, values stored, and what jacobian 'auto' picks`,
-  check: `usage: dualtape check "<formula>" --at x1=2,x2=5 [--step h] [--vars x1,x2]
-
-  compares forward mode, reverse mode, central finite differences (step h, default
-  cbrt(eps) * max(1, |x|)) and mathjs's symbolic derivative; prints the largest
-  discrepancy per input`,
-  example: `usage: dualtape example
-
-  the seed notes' worked example in both modes, with its two trace tables`,
-  code: CODE_HELP,
-};
+Variables are the formula's free symbols in natural order (x1, x2, ..., x10), or --vars;
+a formula without variables needs no --at (or --at "").`;
 
 function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(6).replace(/0+$/, '');
@@ -91,16 +58,21 @@ interface Problem {
   args: ParsedArgs;
 }
 
-function problem(command: string, argv: readonly string[], known: string[]): Problem {
+async function problem(command: string, argv: readonly string[], known: string[]): Promise<Problem> {
   const args = parseArgs(argv, ['at', 'vars', ...known]);
   if (args.positionals.length !== 1) {
     throw new UsageError(`${command} takes one formula (in quotes), got ${args.positionals.length} arguments`);
   }
   const vars = args.flags.get('vars');
-  const f = formula(args.positionals[0] as string, vars === undefined ? {} : { variables: vars.split(',').map((s) => s.trim()) });
+  const { formula } = await loadExpr();
+  const f: Formula = formula(args.positionals[0] as string, vars === undefined ? {} : { variables: vars.split(',').map((s) => s.trim()) });
   const at = args.flags.get('at');
-  if (at === undefined) throw new UsageError(`${command} needs --at ${f.variables.map((v, i) => `${v}=${i + 1}`).join(',') || '...'}`);
-  return { f, x: f.point(parseAssignments('at', at)), args };
+  // a formula without variables is evaluated at the empty point: --at is optional there, and may be ""
+  if (at === undefined && f.variables.length > 0) {
+    throw new UsageError(`${command} needs --at ${f.variables.map((v, i) => `${v}=${i + 1}`).join(',')}`);
+  }
+  const values = at === undefined || at.trim() === '' ? {} : parseAssignments('at', at);
+  return { f, x: f.point(values), args };
 }
 
 function forwardSeed(f: Formula, text: string | undefined): number[] | undefined {
@@ -146,8 +118,8 @@ function seedsFor(f: Formula, mode: string, seedText: string | undefined, ySeedT
   return { seed: forwardSeed(f, seedText), yBar: reverseSeed(f, ySeedText) };
 }
 
-function trace(argv: readonly string[]): string {
-  const { f, x, args } = problem('trace', argv, ['mode', 'seed', 'yseed', 'format']);
+async function trace(argv: readonly string[]): Promise<string> {
+  const { f, x, args } = await problem('trace', argv, ['mode', 'seed', 'yseed', 'format']);
   const mode = choice('mode', args.flags.get('mode'), ['forward', 'reverse', 'both'] as const, 'both');
   const format = choice('format', args.flags.get('format'), ['text', 'markdown', 'latex'] as const, 'text');
   const { seed, yBar } = seedsFor(f, mode, args.flags.get('seed'), args.flags.get('yseed'));
@@ -166,8 +138,8 @@ function trace(argv: readonly string[]): string {
   return out.join('\n');
 }
 
-function graph(argv: readonly string[]): string {
-  const { f, x, args } = problem('graph', argv, ['format', 'annotate', 'seed', 'yseed']);
+async function graph(argv: readonly string[]): Promise<string> {
+  const { f, x, args } = await problem('graph', argv, ['format', 'annotate', 'seed', 'yseed']);
   const format = choice('format', args.flags.get('format'), ['dot', 'mermaid'] as const, 'dot');
   const annotate = choice('annotate', args.flags.get('annotate'), ['none', 'tangent', 'adjoint', 'both'] as const, 'none');
   const seed = forwardSeed(f, args.flags.get('seed'));
@@ -176,53 +148,147 @@ function graph(argv: readonly string[]): string {
   return format === 'dot' ? graphToDot(g) : graphToMermaid(g);
 }
 
-function jacobianCommand(argv: readonly string[]): string {
-  const { f, x } = problem('jacobian', argv, []);
+async function jacobianCommand(argv: readonly string[]): Promise<string> {
+  const { f, x } = await problem('jacobian', argv, []);
   return renderJacobianReport(jacobianReport(f.fn, x), { inputNames: f.variables });
 }
 
-function check(argv: readonly string[]): string {
-  const { f, x, args } = problem('check', argv, ['step']);
+async function check(argv: readonly string[]): Promise<string> {
+  const { f, x, args } = await problem('check', argv, ['step']);
   const stepText = args.flags.get('step');
   const step = stepText === undefined ? undefined : Number(stepText);
   if (step !== undefined && !(step > 0 && Number.isFinite(step))) throw new UsageError(`bad --step '${stepText}': expected a positive number`);
+  const { checkFormula } = await loadExpr();
   const c = checkFormula(f, Object.fromEntries(f.variables.map((v, j) => [v, x[j] as number])), step === undefined ? {} : { step });
   const lines = [renderGradientCheck(c, { inputNames: f.variables, extra: [{ header: '|fwd-mathjs|', values: c.forwardVsSymbolic }] })];
   for (const e of c.symbolicErrors) lines.push(`note: ${e}`);
   return lines.join('\n');
 }
 
-const COMMANDS: Record<string, (argv: readonly string[]) => string> = {
-  example: () => example(),
-  trace,
-  graph,
-  jacobian: jacobianCommand,
-  check,
-  code,
+/** One command of the CLI: its lines in `dualtape --help`, its own --help text, and what it does. */
+interface Command {
+  /** `name args   description` as `dualtape --help` lists it (a second line may follow). */
+  readonly usage: string;
+  readonly help: string;
+  run(argv: readonly string[]): string | Promise<string>;
+}
+
+/** Every command, in the order `dualtape --help` lists them: a new command is one more entry here. */
+const COMMANDS: Record<string, Command> = {
+  example: {
+    usage: `example                      the seed notes' worked example, f(x1, x2) = ${workedExampleFormula} at (2, 5),
+                             differentiated in forward and reverse mode, with both trace tables`,
+    help: `usage: dualtape example
+
+  the seed notes' worked example in both modes, with its two trace tables`,
+    run: () => example(),
+  },
+  trace: {
+    usage: 'trace "<formula>" --at ...   evaluation-trace tables (primal + tangent, adjoint)',
+    help: `usage: dualtape trace "<formula>" --at x1=2,x2=5 [options]
+
+  --at name=value,...          the point (every variable)
+  --mode forward|reverse|both  which table(s) (default both)
+  --seed x1 | x1=1,x2=0.5      forward tangent seed (default: the first variable); with
+                               --mode reverse, or naming an output (y2), the output adjoint
+  --yseed y2 | 1,0             reverse output adjoint (default: the first output)
+  --format text|markdown|latex (default text)
+  --vars x1,x2                 variable order (default: natural order of the free symbols)`,
+    run: trace,
+  },
+  graph: {
+    usage: 'graph "<formula>" --at ...   the computational graph as Graphviz DOT or Mermaid',
+    help: `usage: dualtape graph "<formula>" --at x1=2,x2=5 [options]
+
+  --format dot|mermaid         (default dot; render with: dot -Tsvg)
+  --annotate none|tangent|adjoint|both   add tangents and/or adjoints (default none)
+  --seed, --yseed, --vars      as for trace`,
+    run: graph,
+  },
+  jacobian: {
+    usage: 'jacobian "<f1>; <f2>" --at ...  J by both modes, with passes, evaluations and memory of each',
+    help: `usage: dualtape jacobian "<f1>; <f2>; ..." --at x1=2,x2=5 [--vars x1,x2]
+
+  computes J in forward mode (one pass per column) and reverse mode (one sweep per row),
+  and states passes, primitive evaluations, values stored, and what jacobian 'auto' picks`,
+    run: jacobianCommand,
+  },
+  check: {
+    usage: 'check "<formula>" --at ...   forward vs reverse vs finite differences vs mathjs derivative',
+    help: `usage: dualtape check "<formula>" --at x1=2,x2=5 [--step h] [--vars x1,x2]
+
+  compares forward mode, reverse mode, central finite differences (step h, default
+  cbrt(eps) * max(1, |x|)) and mathjs's symbolic derivative; prints the largest
+  discrepancy per input. Where a derivative is infinite or NaN (a singular point),
+  finite differences cannot approximate it and are marked unreliable.`,
+    run: check,
+  },
+  sparsity: {
+    usage: 'sparsity "<f1>; <f2>" --at ...  the pattern of J (and H) and its colourings: compressed vs dense passes',
+    help: SPARSITY_HELP,
+    run: async (argv) => {
+      const { f, x } = await problem('sparsity', argv, []);
+      return sparsityReportOf(f, x);
+    },
+  },
+  code: {
+    usage: 'code "<formula>" --at ...    the tangent and adjoint programs as JavaScript (--mode forward|reverse)',
+    help: CODE_HELP,
+    run: async (argv) => {
+      const { f, x, args } = await problem('code', argv, ['mode']);
+      return codeOf(f, x, args);
+    },
+  },
 };
 
-/** Runs the CLI on `argv` (without `node` and the script), printing to stdout/stderr; returns the exit code. */
-export function main(argv: readonly string[]): number {
+function usage(): string {
+  return [
+    'usage: dualtape <command> [options]',
+    '',
+    'commands:',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage.replace(/\n\s*/g, '\n                               ')}`),
+    '  help                         this text (also: dualtape <command> --help)',
+    '  --version                    the version of dualtape',
+    '',
+    SYNTAX,
+  ].join('\n');
+}
+
+/** The version in dualtape's package.json, one directory above dist/ (where this file runs from). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** Bad input of any kind (FormulaError is a SyntaxError): one line, exit code 2; anything else is a bug and keeps its stack. */
+function isBadInput(e: unknown): e is Error {
+  return e instanceof UsageError || e instanceof SyntaxError || e instanceof RangeError || e instanceof TypeError;
+}
+
+/** Runs the CLI on `argv` (without `node` and the script), printing to stdout/stderr; resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    console.log(USAGE);
+    console.log(usage());
     return 0;
   }
-  const run = COMMANDS[command];
-  if (run === undefined) {
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(version());
+    return 0;
+  }
+  const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (entry === undefined) {
     console.error(`dualtape: unknown command '${command}' (try dualtape --help)`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(HELP[command] ?? USAGE);
+    console.log(entry.help);
     return 0;
   }
   try {
-    console.log(run(rest));
+    console.log(await entry.run(rest));
     return 0;
   } catch (e) {
-    // bad input of any kind is one line and exit code 2; anything else is a bug and keeps its stack
-    if (e instanceof UsageError || e instanceof FormulaError || e instanceof RangeError || e instanceof TypeError) {
+    if (isBadInput(e)) {
       console.error(`dualtape ${command}: ${e.message.replace(/\s*\n\s*/g, ' ')}`);
       return 2;
     }
@@ -230,4 +296,4 @@ export function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -11,6 +11,9 @@ import { secondOrderSweep } from '../engine/secondOrder';
 import { defaultChunkSize } from '../forward/chunk';
 import { jacobianCost, type JacobianCost } from './jacobianCost';
 import { derivativeSource, type SourceMode } from './source';
+import { compiledSparseHessian, compiledSparseJacobian } from '../sparse/compiled';
+import type { SparseHessianOptions, SparseJacobianOptions } from '../sparse/compressed';
+import type { SparseMatrix } from '../sparse/sparseMatrix';
 
 export type { CompileMode } from './program';
 
@@ -77,20 +80,24 @@ export interface CompileOptions {
  * c.source('reverse'); // the adjoint program: '... v0_bar += v3_bar * Math.cos(v0); ...'
  * ```
  */
-export interface CompiledFunction {
+export interface CompiledFunction<F extends VectorFunction = VectorFunction> {
   /** The engine that really runs (see {@link CompileMode}); it can change only by a re-record. */
   readonly mode: CompileMode;
   /** The recording being replayed (a new one after a re-record). */
   readonly tape: WengertList;
   readonly inputCount: number;
   readonly outputCount: number;
-  /** f(x), shaped like f's return. */
-  value(x: ArrayLike<Value>): number | Float64Array | Value | Value[];
+  /** f(x), shaped like f's return: a number for a scalar f, a Float64Array for a vector f. */
+  value(x: ArrayLike<number>): NumberOut<F>;
+  value(x: ArrayLike<Value>): NumberOut<F> | Value | Value[];
   /** ∇f(x) for a scalar f. */
+  gradient(x: ArrayLike<number>): Float64Array;
   gradient(x: ArrayLike<Value>): Float64Array | Value[];
   /** yBarᵀJ(x); yBar a number for a scalar f, an array otherwise. */
+  vjp(x: ArrayLike<number>, yBar: number | ArrayLike<number>): Float64Array;
   vjp(x: ArrayLike<Value>, yBar: number | ArrayLike<number>): Float64Array | Value[];
   /** `[f(x), J(x)·v]`, by a forward sweep over the list (each output's tangent). */
+  jvp(x: ArrayLike<number>, v: ArrayLike<number>): [NumberOut<F>, NumberOut<F>];
   jvp(x: ArrayLike<Value>, v: ArrayLike<Value>): [number | Float64Array, number | Float64Array] | [Value | Value[], Value | Value[]];
   /**
    * The m × n Jacobian, by n tangent sweeps or m backward sweeps, whichever computes fewer
@@ -121,7 +128,26 @@ export interface CompiledFunction {
    * the recorded point, marked by a comment.
    */
   source(mode: SourceMode): string;
+  /** J(x) as a SparseMatrix by compressed passes; pattern and colouring are found on the first call and reused (see sparseJacobian). */
+  sparseJacobian(x: ArrayLike<number>, options?: SparseJacobianOptions): SparseMatrix;
+  /** The Hessian of a scalar f at x as a SparseMatrix, pattern and star colouring reused (see sparseHessian). */
+  sparseHessian(x: ArrayLike<number>, options?: SparseHessianOptions): SparseMatrix;
 }
+
+/**
+ * What a compiled f gives per output at number inputs: a number for a scalar f, a
+ * Float64Array for a vector f (either, when f's type does not say).
+ *
+ * @example
+ * ```ts
+ * import { compile, mul, type Value } from 'dualtape';
+ * compile((x: Value[]) => mul(x[0], x[1]), [1, 2]).value([3, 4]); // 12, typed number
+ * compile((x: Value[]) => [x[0], x[1]], [1, 2]).value([3, 4]); // Float64Array [3, 4]
+ * ```
+ */
+export type NumberOut<F> = F extends (x: Value[]) => infer R
+  ? [R] extends [readonly unknown[]] ? Float64Array : [R] extends [Value] ? number : number | Float64Array
+  : number | Float64Array;
 
 /**
  * Records f at x once and returns functions that evaluate f, its gradient, VJPs, JVPs and
@@ -142,7 +168,10 @@ export interface CompiledFunction {
  * c.value([0, 3]); // 0
  * ```
  */
-export function compile(f: VectorFunction | WengertList, x?: ArrayLike<number>, options: CompileOptions = {}): CompiledFunction {
+export function compile<F extends VectorFunction>(f: F, x: ArrayLike<number>, options?: CompileOptions): CompiledFunction<F>;
+export function compile(f: WengertList, options?: CompileOptions): CompiledFunction;
+export function compile(f: WengertList, x: undefined, options?: CompileOptions): CompiledFunction;
+export function compile(f: VectorFunction | WengertList, x?: ArrayLike<number> | CompileOptions, options: CompileOptions = {}): CompiledFunction {
   let fn: VectorFunction | undefined;
   let tape: WengertList;
   if (f instanceof WengertList) {
@@ -152,7 +181,7 @@ export function compile(f: VectorFunction | WengertList, x?: ArrayLike<number>, 
   } else {
     checkFunction('compile', f);
     fn = f;
-    tape = record(f, checkVector('compile', 'x', x));
+    tape = record(f, checkVector('compile', 'x', x as ArrayLike<number>));
   }
   if (typeof options !== 'object' || options === null) throw new TypeError(`compile: options must be an object, got ${describe(options)}`);
   const onBranchChange = options.onBranchChange ?? 'throw';
@@ -165,10 +194,11 @@ export function compile(f: VectorFunction | WengertList, x?: ArrayLike<number>, 
   if (onBranchChange === 'rerecord' && fn === undefined) {
     throw new TypeError("compile: onBranchChange 'rerecord' needs f; compile(f, x, options) rather than compile(tape)");
   }
-  return new Compiled(tape, fn, options, onBranchChange);
+  // The class has one signature per method; the interface's overloads narrow its results by input type.
+  return new Compiled(tape, fn, options, onBranchChange) as unknown as CompiledFunction;
 }
 
-class Compiled implements CompiledFunction {
+class Compiled {
   #tape!: WengertList;
   #flat!: FlatList;
   #program!: Program;
@@ -413,5 +443,13 @@ class Compiled implements CompiledFunction {
   source(mode: SourceMode): string {
     if (mode !== 'forward' && mode !== 'reverse') throw new RangeError(`source: mode must be 'forward' or 'reverse', got ${describe(mode)}`);
     return derivativeSource(this.#tape, mode);
+  }
+
+  sparseJacobian(x: ArrayLike<number>, options?: SparseJacobianOptions): SparseMatrix {
+    return compiledSparseJacobian(this as unknown as CompiledFunction, x, options);
+  }
+
+  sparseHessian(x: ArrayLike<number>, options?: SparseHessianOptions): SparseMatrix {
+    return compiledSparseHessian(this as unknown as CompiledFunction, x, options);
   }
 }

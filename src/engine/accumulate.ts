@@ -1,4 +1,6 @@
 // The zero-skip conventions of every sweep, in one place: when a seed times a partial contributes, and how contributions add up.
+import { add, mul } from '../ops/table';
+import type { Value } from '../ops/value';
 //
 // Why one module: the rule "a zero tangent or adjoint contributes nothing, even times an
 // infinite partial; an exactly-zero partial contributes nothing, even to an infinite or NaN
@@ -21,7 +23,9 @@
  * contributes(NaN, 2); // true: NaN propagates where the partial is real
  * ```
  */
-export function contributes(seed: number, partial: number): boolean {
+export function contributes(seed: number | Value, partial: number | Value): boolean {
+  // For AD values (nesting) the same test: only the number 0 is known to be zero, an AD
+  // value whose primal is 0 may still carry derivatives and is kept.
   return seed !== 0 && partial !== 0;
 }
 
@@ -64,6 +68,21 @@ export function addTangent(sum: number, tangent: number, partial: number): numbe
   if (!contributes(tangent, partial)) return sum;
   const term = partial * tangent;
   return sum === 0 ? term : sum + term;
+}
+
+/**
+ * {@link addTangent} over AD values (the traces' generic route, used under nesting): the
+ * same rule and order, computed with the library's own primitives.
+ *
+ * @example
+ * ```ts
+ * addTangentValue(0, 0, Infinity); // 0 (the tangent is 0)
+ * ```
+ */
+export function addTangentValue(sum: Value, tangent: Value, partial: Value): Value {
+  if (!contributes(tangent, partial)) return sum;
+  const term = mul(partial, tangent);
+  return sum === 0 ? term : add(sum, term);
 }
 
 /** `addTangent` as JavaScript statements updating the variable `sum` in place. */

@@ -1,5 +1,5 @@
 // Cross-checks a formula's derivatives against mathjs's symbolic derivative, on top of the core gradient check.
-import { derivative, type MathNode } from 'mathjs';
+import { derivative, type MathNode } from './mathjs';
 import { checkGradient, type CheckGradientOptions, type GradientCheck } from '../index';
 import { formula as parseFormula, type Formula } from './formula';
 
@@ -9,7 +9,7 @@ import { formula as parseFormula, type Formula } from './formula';
  * @example
  * ```ts
  * import { checkFormula } from 'dualtape/expr';
- * checkFormula('x^2 * sin(x)', [1.3]).forwardVsSymbolic; // [~1e-16]
+ * checkFormula('x^2 * sin(x)', { x: 1.3 }).forwardVsSymbolic; // [~1e-16]
  * ```
  */
 export interface FormulaCheck extends GradientCheck {
@@ -74,7 +74,9 @@ export function checkFormula(
     base.forward.forEach((row, i) => {
       const s = (symbolic[i] as (number | null)[])[j];
       if (s === null || s === undefined) return;
-      worst = Math.max(worst ?? 0, Math.abs((row[j] as number) - s));
+      const a = row[j] as number;
+      // equal values differ by 0, infinite ones included (both give Infinity at a pole)
+      worst = Math.max(worst ?? 0, a === s || Object.is(a, s) ? 0 : Math.abs(a - s));
     });
     return worst;
   });

@@ -1,5 +1,5 @@
 // Turns a formula string into a dualtape function of named variables, through mathjs's parser.
-import { parse, type MathNode } from 'mathjs';
+import { parse, type MathNode } from './mathjs';
 import { apply, getOp, log, type OpDef, type Value } from '../index';
 
 /**
@@ -44,17 +44,16 @@ export interface FormulaOptions {
 }
 
 /**
- * A parsed formula: a dualtape function of its variables, and what it was made from.
+ * What every parsed formula has, whatever its number of outputs.
  *
  * @example
  * ```ts
- * import { formula } from 'dualtape/expr';
- * import { grad, type ScalarFunction } from 'dualtape';
- * const f = formula('ln(x1) + x1*x2 - sin(x2)');
- * grad(f.fn as ScalarFunction)(f.point({ x1: 2, x2: 5 })); // [5.5, 1.7163378145367738]
+ * import { formula, type FormulaBase } from 'dualtape/expr';
+ * const f: FormulaBase = formula('x*y; x+y');
+ * f.variables; // ['x', 'y']
  * ```
  */
-export interface Formula {
+export interface FormulaBase {
   readonly text: string;
   /** The variables, in the order `fn` takes them. */
   readonly variables: readonly string[];
@@ -69,6 +68,83 @@ export interface Formula {
   /** @internal The parsed outputs (mathjs nodes), for the symbolic cross-check. */
   readonly nodes: readonly MathNode[];
 }
+
+/**
+ * A formula with one output: `fn` returns one value, so `grad`, `hessian` and the other
+ * scalar transformations take it directly.
+ *
+ * @example
+ * ```ts
+ * import { formula, type ScalarFormula } from 'dualtape/expr';
+ * import { grad } from 'dualtape';
+ * const f: ScalarFormula = formula('ln(x1) + x1*x2 - sin(x2)');
+ * grad(f.fn)(f.point({ x1: 2, x2: 5 })); // [5.5, 1.7163378145367738]
+ * ```
+ */
+export interface ScalarFormula extends FormulaBase {
+  readonly isVector: false;
+  readonly fn: (x: Value[]) => Value;
+}
+
+/**
+ * A formula with several `;`-separated outputs: `fn` returns an array of values.
+ *
+ * @example
+ * ```ts
+ * import { formula, type VectorFormula } from 'dualtape/expr';
+ * import { jacrev } from 'dualtape';
+ * const f: VectorFormula = formula('x*y; x+y');
+ * jacrev(f.fn)([2, 3]); // [[3, 2], [1, 1]]
+ * ```
+ */
+export interface VectorFormula extends FormulaBase {
+  readonly isVector: true;
+  readonly fn: (x: Value[]) => Value[];
+}
+
+/**
+ * A parsed formula: a dualtape function of its variables, and what it was made from.
+ * `isVector` tells the two kinds apart, so a formula whose text is only known at run time
+ * narrows with `if (!f.isVector) grad(f.fn)`.
+ *
+ * @example
+ * ```ts
+ * import { formula, type Formula } from 'dualtape/expr';
+ * import { grad, jacrev } from 'dualtape';
+ * const f: Formula = formula(String('x*y'));
+ * if (!f.isVector) grad(f.fn)([1, 2]); // [2, 1]
+ * jacrev(f.fn)([1, 2]); // [[2, 1]]: every transformation that takes a vector function takes either kind
+ * ```
+ */
+export type Formula = ScalarFormula | VectorFormula;
+
+/** True for a string that is only spaces, tabs and line breaks. */
+type Blank<S extends string> = S extends ''
+  ? true
+  : S extends ` ${infer R}` | `\t${infer R}` | `\n${infer R}` | `\r${infer R}` ? Blank<R> : false;
+/** The non-blank `;`- or line-separated parts of a formula text, as mathjs splits it into outputs. */
+type Outputs<S extends string> = S extends `${infer A};${infer B}`
+  ? [...Outputs<A>, ...Outputs<B>]
+  : S extends `${infer A}\n${infer B}`
+    ? [...Outputs<A>, ...Outputs<B>]
+    : Blank<S> extends true ? [] : [S];
+
+/**
+ * The formula type {@link formula} returns for a text type: for a literal text, scalar or
+ * vector by its number of outputs, so `grad(formula('x*y').fn)` type-checks; for a text
+ * known only at run time, {@link Formula} (narrow it on `isVector`).
+ *
+ * @example
+ * ```ts
+ * import type { FormulaOf } from 'dualtape/expr';
+ * type A = FormulaOf<'x*y'>; // ScalarFormula
+ * type B = FormulaOf<'x*y; x+y'>; // VectorFormula
+ * type C = FormulaOf<string>; // Formula
+ * ```
+ */
+export type FormulaOf<T extends string> = string extends T
+  ? Formula
+  : Outputs<T>['length'] extends 0 | 1 ? ScalarFormula : VectorFormula;
 
 const CONSTANTS: Record<string, number> = { pi: Math.PI, PI: Math.PI, e: Math.E, E: Math.E, tau: 2 * Math.PI };
 const OPERATORS: Record<string, string> = {
@@ -130,10 +206,10 @@ function freeSymbols(nodes: readonly MathNode[]): string[] {
  * import { grad } from 'dualtape';
  * const f = formula('ln(x1) + x1*x2 - sin(x2)');
  * f.variables; // ['x1', 'x2']
- * grad(f.fn as (x: Value[]) => Value)(f.point({ x1: 2, x2: 5 })); // [5.5, 1.7163378145367738]
+ * grad(f.fn)(f.point({ x1: 2, x2: 5 })); // [5.5, 1.7163378145367738]
  * ```
  */
-export function formula(text: string, options: FormulaOptions = {}): Formula {
+export function formula<const T extends string>(text: T, options: FormulaOptions = {}): FormulaOf<T> {
   if (typeof text !== 'string' || text.trim() === '') {
     throw new TypeError(`formula: text must be a non-empty formula string, got ${typeof text === 'string' ? 'an empty string' : typeof text}`);
   }
@@ -275,5 +351,5 @@ export function formula(text: string, options: FormulaOptions = {}): Formula {
     });
   };
 
-  return { text, variables, outputCount: outputs.length, isVector, fn, point, nodes: outputs };
+  return { text, variables, outputCount: outputs.length, isVector, fn, point, nodes: outputs } as FormulaBase as FormulaOf<T>;
 }

@@ -1,8 +1,8 @@
 // Chunked (multi-directional) forward mode: a dual carrying k tangents, so one pass gives k Jacobian columns.
 import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
-import { add, mul } from '../ops/table';
 import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/value';
 import { registerFastPath, type OpText } from '../ops/fastPath';
+import { addTangentCode, addTangentValue } from '../engine/accumulate';
 
 /**
  * A forward pass whose duals carry `width` tangents at once (directions d_1 .. d_k). The
@@ -51,13 +51,8 @@ export class ChunkTrace implements Trace {
     for (let i = 0; i < arity; i++) {
       const t = tangents[i];
       const d = partials[i] as Value;
-      if (t === undefined || d === 0) continue;
-      for (let c = 0; c < k; c++) {
-        const tc = t[c] as Value;
-        if (tc === 0) continue;
-        const term = mul(d, tc);
-        out[c] = out[c] === 0 ? term : add(out[c] as Value, term);
-      }
+      if (t === undefined) continue;
+      for (let c = 0; c < k; c++) out[c] = addTangentValue(out[c] as Value, t[c] as Value, d);
     }
     // The constructor stores all-number tangents compactly, so pass them as they are.
     return new ChunkDual(y, out, this);
@@ -140,7 +135,7 @@ export function checkChunkSize(api: string, chunkSize: unknown): number | undefi
  */
 function emitChunkFastPath(op: OpText, kind: number): string {
   const accumulate = (k: number) =>
-    `if (T${k} !== undefined && d${k} !== 0) for (let c = 0; c < w; c++) { const tc = T${k}[c]; if (tc !== 0) { const m = d${k} * tc; out[c] = out[c] === 0 ? m : out[c] + m; } }`;
+    `if (T${k} !== undefined) for (let c = 0; c < w; c++) { const tc = T${k}[c]; ${addTangentCode('out[c]', 'tc', `d${k}`)} }`;
   if (op.arity === 1) {
     return `if (k0 === ${kind}) {
   const tr = x0.trace; const p0 = x0.value; const T0 = x0.tangents;

@@ -1,8 +1,8 @@
 // Forward mode's value: a dual number carrying a primal and a tangent through the op table.
 import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
-import { add, mul } from '../ops/table';
 import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/value';
 import { registerFastPath, type OpText } from '../ops/fastPath';
+import { addTangentCode, addTangentValue } from '../engine/accumulate';
 
 /**
  * One forward pass (one level of forward mode). Its duals carry tangents with respect to
@@ -50,16 +50,10 @@ export class ForwardTrace implements Trace {
       const a = args[i];
       if (!(a instanceof Dual) || a.trace !== this) continue;
       const t = a.tangent;
-      // A zero tangent contributes nothing, even where the partial is infinite (√x at 0):
-      // without this skip, 0 · ∞ = NaN would leak into directions that never touch x.
+      // A zero tangent needs no partial (and must not meet an infinite one: √x at 0).
       if (t === 0) continue;
       partials ??= checkedPartials(op, primals, y);
-      const d = partials[i] as Value;
-      // Likewise a partial that is exactly the number 0 (a true constant, not an AD value
-      // with primal 0): reverse mode skips it, and 0 · ∞ here would make the modes disagree.
-      if (d === 0) continue;
-      const term = mul(d, t);
-      tangent = tangent === 0 ? term : add(tangent, term);
+      tangent = addTangentValue(tangent, t, partials[i] as Value);
     }
     return new Dual(y, tangent, this);
   }
@@ -132,7 +126,7 @@ function emitDualFastPath(op: OpText, kind: number): string {
   if (tr.isForwardPass === true && tr.active && typeof p0 === 'number' && typeof t0 === 'number') {
     const y = ${op.value(['p0'])};
     let t = 0;
-    if (t0 !== 0) { ${op.partials(['p0'], 'y')} if (d0 !== 0) t = d0 * t0; }
+    if (t0 !== 0) { ${op.partials(['p0'], 'y')} ${addTangentCode('t', 't0', 'd0')} }
     return new Dual(y, t, tr);
   }
 }`;
@@ -147,8 +141,8 @@ function emitDualFastPath(op: OpText, kind: number): string {
     let t = 0;
     if (t0 !== 0 || t1 !== 0) {
       ${op.partials(['p0', 'p1'], 'y')}
-      if (t0 !== 0 && d0 !== 0) t = d0 * t0;
-      if (t1 !== 0 && d1 !== 0) { const m = d1 * t1; t = t === 0 ? m : t + m; }
+      ${addTangentCode('t', 't0', 'd0')}
+      ${addTangentCode('t', 't1', 'd1')}
     }
     return new Dual(y, t, tr);
   }

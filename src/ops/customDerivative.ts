@@ -94,7 +94,16 @@ function familyFor(api: string, kind: string, name: unknown, fns: readonly unkno
   return created;
 }
 
-const running = (slot: Slot): boolean => slot.holders.some((h) => h.deref()?.active === true);
+/**
+ * A slot is in use while a transformation that applied it is running, or has finished but
+ * can still evaluate it (a recording kept for a pullback, a replay or compile): rebinding
+ * it then would make that recording compute with another call's closure.
+ */
+const running = (slot: Slot): boolean =>
+  slot.holders.some((h) => {
+    const t = h.deref();
+    return t !== undefined && (t.active || t.mayReplay === true);
+  });
 
 function holds(slot: Slot, t: Trace): boolean {
   for (const h of slot.holders) if (h.deref() === t) return true;
@@ -144,7 +153,10 @@ function opFor(family: Family, binding: Binding, args: readonly Value[]): OpDef 
       if (binding.bornAt > t.level) perCall = true;
       if (holds(slot, t)) continue;
       if (!pruned) {
-        slot.holders = slot.holders.filter((h) => h.deref()?.active === true);
+        slot.holders = slot.holders.filter((h) => {
+          const held = h.deref();
+          return held !== undefined && (held.active || held.mayReplay === true);
+        });
         pruned = true;
       }
       slot.holders.push(new WeakRef(t));
@@ -193,11 +205,11 @@ function newSlot(family: Family, n: number, pool: { free: Slot[]; made: number }
  * Defining it inside the function you differentiate (a closure over that call's data) is
  * fine and costs nothing per call: the op table gets one op per place in your code (or per
  * `name`), which each call binds to its own closure while its transformations run. A
- * recording kept for later (a `vjp` pullback, `compile`, `record`) that uses such a
- * closure sees the closure of the latest call made at the same place (the same `name`),
- * which is the same function when the captured data are; define it outside f, or call
- * the pullback first, when they are not. A name stands for one function: the same name
- * with other code is an error.
+ * recording kept for later (a `vjp` pullback, `compile`, `record`) keeps its closure's op
+ * for as long as the recording can be used (until it is garbage), so it always computes
+ * with its own call's data; transformations that keep nothing (`grad`, `jvp`, `jacfwd`,
+ * `jacrev`, `hessian`) give the op back when they return. A name stands for one
+ * function: the same name with other code is an error.
  *
  * @example
  * ```ts

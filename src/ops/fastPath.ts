@@ -13,7 +13,18 @@
 // and Taylor values, user-defined ops, rules that branch on values) goes to apply(),
 // which stays the single place that decides which transformation handles an operation.
 import type { OpDef } from './opDef';
-import { canGenerateCode, kernelOf, valueCode } from '../symbolic/index';
+import type { OpKernel } from '../symbolic/kernels';
+
+/**
+ * Where an op's derived code comes from: src/symbolic registers it when it loads, so the op
+ * table depends on no derivation machinery (and no module cycle runs through it).
+ */
+export interface OpTextSource {
+  kernelOf(op: OpDef): OpKernel | undefined;
+  valueCode(op: OpDef, deps: Map<number, (...args: number[]) => number>): string;
+  canGenerateCode(): boolean;
+}
+let textSource: OpTextSource | undefined;
 
 /**
  * An op's derived code with names bound: `value(args)` is an expression for its value;
@@ -60,6 +71,12 @@ export function setFastPaths(on: boolean): void {
   for (const reset of resets) reset();
 }
 
+/** @internal The symbolic layer registers itself; functions built before are rebuilt on next use. */
+export function registerOpTextSource(s: OpTextSource): void {
+  textSource = s;
+  for (const reset of resets) reset();
+}
+
 /** @internal A mode registers its template once; functions built before are rebuilt on next use. */
 export function registerFastPath(template: FastPathTemplate): void {
   const existing = templates.findIndex((t) => t.name === template.name);
@@ -75,11 +92,11 @@ function bind(text: string, args: readonly string[], y: string): string {
 }
 
 /** The op's derived text, or undefined where its rule cannot be derived (then apply() handles every AD call). */
-function opText(op: OpDef, deps: Map<string, unknown>): OpText | undefined {
-  const kernel = op.arity <= 2 ? kernelOf(op) : undefined;
+function opText(op: OpDef, deps: Map<string, unknown>, from: OpTextSource): OpText | undefined {
+  const kernel = op.arity <= 2 ? from.kernelOf(op) : undefined;
   if (kernel === undefined) return undefined;
   const valueDeps = new Map<number, (...args: number[]) => number>();
-  const value = valueCode(op, valueDeps);
+  const value = from.valueCode(op, valueDeps);
   for (const [c, fn] of [...valueDeps, ...kernel.deps]) deps.set(`V${c}`, fn);
   return {
     code: op.code,
@@ -98,9 +115,9 @@ type Impl = (x0: unknown, x1: unknown) => unknown;
  * `generic` alone.
  */
 function buildImpl(op: OpDef, generic: Impl): Impl {
-  if (!enabled || !canGenerateCode() || templates.length === 0) return generic;
+  if (!enabled || textSource === undefined || !textSource.canGenerateCode() || templates.length === 0) return generic;
   const deps = new Map<string, unknown>();
-  const text = opText(op, deps);
+  const text = opText(op, deps, textSource);
   if (text === undefined) return generic;
   for (const t of templates) for (const [name, dep] of Object.entries(t.deps)) deps.set(name, dep);
   const body = templates.map((t, i) => t.emit(text, i + 1)).join('\n');

@@ -35,6 +35,12 @@ export interface Trace {
   readonly active: boolean;
   /** Which transformation made this trace; names it in error messages. */
   readonly label: string;
+  /**
+   * Optional: true while a trace that has finished can still evaluate the ops it saw (a
+   * recording that may be swept or replayed later). Rules bound to a call of the user's
+   * function stay bound while it is true (see customDerivative).
+   */
+  readonly mayReplay?: boolean;
   /** Evaluates `op` on `args`, at least one of which belongs to this trace. */
   process(op: OpDef, args: readonly Value[]): Value;
   /**

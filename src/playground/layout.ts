@@ -4,6 +4,11 @@
 export interface LayoutNode {
   readonly id: string;
   readonly pinned?: boolean;
+  /**
+   * Nodes with a rank keep that order (top to bottom) among the ranked nodes of their layer,
+   * whatever the crossing minimisation prefers: inputs x1 above x2, outputs y1 above y2.
+   */
+  readonly rank?: number;
 }
 
 /** A directed edge (data flows from `from` to `to`). */
@@ -211,6 +216,15 @@ export function layoutGraph(
     layers[li] = l;
     l.forEach((slot, k) => (slot.order = k));
   });
+  // Ranked nodes take the places the ranked nodes of their layer hold, in rank order.
+  const rankOf = new Map(nodes.map((n, i) => [slots[i]!, n.rank]));
+  for (const l of layers) {
+    const ranked = l.filter((slot) => rankOf.get(slot) !== undefined);
+    const places = ranked.map((slot) => slot.order).sort((a, b) => a - b);
+    ranked.sort((a, b) => rankOf.get(a)! - rankOf.get(b)!).forEach((slot, k) => (slot.order = places[k]!));
+    l.sort((a, b) => a.order - b.order);
+  }
+  if (nodes.some((n) => n.rank !== undefined)) bestCrossings = crossings();
 
   // Evenly spaced coordinates, each layer centred on the tallest one.
   const tallest = Math.max(1, ...layers.map((l) => l.length));

@@ -1,10 +1,11 @@
 // The playground page: reads the controls, runs the library through model.ts, renders graph, traces, Jacobian and cost, and steps the sweeps.
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { markGraph, renderGraph } from './graphView';
-import { analyze, type ForwardSeed, type PlaygroundInput, type PlaygroundModel } from './model';
+import { GraphViewport, markGraph, renderGraph } from './graphView';
+import { analyze, type Analysis, type ForwardSeed, type PlaygroundInput, type PlaygroundModel } from './model';
 import { fmt, forwardSteps, reverseSteps, runningAdjoints, runningTangents, type Step, type Sweep } from './steps';
 import { decodeState, encodeState } from './urlState';
+import { renderSpyPlot } from './spyPlot';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const found = document.getElementById(id);
@@ -34,6 +35,9 @@ interface State {
   cursor: Record<Sweep, number | null>;
   active: Sweep;
   svg: SVGSVGElement | undefined;
+  view: GraphViewport | undefined;
+  /** Whether the user set "Follow the step" (else it follows the graph's size). */
+  followChosen: boolean;
 }
 
 const state: State = {
@@ -42,12 +46,21 @@ const state: State = {
   cursor: { forward: null, reverse: null },
   active: 'reverse',
   svg: undefined,
+  view: undefined,
+  followChosen: false,
 };
 
 const ui = {
   formula: $<HTMLInputElement>('formula'),
   formulaError: $<HTMLParagraphElement>('formula-error'),
   pointInputs: $<HTMLDivElement>('point-inputs'),
+  pointError: $<HTMLParagraphElement>('point-error'),
+  directionError: $<HTMLParagraphElement>('direction-error'),
+  graphFit: $<HTMLButtonElement>('graph-fit'),
+  graphZoomIn: $<HTMLButtonElement>('graph-zoom-in'),
+  graphZoomOut: $<HTMLButtonElement>('graph-zoom-out'),
+  graphFollow: $<HTMLInputElement>('graph-follow'),
+  graphScale: $<HTMLSpanElement>('graph-scale'),
   forwardSeed: $<HTMLSelectElement>('forward-seed'),
   directionField: $<HTMLDivElement>('direction-field'),
   direction: $<HTMLInputElement>('forward-direction'),
@@ -109,8 +122,10 @@ function readInput(): PlaygroundInput {
   }
   let seed: ForwardSeed;
   if (ui.forwardSeed.value === 'dir') {
-    const parts = ui.direction.value.split(',').map((s) => Number(s.trim()));
-    seed = { kind: 'direction', vector: parts.map((v) => (Number.isFinite(v) ? v : 0)) };
+    // as typed: a wrong count or a non-number is reported on the field (analyze checks), never read as 0
+    const text = ui.direction.value.trim();
+    const vector = text === '' ? [] : text.split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
+    seed = { kind: 'direction', vector };
   } else {
     seed = { kind: 'input', index: Number(ui.forwardSeed.value) || 0 };
   }
@@ -119,17 +134,33 @@ function readInput(): PlaygroundInput {
 
 // ---- rendering ------------------------------------------------------------------------
 
-function showError(message: string, position: number | undefined): void {
-  ui.formula.setAttribute('aria-invalid', 'true');
-  const caret = position === undefined ? '' : `\n${ui.formula.value}\n${' '.repeat(position)}^`;
-  ui.formulaError.textContent = `${message}${caret}`;
+/** Shows an error on the field it belongs to (its message below it, aria-invalid on it); the results go stale. */
+function showError(error: Extract<Analysis, { ok: false }>): void {
+  clearError();
+  if (error.field === 'point') {
+    const input = ui.pointInputs.querySelector<HTMLInputElement>(`input[data-variable="${error.variable ?? ''}"]`);
+    input?.setAttribute('aria-invalid', 'true');
+    input?.setAttribute('aria-describedby', 'point-error');
+    ui.pointError.textContent = error.message;
+  } else if (error.field === 'direction') {
+    ui.direction.setAttribute('aria-invalid', 'true');
+    ui.directionError.textContent = error.message;
+  } else {
+    ui.formula.setAttribute('aria-invalid', 'true');
+    const caret = error.position === undefined ? '' : `\n${ui.formula.value}\n${' '.repeat(error.position)}^`;
+    ui.formulaError.textContent = `${error.message}${caret}`;
+  }
   ui.summary.classList.add('stale');
   ui.workspace.classList.add('stale');
 }
 
 function clearError(): void {
-  ui.formula.removeAttribute('aria-invalid');
+  for (const field of [ui.formula, ui.direction, ...ui.pointInputs.querySelectorAll<HTMLInputElement>('input')]) {
+    field.removeAttribute('aria-invalid');
+  }
   ui.formulaError.textContent = '';
+  ui.pointError.textContent = '';
+  ui.directionError.textContent = '';
   ui.summary.classList.remove('stale');
   ui.workspace.classList.remove('stale');
 }
@@ -182,7 +213,7 @@ function renderJacobian(m: PlaygroundModel): void {
   const note = m.seed.kind === 'input'
     ? `The forward pass seeded with e${col + 1} produced the highlighted column (blue), ${vec(m.forward.outputTangent)}; `
     : `The forward pass seeded with ẋ = ${vec(m.seedVector)} produced J·ẋ = ${vec(m.forward.outputTangent)}, a mix of columns; `;
-  ui.jacobian.replaceChildren(table, h('p', { class: 'note' }, `${note}the reverse pass seeded with ${m.outputNames[row]}-bar = 1 produced the highlighted row (orange), ${vec(m.reverse.gradient)}.`));
+  ui.jacobian.replaceChildren(table, h('p', { class: 'note' }, `${note}the reverse pass seeded with ${m.outputNames[row]}-bar = 1 produced the highlighted row (orange), ${vec(m.reverse.gradient)}.`), renderSpyPlot(m));
 }
 
 function renderCost(m: PlaygroundModel): void {
@@ -227,6 +258,9 @@ function renderSteps(): void {
   const pos = (c: number | null, n: number) => (c === null ? `all ${n} steps` : `step ${c} of ${n}`);
   ui.forwardPosition.textContent = pos(state.cursor.forward, fSteps.length);
   ui.reversePosition.textContent = pos(state.cursor.reverse, rSteps.length);
+  // follow the sweep being stepped: zoom to its node when the graph is too large to read fitted
+  const followed = state.active === 'forward' ? fCur : rCur;
+  if (state.view && ui.graphFollow.checked && followed !== undefined) state.view.focus(followed.node);
   if (state.svg) {
     markGraph(state.svg, {
       tangents: runningTangents(m, fDone),
@@ -253,13 +287,43 @@ function step(sweep: Sweep, act: 'start' | 'prev' | 'next' | 'end'): void {
   ui.announce.textContent = next === 0 ? `${label} sweep at the start: nothing computed yet.` : `${label} step ${next} of ${n}: ${steps[next - 1]!.text}`;
 }
 
+// ---- the graph's view ------------------------------------------------------------------
+
+/** Below this scale the graph's 13 px labels shrink under 9 px: the page offers to follow the step instead. */
+const READABLE = 0.7;
+
+function showScale(): void {
+  const v = state.view;
+  if (v === undefined) return;
+  const pct = Math.round(v.scale * 100);
+  ui.graphScale.textContent = v.fitted
+    ? `whole graph, ${pct}%${v.scale < READABLE ? ': zoom in, or step with “Follow the step”' : ''}`
+    : `${pct}%, drag to pan`;
+}
+ui.graph.addEventListener('viewchange', showScale);
+ui.graphFit.addEventListener('click', () => state.view?.fit());
+ui.graphZoomIn.addEventListener('click', () => state.view?.zoom(1.5));
+ui.graphZoomOut.addEventListener('click', () => state.view?.zoom(1 / 1.5));
+ui.graphFollow.addEventListener('change', () => {
+  state.followChosen = true;
+  if (ui.graphFollow.checked) renderSteps();
+  else state.view?.fit();
+});
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    if (state.view?.fitted) state.view.fit();
+  }, 100);
+});
+
 // ---- the update loop -----------------------------------------------------------------
 
 function update(input: PlaygroundInput, { fromLink = false } = {}): void {
   state.input = input;
   const result = analyze(input);
   if (!result.ok) {
-    showError(result.message, result.position);
+    showError(result);
     return;
   }
   clearError();
@@ -273,6 +337,9 @@ function update(input: PlaygroundInput, { fromLink = false } = {}): void {
   renderSummary(m);
   state.svg = renderGraph(m);
   ui.graph.replaceChildren(state.svg);
+  state.view = new GraphViewport(state.svg, ui.graph);
+  state.view.fit();
+  if (!state.followChosen) ui.graphFollow.checked = state.view.fitScale < READABLE;
   renderForwardTable(m);
   renderReverseTable(m);
   renderJacobian(m);

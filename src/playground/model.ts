@@ -55,10 +55,38 @@ export interface PlaygroundModel {
   };
 }
 
-/** A result of {@link analyze}: the model, or an error to show next to the formula (`position`: 0-based character). */
+/**
+ * A result of {@link analyze}: the model, or an error and the field it belongs to: the formula
+ * (`position`: 0-based character), one variable's point value, or the direction.
+ */
 export type Analysis =
   | { readonly ok: true; readonly model: PlaygroundModel }
-  | { readonly ok: false; readonly message: string; readonly position: number | undefined };
+  | {
+    readonly ok: false;
+    readonly message: string;
+    readonly field: 'formula' | 'point' | 'direction';
+    readonly position?: number | undefined;
+    /** For a point error: the variable whose value is wrong. */
+    readonly variable?: string;
+  };
+
+/**
+ * Output names that no variable has: y (y1, y2, ...) as the seed notes write them, unless a
+ * variable is called y or y<digits>; then f, g, out, in that order.
+ *
+ * @example
+ * ```ts
+ * outputNamesFor(['x', 'y'], 2, true); // ['f1', 'f2']
+ * ```
+ */
+export function outputNamesFor(variables: readonly string[], m: number, isVector: boolean): string[] {
+  for (const base of ['y', 'f', 'g', 'out']) {
+    // y1 next to a variable y reads as its component: keep clear of base and base + digits alike
+    const taken = variables.some((v) => v === base || new RegExp(`^${base}\\d+$`).test(v));
+    if (!taken) return isVector ? Array.from({ length: m }, (_, i) => `${base}${i + 1}`) : [base];
+  }
+  return Array.from({ length: m }, (_, i) => `output${i + 1}`);
+}
 
 /**
  * Runs the library on the user's formula: records it, builds both trace tables, the graph,
@@ -76,26 +104,41 @@ export function analyze(input: PlaygroundInput): Analysis {
     compiled = formula(input.formula);
   } catch (err) {
     // FormulaError positions are 1-based columns (0 = unknown); the page's caret wants 0-based
-    if (err instanceof FormulaError) return { ok: false, message: err.message, position: err.position > 0 ? err.position - 1 : undefined };
-    if (err instanceof TypeError) return { ok: false, message: err.message, position: 0 };
+    if (err instanceof FormulaError) {
+      return { ok: false, field: 'formula', message: err.message, position: err.position > 0 ? err.position - 1 : undefined };
+    }
+    if (err instanceof TypeError) return { ok: false, field: 'formula', message: err.message, position: 0 };
     throw err;
   }
   const variables = compiled.variables;
   const n = variables.length;
   const point = variables.map((v) => input.point[v] ?? 1);
   const bad = variables.find((v, i) => !Number.isFinite(point[i]));
-  if (bad !== undefined) return { ok: false, message: `the value of ${bad} is not a number`, position: undefined };
+  if (bad !== undefined) {
+    return { ok: false, field: 'point', variable: bad, message: `${bad} must be a finite number, as 2 or -0.5 or 1e-3` };
+  }
   const f = compiled.fn;
+  if (input.seed.kind === 'direction') {
+    const v = input.seed.vector;
+    if (v.length !== n) {
+      return {
+        ok: false, field: 'direction',
+        message: `the direction needs ${n} number${n === 1 ? '' : 's'}, one per variable (${variables.join(', ')}), separated by commas; got ${v.length}`,
+      };
+    }
+    const k = v.findIndex((e) => !Number.isFinite(e));
+    if (k >= 0) return { ok: false, field: 'direction', message: `the direction's entry ${k + 1} (for ${variables[k]}) is not a number` };
+  }
   const seed: ForwardSeed =
     input.seed.kind === 'input'
       ? { kind: 'input', index: Math.min(Math.max(0, input.seed.index), Math.max(0, n - 1)) }
-      : { kind: 'direction', vector: variables.map((_, i) => (input.seed.kind === 'direction' ? (input.seed.vector[i] ?? 0) : 0)) };
+      : { kind: 'direction', vector: [...input.seed.vector] };
   const seedVector = seed.kind === 'input' ? variables.map((_, i) => (i === seed.index ? 1 : 0)) : [...seed.vector];
   const m = compiled.outputCount;
   const output = Math.min(Math.max(0, input.output), m - 1);
   const yBar = compiled.isVector ? Array.from({ length: m }, (_, i) => (i === output ? 1 : 0)) : 1;
   try {
-    const names = { inputNames: variables };
+    const names = { inputNames: variables, outputNames: outputNamesFor(variables, m, compiled.isVector) };
     const forward = forwardTrace(f, point, { ...names, seed: seedVector });
     const reverse = reverseTrace(f, point, { ...names, yBar });
     const graph = computationalGraph(f, point, { ...names, annotate: 'both', seed: seedVector, yBar });
@@ -118,6 +161,6 @@ export function analyze(input: PlaygroundInput): Analysis {
       },
     };
   } catch (err) {
-    return { ok: false, message: (err as Error).message, position: undefined };
+    return { ok: false, field: 'formula', message: (err as Error).message };
   }
 }

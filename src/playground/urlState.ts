@@ -56,7 +56,8 @@ export function decodeState(hash: string): PlaygroundInput {
   const ps = p.get('seed');
   if (ps !== null) {
     if (ps.startsWith('dir:')) {
-      const vector = ps.slice(4).split(',').map((s) => num(s) ?? 0);
+      // a bad entry stays NaN, so the page reports it on the direction field rather than reading it as 0
+      const vector = ps.slice(4).split(',').map((s) => num(s) ?? NaN);
       seed = { kind: 'direction', vector };
     } else {
       const j = num(ps);

@@ -139,5 +139,5 @@ export function jacrev(f: VectorFunction): <T extends Value>(x: ArrayLike<T>) =>
 }
 
 export { record, WengertList, TapeVar, type WengertEntry, type WengertArg, type WengertGuard, type AdjointObserver } from './wengertList';
-export { compile, type CompileOptions, type CompiledFunction, type CompileMode } from '../compile/compile';
+export { compile, type CompileOptions, type CompiledFunction, type CompileMode, type NumberOut } from '../compile/compile';
 export { BranchChangedError } from '../engine/guards';

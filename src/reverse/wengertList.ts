@@ -4,6 +4,7 @@ import { apply, checkedPartials, escapedError, opByCode, type OpDef } from '../o
 import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '../ops/value';
 import type { ComparisonKind } from '../ops/compare';
 import { listSweeps, plainBackward, seedOutputs } from '../engine/sweeps';
+import { contributes } from '../engine/accumulate';
 import { BranchChangedError, flippedGuard } from '../engine/guards';
 import { registerFastPath, type OpText } from '../ops/fastPath';
 import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
@@ -274,14 +275,17 @@ export class WengertList implements Trace {
   }
 
   /**
-   * @internal Hands the storage of a finished recording that nobody can reach any more (a
-   * `grad` that has read its result) to the next recording. Reusing it spares the next
+   * @internal Closes a finished recording that nobody can reach any more (a `grad` that
+   * has read its result): it may no longer be swept or replayed, and its storage goes to
+   * the next recording. Reusing it spares the next
    * recording of the same size its allocation and the page faults of fresh memory, which
    * at 10^6 entries and more cost as much as the recording itself.
    */
   release(): void {
-    if (this.#active || this.#released || this.#lifted !== undefined || this.#liftedConstants !== undefined) return;
+    if (this.#active || this.#released) return;
     this.#released = true;
+    // A list that held an enclosing transformation's values may share nothing; it is only closed.
+    if (this.#lifted !== undefined || this.#liftedConstants !== undefined) return;
     giveStorage({ codes: this.#codes, refs: this.#refs, values: this.#values, constants: this.#constants });
     this.#codes = released.codes;
     this.#refs = released.refs;
@@ -291,6 +295,11 @@ export class WengertList implements Trace {
 
   get active(): boolean {
     return this.#active;
+  }
+
+  /** A finished list can still be swept and replayed, until a transformation that owns it releases it. */
+  get mayReplay(): boolean {
+    return !this.#released;
   }
 
   /** Number of entries, inputs included. */
@@ -559,6 +568,7 @@ export class WengertList implements Trace {
 
   #checkFinished(api: string): void {
     if (this.#active) throw new TypeError(`${api}: the recording is still running; call it after f has returned`);
+    if (this.#released) throw new TypeError(`${api}: this recording was closed by the transformation that made it`);
   }
 
   /**
@@ -653,7 +663,7 @@ export class WengertList implements Trace {
       for (let k = 0; k < arity; k++) {
         const r = this.#refs[p + k] as number;
         const d = partials[k] as Value;
-        if (r < 0 || d === 0) continue;
+        if (r < 0 || !contributes(a, d)) continue;
         const before = adj[r] as Value;
         const contribution = mul(a, d);
         adj[r] = add(before, contribution);

@@ -10,6 +10,7 @@ import { type OpDef } from '../ops/opDef';
 import { type Expr, type VarExpr } from './tree';
 import { opOf, toJavaScript, valueCode, type JsNames } from './javascript';
 import { partialsTree } from './trace';
+import { registerOpTextSource } from '../ops/fastPath';
 
 /**
  * An op's derived code. Placeholders: `$0 .. $k-1` the arguments, `$y` the op's value,
@@ -150,3 +151,6 @@ function interpreted(trees: readonly Expr[]): NonNullable<OpKernel['fn']> {
     for (let k = 0; k < roots.length; k++) out[k] = s[roots[k] as number] as number;
   };
 }
+
+// The primitives' generated fast paths (ops/fastPath.ts) inline this module's derived text.
+registerOpTextSource({ kernelOf, valueCode, canGenerateCode });

@@ -1,4 +1,5 @@
 // Taylor mode: truncated Taylor series (jets) pushed through the op table, every coefficient from the partials rules.
+import { contributes } from '../engine/accumulate';
 import { apply, checkedPartials, type OpDef } from '../ops/opDef';
 import { add, div, mul } from '../ops/table';
 import { ADValue, nextLevel, type Trace, type Value } from '../ops/value';
@@ -155,7 +156,7 @@ export class TaylorTrace implements Trace {
         // A zero coefficient contributes nothing, even against an infinite partial (as in forward mode).
         if (aj === 0) continue;
         const dk = d instanceof Jet && d.trace === this ? d.coefficient(k - j) : k - j === 0 ? d : 0;
-        if (dk === 0) continue;
+        if (!contributes(aj, dk)) continue;
         sum = add(sum, mul(j, mul(aj, dk)));
       }
     });

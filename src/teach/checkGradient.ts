@@ -38,6 +38,12 @@ export interface InputDiscrepancy {
   readonly forwardVsReverse: number;
   readonly forwardVsFiniteDifference: number;
   readonly reverseVsFiniteDifference: number;
+  /**
+   * False where a derivative of this input is infinite or NaN (a singular point such as x/y
+   * at y = 0), or the difference quotient is: a finite difference cannot approximate it
+   * there, so its discrepancies say nothing about the modes.
+   */
+  readonly finiteDifferenceReliable: boolean;
 }
 
 /**
@@ -107,13 +113,17 @@ export function checkGradient(f: VectorFunction, x: ArrayLike<number>, options: 
       (finiteDifference[i] as number[])[j] = (v - (ym[i] as number)) / width;
     });
   });
+  // equal values differ by 0, Infinity and NaN included: both modes giving Infinity at a pole agree
+  const diff = (a: number, b: number) => (Object.is(a, b) || a === b ? 0 : Math.abs(a - b));
   const maxDiff = (A: number[][], B: readonly (readonly number[])[], j: number) =>
-    A.reduce((mx, row, i) => Math.max(mx, Math.abs((row[j] as number) - ((B[i] as number[])[j] as number))), 0);
+    A.reduce((mx, row, i) => Math.max(mx, diff(row[j] as number, (B[i] as number[])[j] as number)), 0);
+  const column = (A: number[][], j: number) => A.map((row) => row[j] as number);
   const inputs = xs.map((_, j) => ({
     input: j,
     forwardVsReverse: maxDiff(forward, reverse, j),
     forwardVsFiniteDifference: maxDiff(forward, finiteDifference, j),
     reverseVsFiniteDifference: maxDiff(reverse, finiteDifference, j),
+    finiteDifferenceReliable: [forward, reverse, finiteDifference].every((A) => column(A, j).every(Number.isFinite)),
   }));
   return { forward, reverse, finiteDifference, steps, inputs };
 }
@@ -142,12 +152,21 @@ export function renderGradientCheck(
   const rows = check.inputs.map((d) => [
     options.inputNames?.[d.input] ?? `x${d.input + 1}`,
     ...(scalar
-      ? [check.forward, check.reverse, check.finiteDifference].map((J) => formatNumber((J[0] as number[])[d.input] as number, 10, false))
+      ? [check.forward, check.reverse, check.finiteDifference].map((J, k) =>
+        k === 2 && d.finiteDifferenceReliable === false ? 'unreliable' : formatNumber((J[0] as number[])[d.input] as number, 10, false))
       : []),
-    e(d.forwardVsReverse), e(d.forwardVsFiniteDifference), e(d.reverseVsFiniteDifference),
+    e(d.forwardVsReverse),
+    ...(d.finiteDifferenceReliable === false ? ['n/a', 'n/a'] : [e(d.forwardVsFiniteDifference), e(d.reverseVsFiniteDifference)]),
     ...(options.extra ?? []).map((c) => e(c.values[d.input] ?? null)),
   ]);
   const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] as string).length)));
   const line = (r: string[]) => r.map((s, c) => (c === 0 ? s.padEnd(widths[c] as number) : s.padStart(widths[c] as number))).join('  ');
-  return [line(headers), ...rows.map(line), `(max over outputs of absolute differences; FD steps h = ${check.steps.map((h) => h.toExponential(2)).join(', ')})`].join('\n');
+  const singular = check.inputs.filter((d) => d.finiteDifferenceReliable === false).map((d) => options.inputNames?.[d.input] ?? `x${d.input + 1}`);
+  return [
+    line(headers), ...rows.map(line),
+    `(max over outputs of absolute differences; FD steps h = ${check.steps.map((h) => h.toExponential(2)).join(', ')})`,
+    ...(singular.length > 0
+      ? [`finite differences are unreliable for ${singular.join(', ')}: a derivative is infinite or NaN there (a singular point), which a difference quotient cannot approximate`]
+      : []),
+  ].join('\n');
 }

@@ -6,6 +6,7 @@ import { chooseJacobianMode } from '../transforms/jacobian';
 import { defaultChunkSize } from '../forward/chunk';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
 import { formatNumber } from './format';
+import { renderSparsityReport, sparsityOfRecording, type SparsityReport } from '../sparse/sparsityReport';
 
 /**
  * One forward pass: the seed it ran with and the Jacobian column it produced.
@@ -93,6 +94,8 @@ export interface JacobianReport {
   readonly maxDifference: number;
   /** The mode `jacobian(f, x)` picks by default, and why. */
   readonly auto: { readonly mode: 'forward' | 'reverse'; readonly reason: string };
+  /** The sparsity pattern read from the recording, its colourings, and the passes compressed vs dense (see sparseJacobian). */
+  readonly sparsity: SparsityReport;
 }
 
 /**
@@ -148,10 +151,10 @@ export function jacobianReport(f: VectorFunction, x: ArrayLike<number>): Jacobia
   const mode = chooseJacobianMode(n, m);
   const reason =
     mode === 'forward'
-      ? `n = ${n} inputs <= m = ${m} outputs: forward mode needs ${n} pass(es), one per column, ` +
-        `reverse mode ${m} sweep(s) and a record of ${tape.length} values; forward wins ties`
-      : `n = ${n} inputs > m = ${m} output(s): reverse mode needs ${m} sweep(s), one per row, after one recording ` +
-        `(keeping ${tape.length} values), forward mode ${n} passes`;
+      ? `n = ${count(n, 'input')} <= m = ${count(m, 'output')}: forward mode needs ${count(n, 'pass', 'passes')}, one per column, ` +
+        `reverse mode ${count(m, 'sweep')} and a record of ${count(tape.length, 'value')}; forward wins ties`
+      : `n = ${count(n, 'input')} > m = ${count(m, 'output')}: reverse mode needs ${count(m, 'sweep')}, one per row, after one recording ` +
+        `(keeping ${count(tape.length, 'value')}), forward mode ${count(n, 'pass', 'passes')}`;
   return {
     n, m, primitives,
     forward: {
@@ -165,6 +168,7 @@ export function jacobianReport(f: VectorFunction, x: ArrayLike<number>): Jacobia
     },
     maxDifference,
     auto: { mode, reason },
+    sparsity: sparsityOfRecording(tape),
   };
 }
 
@@ -216,6 +220,12 @@ export function renderJacobianReport(
     '',
     `jacobian(f, x) with mode 'auto' picks ${report.auto.mode}: ${report.auto.reason}`,
     `(the table counts one tangent per forward pass, as the textbook does; jacfwd by default carries up to ` +
-      `${report.forward.chunked.chunkSize} tangents per pass, so it makes ${report.forward.chunked.passes} pass(es) here)`,
+      `${count(report.forward.chunked.chunkSize, 'tangent')} per pass, so it makes ${count(report.forward.chunked.passes, 'pass', 'passes')} here)`,
+    ...(report.sparsity === undefined ? [] : ['', renderSparsityReport(report.sparsity, { inputNames: report.forward.passList.map((p) => xName(p.column)) })]),
   ].join('\n');
+}
+
+/** `1 pass`, `2 passes`, `0 passes`. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

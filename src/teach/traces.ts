@@ -322,6 +322,7 @@ export function forwardTrace(f: VectorFunction, x: ArrayLike<number>, options: F
       value, tangentRule: exprToText(rule), tangent, latex: latexOf(y, target, rule),
     });
   });
+  tape.release();
   return { mode: 'forward', seed, inputNames: names.inputs, outputNames: names.outputs, rows, output, outputTangent };
 }
 
@@ -395,6 +396,7 @@ export function reverseTrace(f: VectorFunction, x: ArrayLike<number>, options: R
     });
   });
   const gradient = (all.slice(0, n) as Value[]).map((v) => primal(v));
+  tape.release();
   return { mode: 'reverse', yBar, inputNames: names.inputs, outputNames: names.outputs, rows, gradient };
 }
 

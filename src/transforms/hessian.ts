@@ -109,7 +109,9 @@ export function hessian(f: ScalarFunction, options: HessianOptions = {}): <T ext
   const chunkSize = checkChunkSize('hessian', options?.chunkSize);
   return <T extends Value>(x: ArrayLike<T>) => {
     const { tape, xs } = recordScalar('hessian', f, x);
-    return hessianOf('hessian', tape, xs, chunkSize) as Widen<T>[][];
+    const H = hessianOf('hessian', tape, xs, chunkSize);
+    tape.release();
+    return H as Widen<T>[][];
   };
 }
 
@@ -126,7 +128,9 @@ export function hessian(f: ScalarFunction, options: HessianOptions = {}): <T ext
 export function hvp<T extends Value>(f: ScalarFunction, x: ArrayLike<T>, v: ArrayLike<T>): Widen<T>[] {
   const { tape, xs } = recordScalar('hvp', f, x);
   const vs = checkVector('hvp', 'v', v, xs.length);
-  return sweepAlong('hvp', tape, xs, vs) as Widen<T>[];
+  const hv = sweepAlong('hvp', tape, xs, vs);
+  tape.release();
+  return hv as Widen<T>[];
 }
 
 /**
@@ -174,6 +178,7 @@ export function valueGradHessian(
     const value = tape.outputValue() as Value;
     const gradient = tape.adjoints(1).slice(0, xs.length);
     const hessian = hessianOf('valueGradHessian', tape, xs, chunkSize);
+    tape.release();
     return { value, gradient, hessian } as ValueGradHessian<Widen<T>>;
   };
 }

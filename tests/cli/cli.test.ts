@@ -1,5 +1,6 @@
 // The CLI end to end: the built dist/cli.js run as a subprocess, on normal input and bad input.
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
@@ -26,7 +27,7 @@ const run = (...args: string[]): Result => {
 const prepare = (...args: string[]) => INVOCATIONS.push(args);
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', '--environment', 'TARGET:lib', '--silent', '--failAfterWarnings'], { cwd: ROOT, stdio: 'pipe' });
   const all = await Promise.all(INVOCATIONS.map(spawnCli));
   INVOCATIONS.forEach((args, k) => results.set(JSON.stringify(args), all[k] as Result));
 }, 180_000);
@@ -44,6 +45,13 @@ prepare('check', WORKED, '--at', 'x1=2,x2=5');
 prepare('code', WORKED, '--at', 'x1=2,x2=5', '--mode', 'reverse');
 prepare('--help');
 prepare('trace', '--help');
+prepare('--version');
+prepare('check', 'x/y', '--at', 'x=1,y=0');
+prepare('trace', '2*pi');
+prepare('jacobian', 'sin(3); 2', '--at', '');
+prepare('jacobian', 'x*y', '--at', 'x=1,y=2');
+prepare('jacobian', 'x*y; x+y; x', '--at', 'x=1,y=2');
+prepare('sparsity', 'x1*x2 - x1; sin(x2) + x3^2; exp(x3)', '--at', 'x1=1,x2=2,x3=3');
 
 const BAD: [string[], RegExp][] = [
   [['bogus'], /unknown command 'bogus'/],
@@ -58,6 +66,8 @@ const BAD: [string[], RegExp][] = [
   [['graph', WORKED, '--at', 'x1=2,x2=5', '--format', 'svg'], /bad --format 'svg'/],
   [['code', WORKED, '--at', 'x1=2,x2=5', '--mode', 'sideways'], /^dualtape code: bad --mode 'sideways'/],
   [['code', 'x*y', '--at', 'x=1'], /^dualtape code: .*no value given for variable 'y'/],
+  [['sparsity', 'x1'], /needs --at x1=1/],
+  [['sparsity', 'x1', 'x2', '--at', 'x1=1'], /takes one formula/],
 ];
 BAD.forEach(([args]) => prepare(...args));
 
@@ -97,6 +107,9 @@ describe('dualtape CLI', () => {
     const chk = run('check', WORKED, '--at', 'x1=2,x2=5');
     expect(chk.code).toBe(0);
     expect(chk.out).toMatch(/\|fwd-mathjs\|/);
+    const sparsity = run('sparsity', 'x1*x2 - x1; sin(x2) + x3^2; exp(x3)', '--at', 'x1=1,x2=2,x3=3');
+    expect(sparsity.code).toBe(0);
+    expect(sparsity.out).toContain('Jacobian pattern (3 × 3, 5 structural nonzeros');
   });
   test('code prints the adjoint program, which evaluates to the gradient', () => {
     const { code, out } = run('code', WORKED, '--at', 'x1=2,x2=5', '--mode', 'reverse');
@@ -107,6 +120,44 @@ describe('dualtape CLI', () => {
   test('help', () => {
     expect(run('--help').out).toContain('usage: dualtape <command>');
     expect(run('trace', '--help').out).toContain('--seed x1 | x1=1,x2=0.5');
+  });
+  test('--version prints the package version', () => {
+    const { version } = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(run('--version')).toEqual({ code: 0, out: `${version}\n`, err: '' });
+  });
+  test('--help lists every command and starts without mathjs', () => {
+    const help = run('--help').out;
+    for (const c of ['example', 'trace', 'graph', 'jacobian', 'check', '--version']) expect(help).toContain(`\n  ${c} `);
+    // mathjs comes with dualtape/expr, which the CLI imports only dynamically, in the commands that parse a formula;
+    // the library itself is imported from the package, not bundled into the CLI a second time
+    const cli = readFileSync(resolve(ROOT, 'dist/cli.js'), 'utf8');
+    expect(cli).not.toMatch(/^import[^;]*['"](mathjs|dualtape\/expr)['"]/m);
+    expect(cli).toMatch(/import\(['"]dualtape\/expr['"]\)/);
+    expect(cli).toMatch(/^import[^;]*from ['"]dualtape['"]/m);
+  });
+  test('check at a pole: both modes give Infinity, agree, and finite differences are marked unreliable', () => {
+    const { code, out } = run('check', 'x/y', '--at', 'x=1,y=0');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^x +Infinity +Infinity +unreliable +0 +n\/a +n\/a +0$/m);
+    expect(out).toMatch(/^y +-Infinity +-Infinity +unreliable +0 +n\/a +n\/a +0$/m);
+    expect(out).toContain('finite differences are unreliable for x, y');
+    expect(out.split('\n').slice(0, 3).join('\n')).not.toMatch(/NaN|e\+/);
+  });
+  test('a formula without variables needs no --at, and accepts --at ""', () => {
+    const t = run('trace', '2*pi');
+    expect(t.code).toBe(0);
+    expect(t.out).toMatch(/^y +6\.28319/m);
+    const j = run('jacobian', 'sin(3); 2', '--at', '');
+    expect(j.code).toBe(0);
+    expect(j.out).toContain('f: R^0 -> R^2');
+  });
+  test('counts are spelled in the singular and plural right', () => {
+    const one = run('jacobian', 'x*y', '--at', 'x=1,y=2').out;
+    expect(one).toContain('n = 2 inputs > m = 1 output: reverse mode needs 1 sweep, one per row');
+    expect(one).toContain('so it makes 1 pass here');
+    const three = run('jacobian', 'x*y; x+y; x', '--at', 'x=1,y=2').out;
+    expect(three).toContain('forward mode needs 2 passes, one per column, reverse mode 3 sweeps');
+    for (const out of [one, three]) expect(out).not.toMatch(/\((es|s)\)|\b1 (outputs|passes|sweeps|inputs)\b/);
   });
   test.each(BAD)('bad input %j: exit 2 and one line', (args, message) => {
     const { code, out, err } = run(...args);

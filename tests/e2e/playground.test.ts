@@ -39,6 +39,32 @@ const cells = (selector: string) => page.$$eval(selector, (els) => els.map((e) =
 const titles = (selector: string) => page.$$eval(selector, (els) => els.map((e) => Number(e.getAttribute('title'))));
 const fmt3 = (v: number) => v.toFixed(3).replace(/\.?0+$/, '');
 
+interface Rect { x: number; y: number; w: number; h: number }
+const rectOf = (p: Page, selector: string) => p.$eval(selector, (e) => {
+  const b = e.getBoundingClientRect();
+  return { x: b.x, y: b.y, w: b.width, h: b.height };
+});
+const nodeRects = (p: Page) => p.$$eval('#graph g.node rect', (rects) => rects.map((r) => {
+  const b = r.getBoundingClientRect();
+  return { x: b.x, y: b.y, w: b.width, h: b.height };
+}));
+/** Every node box lies inside the graph panel (half a pixel of rounding allowed). */
+async function expectGraphFitted(p: Page): Promise<{ panel: Rect; nodes: Rect[] }> {
+  const panel = await rectOf(p, '#graph');
+  const nodes = await nodeRects(p);
+  expect(panel.w).toBeGreaterThan(100);
+  expect(panel.h).toBeGreaterThan(100);
+  for (const n of nodes) {
+    expect(n.x).toBeGreaterThanOrEqual(panel.x - 0.5);
+    expect(n.y).toBeGreaterThanOrEqual(panel.y - 0.5);
+    expect(n.x + n.w).toBeLessThanOrEqual(panel.x + panel.w + 0.5);
+    expect(n.y + n.h).toBeLessThanOrEqual(panel.y + panel.h + 0.5);
+  }
+  return { panel, nodes };
+}
+/** 40 terms, each of its own structure: some 120 primitives. */
+const FORTY_TERMS = Array.from({ length: 40 }, (_, k) => `${['sin', 'cos', 'exp', 'tanh'][k % 4]}(${k + 1}*x/40)*y^${(k % 3) + 1}`).join(' + ');
+
 describe('the playground in Chromium', () => {
   beforeAll(async () => {
     page = await openPage(server.url);
@@ -76,6 +102,17 @@ describe('the playground in Chromium', () => {
     // reverse: 5 primitives recorded + 5 differentiated in the one sweep
     expect(await cells('#cost-table tbody td')).toEqual(['2', '1', '10', '10', '0', '7']);
     expect(await text('#auto-mode')).toMatch(/picks reverse mode/);
+  });
+
+  test('at a 1280 px window the worked example\'s graph fits its panel, output node included, with readable labels', async () => {
+    const p = await openPage(server.url, 1280);
+    const { nodes } = await expectGraphFitted(p);
+    expect(nodes).toHaveLength(8);
+    const fontSize = await p.$eval('#graph g.node text', (t) => parseFloat(getComputedStyle(t).fontSize));
+    const scale = await p.$eval('#graph g.node rect', (r) => r.getBoundingClientRect().width / Number(r.getAttribute('width')));
+    expect(fontSize * scale).toBeGreaterThanOrEqual(10);
+    expect(await p.textContent('#graph-scale')).toMatch(/^whole graph/);
+    await p.close();
   });
 
   test('steps the reverse sweep from the output back, with the fan-out accumulation visible', async () => {
@@ -166,6 +203,45 @@ describe('the playground in Chromium', () => {
     await other.close();
   });
 
+  test('a bad point value is reported on its own field, not on the formula', async () => {
+    await page.fill('#formula', 'x*y + z');
+    await page.fill('#point-y', 'abc');
+    expect(await page.getAttribute('#point-y', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#point-x', 'aria-invalid')).toBeNull();
+    expect(await page.getAttribute('#formula', 'aria-invalid')).toBeNull();
+    expect(await text('#formula-error')).toBe('');
+    expect(await text('#point-error')).toMatch(/^y must be a finite number/);
+    expect(await page.getAttribute('#workspace', 'class')).toMatch(/stale/);
+    await page.fill('#point-y', '2');
+    expect(await page.getAttribute('#point-y', 'aria-invalid')).toBeNull();
+    expect(await text('#point-error')).toBe('');
+  });
+
+  test('the direction is validated: one number per variable, each a number', async () => {
+    await page.selectOption('#forward-seed', 'dir');
+    const direction = async (value: string) => {
+      await page.fill('#forward-direction', value);
+      return [await page.getAttribute('#forward-direction', 'aria-invalid'), await text('#direction-error')];
+    };
+    expect(await direction('1')).toEqual(['true', 'the direction needs 3 numbers, one per variable (x, y, z), separated by commas; got 1']);
+    expect(await direction('abc, 1, 2')).toEqual(['true', "the direction's entry 1 (for x) is not a number"]);
+    expect(await direction('1, 2, 3, 4')).toEqual(['true', expect.stringMatching(/got 4$/)]);
+    expect(await direction('1, , 3')).toEqual(['true', "the direction's entry 2 (for y) is not a number"]);
+    expect(await page.getAttribute('#formula', 'aria-invalid')).toBeNull();
+    expect(await direction('1, 0, -1')).toEqual([null, '']);
+    expect(await text('#jvp')).toBe(`[${fmt3(2 - 1)}]`); // d/dt (x*y + z) along (1, 0, -1) at (0.5, 2, 2) = y - 1
+    await page.selectOption('#forward-seed', '0');
+  });
+
+  test('outputs are drawn in order, and a variable named y keeps its name', async () => {
+    await page.fill('#formula', 'x*y; x+y');
+    const ys = await page.$$eval('#graph g.node.output', (gs) => gs.map((g) => [g.querySelector('.name')?.textContent, g.getBoundingClientRect().y] as const));
+    expect(ys.map(([name]) => name?.split(' ')[0])).toEqual(['f1', 'f2']);
+    expect(ys[0]![1]).toBeLessThan(ys[1]![1]);
+    expect(await cells('#forward-table tbody th')).toEqual(['v-1', 'v0', 'v1', 'v2', 'f1', 'f2']);
+    expect(await cells('#reverse-seed option')).toEqual(['f1-bar = 1 (row 1 of J)', 'f2-bar = 1 (row 2 of J)']);
+  });
+
   test('a bad formula shows an inline error naming the problem', async () => {
     await page.fill('#formula', 'x*y + frob(z)');
     await expect(page.getAttribute('#formula', 'aria-invalid')).resolves.toBe('true');
@@ -199,11 +275,42 @@ describe('the playground in Chromium', () => {
     expect(await text('#reverse-position')).toMatch(/^step (\d+) of \1$/);
   });
 
-  test('works in a narrow window and opens from a file with no server', async () => {
-    const narrow = await openPage(`file://${PLAYGROUND}/index.html`, 380);
+  test('a 40-term formula: the graph is visible and fitted, and following the step zooms to the stepped node', async () => {
+    const p = await openPage(`${server.url}#f=${encodeURIComponent(FORTY_TERMS)}&x=x:0.5,y:1.5`);
+    expect(await p.getAttribute('#formula', 'aria-invalid')).toBeNull();
+    const { panel, nodes } = await expectGraphFitted(p);
+    expect(nodes.length).toBeGreaterThan(100);
+    expect(panel.h).toBeLessThanOrEqual(0.75 * 1000);
+    expect(await p.textContent('#graph-scale')).toMatch(/^whole graph, \d+%: zoom in/);
+    // too small to read fitted: the page follows the step, at the labels' natural size
+    expect(await p.isChecked('#graph-follow')).toBe(true);
+    await p.click('#reverse-panel button[data-act="start"]');
+    for (let k = 0; k < 5; k++) await p.click('#reverse-panel button[data-act="next"]');
+    const current = await rectOf(p, '#graph g.node.rev-current rect');
+    const after = await rectOf(p, '#graph');
+    // stepping scrolls the trace inside its panel, not the page away from the graph
+    expect(after.y).toBeGreaterThan(-after.h / 2);
+    expect(current.w).toBeGreaterThan(110); // 124 units at scale 1
+    expect(current.x).toBeGreaterThanOrEqual(after.x);
+    expect(current.x + current.w).toBeLessThanOrEqual(after.x + after.w);
+    expect(current.y).toBeGreaterThanOrEqual(after.y);
+    expect(current.y + current.h).toBeLessThanOrEqual(after.y + after.h);
+    expect(await p.textContent('#graph-scale')).toMatch(/^100%, drag to pan/);
+    // zoom out, then fit again
+    await p.click('#graph-zoom-out');
+    expect(await p.textContent('#graph-scale')).toMatch(/^67%/);
+    await p.click('#graph-fit');
+    await expectGraphFitted(p);
+    await p.close();
+  });
+
+  test('works at 400 px and opens from a file with no server', async () => {
+    const narrow = await openPage(`file://${PLAYGROUND}/index.html`, 400);
     expect(await narrow.textContent('#gradient')).toBe('[5.5, 1.716]');
     const [scrollWidth, innerWidth] = await narrow.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth as number);
+    const { panel } = await expectGraphFitted(narrow);
+    expect(panel.x + panel.w).toBeLessThanOrEqual(400);
     await narrow.close();
     expect(pageErrors).toEqual([]);
   });

@@ -175,6 +175,25 @@ test('recordings kept for later (compile, a vjp pullback) replay the rule they w
   close(Array.from(c.gradient(x1) as Float64Array), gradientOf(x1, w), 1e-13);
 });
 
+test.each([
+  ['unnamed', undefined],
+  ['named', 'keptLse'],
+])('recordings kept for later keep their own call\'s closure when later calls capture other data (%s)', (_label, name) => {
+  const w1 = [0.7, 1.3];
+  const w2 = [2.5, 0.1];
+  const x0 = [0.4, -0.3];
+  const [, pullback1] = vjp(lossWith(w1, name), x0);
+  const c1 = compile(lossWith(w1, name), [0.1, 0.2]);
+  // later calls at the same place with other data, kept and not kept
+  const [, pullback2] = vjp(lossWith(w2, name), x0);
+  for (let k = 0; k < 3; k++) grad(lossWith(weights(2), name))(point(2));
+  const x1 = [-0.6, 0.9];
+  close(pullback1(1) as number[], gradientOf(x0, w1), 1e-13);
+  close(pullback2(1) as number[], gradientOf(x0, w2), 1e-13);
+  close(Array.from(c1.gradient(x1) as Float64Array), gradientOf(x1, w1), 1e-13);
+  expect(c1.value(x1)).toBeCloseTo(lossOf(x1, w1), 12);
+});
+
 test('a definition made outside the transformations keeps its own op: later definitions at the same place never take it', () => {
   const make = (w: readonly number[]) =>
     customDerivative(

@@ -108,3 +108,19 @@ describe('layoutGraph', () => {
     expect(() => layoutGraph([{ id: 'a' }], [{ from: 'a', to: 'z' }])).toThrow(/unknown node/);
   });
 });
+
+describe('ranked nodes', () => {
+  test('keep their order within their layer whatever the crossing minimisation prefers', () => {
+    // a feeds y2 and b feeds y1: without ranks the fewest crossings put y2 above y1
+    const edges = [{ from: 'a', to: 'u' }, { from: 'b', to: 'v' }, { from: 'u', to: 'y2' }, { from: 'v', to: 'y1' }];
+    const ids = ['a', 'b', 'u', 'v', 'y1', 'y2'];
+    const ranks: Record<string, number> = { a: 0, b: 1, y1: 0, y2: 1 };
+    const y = (layout: ReturnType<typeof layoutGraph>, id: string) => layout.nodes.find((n) => n.id === id)!.y;
+    const unranked = layoutGraph(ids.map((id) => ({ id, pinned: id === 'a' || id === 'b' })), edges);
+    expect(y(unranked, 'y2')).toBeLessThan(y(unranked, 'y1'));
+    const ranked = layoutGraph(ids.map((id) => ({ id, pinned: id === 'a' || id === 'b', rank: ranks[id] })), edges);
+    expect(y(ranked, 'a')).toBeLessThan(y(ranked, 'b'));
+    expect(y(ranked, 'y1')).toBeLessThan(y(ranked, 'y2'));
+    expect(ranked.crossings).toBe(1);
+  });
+});

@@ -67,7 +67,7 @@ describe('analyze: any formula, checked against the library', () => {
       output: 1,
     });
     expect(m.variables).toEqual(['x', 'y', 'z']);
-    expect(m.outputNames).toEqual(['y1', 'y2']);
+    expect(m.outputNames).toEqual(['f1', 'f2']); // a variable is called y
     expect(m.jacobian).toEqual(jacobian(f, point));
     expect(m.forward.outputTangent).toEqual(jvp(f, point, [1, 2, 3])[1]);
     expect(m.reverse.gradient).toEqual(vjp(f, point)[1]([0, 1]));
@@ -80,7 +80,28 @@ describe('analyze: any formula, checked against the library', () => {
     const unknown = analyze({ ...DEFAULT_INPUT, formula: 'x1 + frob(x2)' });
     expect(unknown).toMatchObject({ ok: false, position: 5 });
     expect(!unknown.ok && unknown.message).toMatch(/frob/);
-    expect(analyze({ ...DEFAULT_INPUT, point: { x1: NaN, x2: 1 } })).toMatchObject({ ok: false });
+    expect(unknown).toMatchObject({ field: 'formula' });
+    expect(analyze({ ...DEFAULT_INPUT, point: { x1: NaN, x2: 1 } })).toMatchObject({ ok: false, field: 'point', variable: 'x1' });
+  });
+
+  test('the direction is validated: one number per variable', () => {
+    const dir = (vector: number[]) => analyze({ ...DEFAULT_INPUT, seed: { kind: 'direction', vector } });
+    expect(dir([1])).toMatchObject({ ok: false, field: 'direction', message: expect.stringMatching(/needs 2 numbers, one per variable \(x1, x2\).*got 1$/) });
+    expect(dir([1, 2, 3])).toMatchObject({ ok: false, field: 'direction', message: expect.stringMatching(/got 3$/) });
+    expect(dir([1, NaN])).toMatchObject({ ok: false, field: 'direction', message: "the direction's entry 2 (for x2) is not a number" });
+    const ok = dir([1, -2]);
+    expect(ok.ok && ok.model.seedVector).toEqual([1, -2]);
+  });
+
+  test('outputs are named so that no variable has their name', () => {
+    const withY = model({ ...DEFAULT_INPUT, formula: 'x*y', point: { x: 2, y: 3 } });
+    expect(withY.outputNames).toEqual(['f']);
+    expect(withY.forward.rows.at(-1)!.node).toBe('f');
+    expect(withY.forward.rows.at(-1)!.tangentRule).toMatch(/^f-dot = /);
+    expect(model({ ...DEFAULT_INPUT, formula: 'y1*y2; y1', point: { y1: 1, y2: 2 } }).outputNames).toEqual(['f1', 'f2']);
+    expect(model({ ...DEFAULT_INPUT, formula: 'x*z; x', point: { x: 1, z: 2 } }).outputNames).toEqual(['y1', 'y2']);
+    expect(model({ ...DEFAULT_INPUT, formula: 'x*y; x', point: { x: 1, y: 2 } }).outputNames).toEqual(['f1', 'f2']);
+    expect(model({ ...DEFAULT_INPUT, formula: 'y*f + g', point: { y: 1, f: 2, g: 3 } }).outputNames).toEqual(['out']);
   });
 });
 

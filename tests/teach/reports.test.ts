@@ -1,6 +1,6 @@
 // Graph export, the Jacobian cost report and the gradient check, on the worked example and a vector function.
 import {
-  add, checkGradient, computationalGraph, graphToDot, graphToMermaid, jacfwd, jacobianReport, mul, renderGradientCheck,
+  add, checkGradient, computationalGraph, div, graphToDot, graphToMermaid, jacfwd, jacobianReport, mul, renderGradientCheck,
   renderJacobianReport, sin, workedExample, type Value,
 } from '../../src/index';
 
@@ -84,5 +84,14 @@ describe('checkGradient', () => {
     expect(c.steps).toEqual([1e-3]);
     expect(c.inputs[0]!.forwardVsFiniteDifference).toBeLessThan(1e-9);
     expect(() => checkGradient(workedExample, X, { step: -1 })).toThrow(RangeError);
+  });
+  test('at a pole both modes give Infinity and agree; finite differences are marked unreliable, not compared', () => {
+    const c = checkGradient((x: Value[]) => div(x[0]!, x[1]!), [1, 0]);
+    expect(c.forward).toEqual([[Infinity, -Infinity]]);
+    expect(c.inputs.map((d) => [d.forwardVsReverse, d.finiteDifferenceReliable])).toEqual([[0, false], [0, false]]);
+    const text = renderGradientCheck(c, { inputNames: ['x', 'y'] });
+    expect(text).toMatch(/^x +Infinity +Infinity +unreliable +0 +n\/a +n\/a$/m);
+    expect(text).toContain('finite differences are unreliable for x, y');
+    expect(checkGradient(workedExample, X).inputs.every((d) => d.finiteDifferenceReliable)).toBe(true);
   });
 });
