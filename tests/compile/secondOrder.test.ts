@@ -1,7 +1,7 @@
 // compile(f, x).hessian and .hvp (forward-over-reverse on the compiled sweeps) against hessian/hvp and finite differences of grad, engine by engine; jacobian's choice of mode.
 import {
-  add, atan2, compile, cos, div, exp, grad, hessian, hvp, log, lt, max, mul, pow, select, sigmoid, sin, sqrt, square, sub, tanh,
-  workedExample, BranchChangedError, type Value,
+  abs, add, atan2, compile, cos, defineOp, div, exp, grad, hessian, hvp, log, lt, max, mul, neg, pow, select, sigmoid, sign, sin, sqrt,
+  square, sub, tanh, workedExample, BranchChangedError, type Value,
 } from '../../src/index';
 import { compileModes } from '../../src/compile/compile';
 import { jacobianCost } from '../../src/compile/jacobianCost';
@@ -47,6 +47,23 @@ describe.each(compileModes)('engine %s', (engine) => {
     const H = c.hessian(x);
     H.forEach((row, i) => expect(relErr(hv[i]!, row.reduce((s, h, j) => s + h * v[j]!, 0))).toBeLessThan(1e-12));
   });
+});
+
+test('a user-defined op (its rule run on chunked duals) has second derivatives with no extra rule', () => {
+  const softsign2 = defineOp({
+    name: 'softsign2',
+    arity: 2,
+    value: (a: number, b: number) => a / (1 + Math.abs(b)),
+    partials: [(_a, b) => div(1, add(1, abs(b!))), (a, b) => div(mul(neg(a!), sign(b!)), square(add(1, abs(b!))))],
+  });
+  const f: F = (x) => mul(softsign2(sin(x[0]!), x[1]!), exp(x[0]!));
+  for (const engine of compileModes) {
+    const H = compile(f, [0.4, 0.9], { engine }).hessian([0.3, 0.7]);
+    const ref = hessian(f)([0.3, 0.7]) as number[][];
+    H.forEach((row, i) => row.forEach((h, j) => expect(relErr(h, ref[i]![j]!)).toBeLessThan(1e-13)));
+    const fd = centralDiffJacobian((z) => grad(f)(z) as number[], [0.3, 0.7]);
+    H.forEach((row, i) => row.forEach((h, j) => expect(relErr(h, fd[i]![j]!)).toBeLessThan(1e-6)));
+  }
 });
 
 test('hessian and hvp at a new point do not call f', () => {
