@@ -121,10 +121,11 @@ describe('a vector-valued f: R^2 -> R^3', () => {
   });
 });
 
-describe('jacobian auto picks forward when n <= m and reverse otherwise', () => {
+describe('jacobian auto picks the cheaper mode (tests/transforms/jacobianMode.test.ts has the cost model)', () => {
   test('chooseJacobianMode', () => {
     expect(chooseJacobianMode(1, 3)).toBe('forward');
-    expect(chooseJacobianMode(3, 3)).toBe('forward');
+    expect(chooseJacobianMode(2, 100)).toBe('forward');
+    expect(chooseJacobianMode(50, 50)).toBe('reverse');
     expect(chooseJacobianMode(4, 3)).toBe('reverse');
   });
   test('counting the evaluations of f shows which mode ran', () => {

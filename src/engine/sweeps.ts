@@ -45,12 +45,18 @@ export interface Sweeps {
 
 /** Observes one adjoint update of the plain backward sweep (teaching output). */
 export type UpdateObserver = (update: {
+  /** The entry whose adjoint is being pushed to its arguments. */
   readonly from: number;
+  /** The argument entry receiving the contribution. */
   readonly to: number;
+  /** Which argument of `from` it is (0-based). */
   readonly argument: number;
+  /** ∂v_from/∂v_to at the recorded values. */
   readonly partial: number;
   readonly contribution: number;
+  /** The adjoint of `to` after adding the contribution. */
   readonly adjoint: number;
+  /** True when `to` already had a nonzero adjoint: a second path meeting (fan-out). */
   readonly accumulated: boolean;
 }) => void;
 

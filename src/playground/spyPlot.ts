@@ -52,7 +52,8 @@ export function renderSpyPlot(model: { formula: string; point: readonly number[]
   const caption = document.createElement('figcaption');
   caption.textContent =
     `Sparsity pattern of J, read from the Wengert list; columns of one colour share no row, so one compressed forward pass ` +
-    `gives them all: ${s.forwardPasses} pass(es) instead of n = ${s.n} (reverse: ${s.reverseSweeps} sweep(s) instead of m = ${s.m}).`;
+    `gives them all: ${s.forwardPasses} ${s.forwardPasses === 1 ? 'pass' : 'passes'} instead of n = ${s.n} ` +
+    `(reverse: ${s.reverseSweeps} ${s.reverseSweeps === 1 ? 'sweep' : 'sweeps'} instead of m = ${s.m}).`;
   figure.append(svg, caption);
   return figure;
 }

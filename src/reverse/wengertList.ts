@@ -3,7 +3,7 @@ import { add, mul } from '../ops/table';
 import { apply, checkedPartials, escapedError, opByCode, type OpDef } from '../ops/opDef';
 import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '../ops/value';
 import type { ComparisonKind } from '../ops/compare';
-import { listSweeps, plainBackward, seedOutputs } from '../engine/sweeps';
+import { listSweeps, plainBackward, seedOutputs, type UpdateObserver } from '../engine/sweeps';
 import { contributes } from '../engine/accumulate';
 import { BranchChangedError, flippedGuard } from '../engine/guards';
 import { registerFastPath, type OpText } from '../ops/fastPath';
@@ -106,21 +106,7 @@ const INITIAL_CAPACITY = 8;
  * // 0 3 false, then 0 6 true: x feeds the product twice, so its adjoint accumulates
  * ```
  */
-export type AdjointObserver = (update: {
-  /** The entry whose adjoint is being pushed to its arguments. */
-  readonly from: number;
-  /** The argument entry receiving the contribution. */
-  readonly to: number;
-  /** Which argument of `from` it is (0-based). */
-  readonly argument: number;
-  /** ∂v_from/∂v_to at the recorded values. */
-  readonly partial: number;
-  readonly contribution: number;
-  /** The adjoint of `to` after adding the contribution. */
-  readonly adjoint: number;
-  /** True when `to` already had a nonzero adjoint: a second path meeting (fan-out). */
-  readonly accumulated: boolean;
-}) => void;
+export type AdjointObserver = UpdateObserver;
 
 /** @internal A recorded comparison: references of its two arguments and its outcome. */
 export interface Guard {

@@ -2,7 +2,7 @@
 import { jacobianColumn } from '../forward/api';
 import { describe } from '../ops/value';
 import { record } from '../reverse/wengertList';
-import { chooseJacobianMode } from '../transforms/jacobian';
+import { chooseJacobianMode, jacobianModeCost } from '../transforms/jacobian';
 import { defaultChunkSize } from '../forward/chunk';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
 import { formatNumber } from './format';
@@ -149,12 +149,12 @@ export function jacobianReport(f: VectorFunction, x: ArrayLike<number>): Jacobia
   }));
 
   const mode = chooseJacobianMode(n, m);
+  const cost = jacobianModeCost(n, m);
+  const ns = (v: number) => `${Math.round(v * primitives).toLocaleString('en-US')} ns`;
   const reason =
-    mode === 'forward'
-      ? `n = ${count(n, 'input')} <= m = ${count(m, 'output')}: forward mode needs ${count(n, 'pass', 'passes')}, one per column, ` +
-        `reverse mode ${count(m, 'sweep')} and a record of ${count(tape.length, 'value')}; forward wins ties`
-      : `n = ${count(n, 'input')} > m = ${count(m, 'output')}: reverse mode needs ${count(m, 'sweep')}, one per row, after one recording ` +
-        `(keeping ${count(tape.length, 'value')}), forward mode ${count(n, 'pass', 'passes')}`;
+    `forward makes ${count(cost.forwardPasses, 'pass', 'passes')} of ${count(cost.chunkSize, 'tangent')} (≈ ${ns(cost.forward)}), ` +
+    `reverse one recording and ${count(m, 'sweep')} over ${count(tape.length, 'value')} (≈ ${ns(cost.reverse)}), ` +
+    `modelled from measured per-primitive costs; ${mode} is cheaper${cost.forward === cost.reverse ? ' (forward wins ties)' : ''}`;
   return {
     n, m, primitives,
     forward: {
@@ -207,7 +207,7 @@ export function renderJacobianReport(
   ];
   const widths = [0, 1, 2].map((c) => Math.max(...cost.map((r) => (r[c] as string).length)));
   return [
-    `f: R^${report.n} -> R^${report.m}, ${report.primitives} primitives per evaluation`,
+    `f: R^${report.n} -> R^${report.m}, ${count(report.primitives, 'primitive')} per evaluation`,
     '',
     `Jacobian (rows = outputs, columns = ${Array.from({ length: report.n }, (_, j) => xName(j)).join(', ')}):`,
     ...matrix(report.forward.jacobian),

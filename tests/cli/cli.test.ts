@@ -102,7 +102,7 @@ describe('dualtape CLI', () => {
     expect(run('graph', WORKED, '--at', 'x1=2,x2=5', '--format', 'mermaid', '--annotate', 'adjoint').out).toContain('v-1-bar = 5.5');
     const jac = run('jacobian', 'x*y; sin(x); x+y', '--at', 'x=1,y=2');
     expect(jac.code).toBe(0);
-    expect(jac.out).toContain("mode 'auto' picks forward");
+    expect(jac.out).toContain("mode 'auto' picks reverse: forward makes 1 pass of 2 tangents"); // 2 -> 3, by the cost model
     expect(jac.out).toContain('reverse sweep 2, seed y-bar = [0, 1, 0]  -> row 2 (dy2/dx): [0.540302, 0]');
     const chk = run('check', WORKED, '--at', 'x1=2,x2=5');
     expect(chk.code).toBe(0);
@@ -153,10 +153,12 @@ describe('dualtape CLI', () => {
   });
   test('counts are spelled in the singular and plural right', () => {
     const one = run('jacobian', 'x*y', '--at', 'x=1,y=2').out;
-    expect(one).toContain('n = 2 inputs > m = 1 output: reverse mode needs 1 sweep, one per row');
+    expect(one).toContain('reverse one recording and 1 sweep over 3 values');
+    expect(one).toContain('1 primitive per evaluation');
     expect(one).toContain('so it makes 1 pass here');
     const three = run('jacobian', 'x*y; x+y; x', '--at', 'x=1,y=2').out;
-    expect(three).toContain('forward mode needs 2 passes, one per column, reverse mode 3 sweeps');
+    expect(three).toContain('forward makes 1 pass of 2 tangents');
+    expect(three).toContain('reverse one recording and 3 sweeps');
     for (const out of [one, three]) expect(out).not.toMatch(/\((es|s)\)|\b1 (outputs|passes|sweeps|inputs)\b/);
   });
   test.each(BAD)('bad input %j: exit 2 and one line', (args, message) => {

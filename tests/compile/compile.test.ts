@@ -3,7 +3,7 @@ import {
   compile, grad, jacfwd, jvp, record, lt, gt, ge, le, eq, ne, select, ifElse, add, mul, sin, cos, log, pow, max, exp, div, sqrt,
   atan2, relu, defineOp, type Value,
 } from '../../src/index';
-import { resetKernels } from '../../src/symbolic/index';
+import { withoutNewFunction } from '../helpers/csp';
 import { BranchChangedError } from '../../src/index';
 
 const f = (x: Value[]): Value => {
@@ -61,21 +61,13 @@ test('a large list is chunked into many generated functions and still agrees', (
 });
 
 test('where new Function is forbidden (a strict CSP), compile and the list fall back to the plain interpreter', () => {
-  const original = globalThis.Function;
-  resetKernels();
-  globalThis.Function = function () {
-    throw new EvalError('Refused to evaluate a string as JavaScript (CSP)');
-  } as unknown as FunctionConstructor;
-  try {
+  withoutNewFunction(() => {
     const c = compile(f, x0);
     expect(c.mode).toBe('plain interpreter');
     expect(compile(f, x0, { engine: 'codegen' }).mode).toBe('plain interpreter');
     expect(record(f, x1).backward(1)).toEqual(grad(f)(x1));
     expect(Array.from(c.gradient(x1) as Float64Array)).toEqual(grad(f)(x1));
-  } finally {
-    globalThis.Function = original;
-    resetKernels();
-  }
+  });
   expect(grad(f)(x1)).toEqual(record(f, x1).backward(1));
 });
 

@@ -3,10 +3,10 @@ import { add, compile, hessian, mul, sigmoid, tanh, workedExample, type Value } 
 import { secondOrderSource } from '../../src/engine/secondOrder';
 import { partialTangentsParts } from '../../src/engine/partialTangents';
 import { listOps } from '../../src/ops/opDef';
-import { randomProgram } from '../helpers/randomPrograms';
-import { allOps } from '../property/programs';
+import fc from 'fast-check';
+import { pointArb, programArb, runs } from '../property/programs';
 import { withoutNewFunction } from '../helpers/csp';
-import { relErr, rng } from '../helpers/numeric';
+import { relErr } from '../helpers/numeric';
 
 const sum = (ys: Value[]): Value => ys.reduce((s: Value, y) => add(s, y), 0);
 
@@ -23,25 +23,26 @@ test('the generated loop compiles, with a case for every built-in op whose rule 
 
 // Random programs over every op: the generated loop (engine 'interpreter') against the plain
 // loop (engine 'plain interpreter', chunked duals for every op), exactly; both against hessian().
-describe('random programs over every op', () => {
-  const next = rng(20261201);
-  const programs = Array.from({ length: 40 }, () => randomProgram(next, allOps, 4 + Math.floor(next() * 10)));
-  test.each(programs.map((p, k) => [k, p.describe, p] as const))('#%i %s', (_, __, program) => {
-    const f = (x: Value[]) => sum(program.f(x));
-    const x = Array.from({ length: program.inputs }, () => 0.2 + next());
-    const generated = compile(f, x, { engine: 'interpreter' }).hessian(x);
-    const plain = compile(f, x, { engine: 'plain interpreter' }).hessian(x);
-    expect(generated).toEqual(plain);
-    const fresh = hessian(f)(x) as number[][];
-    generated.forEach((row, i) =>
-      row.forEach((h, j) => {
-        const e = fresh[i]![j]!;
-        if (!(Number.isNaN(h) && Number.isNaN(e)) && h !== e) expect(relErr(h, e)).toBeLessThan(1e-9);
-      }),
-    );
-    const v = x.map(() => next() - 0.5);
-    expect(Array.from(compile(f, x, { engine: 'interpreter' }).hvp(x, v))).toEqual(Array.from(compile(f, x, { engine: 'plain interpreter' }).hvp(x, v)));
-  });
+test('random programs over every op: generated and plain loops agree bit for bit, and with hessian()', () => {
+  fc.assert(
+    fc.property(programArb({ maxSteps: 14 }), pointArb(), fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }), (program, point, direction) => {
+      const f = (x: Value[]) => sum(program.f(x));
+      const x = point.slice(0, program.inputs);
+      const generated = compile(f, x, { engine: 'interpreter' }).hessian(x);
+      const plain = compile(f, x, { engine: 'plain interpreter' }).hessian(x);
+      expect(generated).toEqual(plain);
+      const fresh = hessian(f)(x) as number[][];
+      generated.forEach((row, i) =>
+        row.forEach((h, j) => {
+          const e = fresh[i]![j]!;
+          if (!(Number.isNaN(h) && Number.isNaN(e)) && h !== e) expect(relErr(h, e)).toBeLessThan(1e-9);
+        }),
+      );
+      const v = direction.slice(0, program.inputs);
+      expect(Array.from(compile(f, x, { engine: 'interpreter' }).hvp(x, v))).toEqual(Array.from(compile(f, x, { engine: 'plain interpreter' }).hvp(x, v)));
+    }),
+    { numRuns: runs(60), seed: 20261201 },
+  );
 });
 
 test('under a strict Content Security Policy the plain loop runs, with the same Hessian', () => {

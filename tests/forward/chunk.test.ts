@@ -2,18 +2,13 @@
 import {
   ChunkDual, ChunkTrace, add, defaultChunkSize, grad, jacfwd, jacrev, mul, sin, sqrt, exp, hessian, type Value,
 } from '../../src/index';
-import { relErr, rng } from '../helpers/numeric';
-import { randomProgram } from '../helpers/randomPrograms';
-import * as table from '../../src/ops/table';
-import type { BuiltinOpName } from '../ops/opSpecs';
-
-const allOps = Object.keys(table) as BuiltinOpName[];
+import fc from 'fast-check';
+import { relErr } from '../helpers/numeric';
+import { pointArb, programArb } from '../property/programs';
 
 test('every chunk size gives the same Jacobian as one-tangent passes and as jacrev (random programs)', () => {
-  const next = rng(424242);
-  for (let t = 0; t < 60; t++) {
-    const p = randomProgram(next, allOps, 1 + Math.floor(next() * 30));
-    const x = Array.from({ length: p.inputs }, () => next() * 4 - 2);
+  fc.assert(fc.property(programArb({ maxSteps: 30 }), pointArb(), (p, pt) => {
+    const x = pt.slice(0, p.inputs);
     const one = jacfwd(p.f, { chunkSize: 1 })(x);
     const R = jacrev(p.f)(x);
     for (const chunkSize of [2, 3, 8, undefined]) {
@@ -22,7 +17,7 @@ test('every chunk size gives the same Jacobian as one-tangent passes and as jacr
       expect(C).toEqual(one);
       C.forEach((row, i) => row.forEach((v, j) => expect(relErr(v, R[i]![j]!)).toBeLessThan(1e-12)));
     }
-  }
+  }), { numRuns: 60, seed: 424242 });
 });
 
 test('ceil(n / k) passes: counted by the calls of f', () => {

@@ -42,7 +42,7 @@ test('10^6 outputs: one pullback with a 10^6-long yBar, one forward pass', () =>
   expect((yDot as number[])[N - 1]).toBe((N - 1) % 5);
 });
 
-test('a chain of 10^6 primitives, recorded once and replayed at a new point', () => {
+test('a chain of 10^6 primitives: recorded once and replayed at a new point, and fresh in both modes', () => {
   const tape = record((xs: Value[]) => {
     let y: Value = xs[0]!;
     for (let i = 0; i < N; i++) y = mul(y, 1.0000001);
@@ -51,6 +51,14 @@ test('a chain of 10^6 primitives, recorded once and replayed at a new point', ()
   expect(tape.length).toBe(N + 1);
   expect(tape.replay([2])).toBeCloseToRel(2 * Math.pow(1.0000001, N), 1e-9);
   expect(tape.backward(1)[0]).toBeCloseToRel(Math.pow(1.0000001, N), 1e-9);
+  // and fresh, in both modes (no recursion anywhere: a stack overflow would fail here)
+  const chain = (xs: Value[]) => {
+    let y: Value = xs[0]!;
+    for (let i = 0; i < N; i++) y = mul(y, 1.0000001);
+    return y;
+  };
+  expect(grad(chain)([1])[0]).toBeCloseToRel(Math.pow(1.0000001, N), 1e-9);
+  expect(jvp(chain, [1], [1])[1]).toBeCloseToRel(Math.pow(1.0000001, N), 1e-9);
 });
 
 test('a dropped recording of 10^6 entries releases its memory (node --expose-gc)', () => {

@@ -1,6 +1,6 @@
 // Transformations nest: each level keeps its own perturbations (no perturbation confusion).
-import { add, derivative, exp, grad, jacfwd, jacrev, jvp, mul, sin, cos, vjp, Dual, type Value } from '../src/index';
-import { workedExample, X0 } from './workedExample';
+import { add, derivative, exp, grad, jacfwd, jacrev, jvp, mul, sin, cos, vjp, Dual, type Value } from '../../src/index';
+import { workedExample, X0 } from '../workedExample';
 
 // d/dx [ x * d/dy (x + y) |y=1 ] = 1 at every x; a confused implementation gives 2.
 describe.each([-2, 0, 1, 3.5])('the perturbation-confusion test at x = %p', (x0) => {

@@ -2,8 +2,8 @@
 import {
   add, customDerivative, defineOp, derivative, div, exp, grad, hessian, jacfwd, jacrev, jvp, log, mul, record, square,
   stopGradient, sub, abs, taylor, customJvp, customVjp, sqrt, neg, type Value,
-} from '../src/index';
-import { relErr } from './helpers/numeric';
+} from '../../src/index';
+import { relErr } from '../helpers/numeric';
 
 // softsign(x) = x / (1 + |x|); d softsign = 1 / (1 + |x|)² dx
 const softsign = defineOp({

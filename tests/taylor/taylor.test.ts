@@ -2,10 +2,10 @@
 import {
   acosh, add, atan, customDerivative, derivative, div, exp, grad, listOps, log, mul, pow, sin, sqrt, sub, taylor, tan,
   type Value,
-} from '../src/index';
-import { relErr } from './helpers/numeric';
-import { opSpecs, type BuiltinOpName } from './ops/opSpecs';
-import * as table from '../src/ops/table';
+} from '../../src/index';
+import { relErr } from '../helpers/numeric';
+import { opSpecs, type BuiltinOpName } from '../ops/opSpecs';
+import * as table from '../../src/ops/table';
 
 test('known series: exp, sin, 1/(1-x)', () => {
   const e = taylor((x) => exp(x[0]!), [0], [1], 8, { scale: 'coefficients' });

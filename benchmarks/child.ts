@@ -1,0 +1,38 @@
+// One workload group in its own process: `tsx benchmarks/child.ts <group file> <result.json>`, started by run.ts.
+//
+// A fresh process per group keeps one workload's JIT feedback, inline caches and garbage
+// out of the next one's timings.
+import fs from 'node:fs';
+import { Bench, loadPeers, type Group, type GroupResult } from './bench';
+
+async function main(): Promise<void> {
+  const [file, out] = process.argv.slice(2);
+  if (!file || !out) throw new Error('usage: child.ts <group file> <result.json>');
+  const started = performance.now();
+  const group = ((await import(`./groups/${file}`)) as { default: Group }).default;
+  const b = new Bench();
+  if (group.peers && process.env.BENCH_PEERS !== '0') b.peers.push(...(await loadPeers()));
+  try {
+    await group.run(b);
+  } catch (e) {
+    // Keep what was measured before the failure; the report shows where it stopped.
+    b.skip(group.id, 'the rest of this group', `stopped: ${(e as Error).message.slice(0, 100)}`);
+    process.exitCode = 1;
+  }
+  for (const p of b.peers) p.dispose?.();
+  const result: GroupResult = {
+    id: group.id,
+    rows: b.rows,
+    targets: b.targets,
+    tables: b.tables,
+    data: b.data,
+    peerNotes: Object.fromEntries(b.peers.map((p) => [p.name, p.notes])),
+    seconds: (performance.now() - started) / 1000,
+  };
+  fs.writeFileSync(out, JSON.stringify(result));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,101 @@
+// S: sparse Jacobians and Hessians (issue #12) against hand-written banded code, one fresh recording, the dense modes and jax-js.
+import { add, compile, exp, grad, hessian, mul, record, sparseHessian, sparseJacobian, sub, type Value } from '../../src/index';
+import { flat, type Bench, type Group } from '../bench';
+import { rosenbrock } from '../workloads';
+
+/** The Rosenbrock Hessian's 3n - 2 nonzeros, in row-then-column order, into `out` (the fastest straightforward code). */
+function rosenbrockTridiagonal(x: Float64Array, out: Float64Array): Float64Array {
+  const n = x.length;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i]!;
+    if (i > 0) out[k++] = -400 * x[i - 1]!;
+    out[k++] = (i + 1 < n ? 1200 * xi * xi - 400 * x[i + 1]! + 2 : 0) + (i > 0 ? 200 : 0);
+    if (i + 1 < n) out[k++] = -400 * xi;
+  }
+  return out;
+}
+
+/** F_i(u) = u_{i-1} - 2u_i + u_{i+1} + h²λ exp(u_i) with zero boundary values, λ = 2. */
+const N_RD = 10_000;
+const h2lambda = (1 / (N_RD + 1)) ** 2 * 2;
+const reactionDiffusion = (u: Value[]): Value[] =>
+  u.map((ui, i) => add(sub(add(i > 0 ? u[i - 1]! : 0, i < u.length - 1 ? u[i + 1]! : 0), mul(2, ui)), mul(h2lambda, exp(ui))));
+
+function reactionDiffusionTridiagonal(u: Float64Array, out: Float64Array): Float64Array {
+  const n = u.length;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (i > 0) out[k++] = 1;
+    out[k++] = -2 + h2lambda * Math.exp(u[i]!);
+    if (i + 1 < n) out[k++] = 1;
+  }
+  return out;
+}
+
+const group: Group = {
+  id: 'S',
+  peers: true,
+  async run(b: Bench) {
+    {
+      const n = 100;
+      const L = 'S sparse Hessian, Rosenbrock n=100 (W5)';
+      const x = rosenbrock.point(n);
+      const xs = Array.from(x);
+      const want = rosenbrockTridiagonal(x, new Float64Array(3 * n - 2));
+      const out = new Float64Array(3 * n - 2);
+      const hand = b.baseline(L, 'hand-written tridiagonal Hessian (3n - 2 values, preallocated)', () => rosenbrockTridiagonal(x, out), 'S.w5.hand');
+      const H = sparseHessian(rosenbrock.f, xs);
+      b.bench(L, `dualtape sparseHessian (${H.colors} colours, nnz ${H.nnz})`, hand, () => sparseHessian(rosenbrock.f, xs), [() => sparseHessian(rosenbrock.f, xs).values, want, 1e-12], 'S.w5.sparse');
+      const c = compile(rosenbrock.f, xs);
+      b.bench(L, 'dualtape compile(f, x).sparseHessian (pattern and colouring reused)', hand, () => c.sparseHessian(xs), [() => c.sparseHessian(xs).values, want, 1e-12], 'S.w5.compiled');
+      const dense = hessian(rosenbrock.f);
+      b.bench(L, 'dualtape dense hessian (for comparison)', hand, () => dense(xs), [() => flat(dense(xs)), flat(H.toDense()), 1e-12], 'S.w5.dense');
+      const denseWant = flat(H.toDense());
+      for (const peer of b.peers) {
+        if (!peer.name.startsWith('jax-js (jit)')) continue;
+        const prepared = await b.preparePeer(L, peer, () => peer.prepareHessian?.(n));
+        if (prepared === undefined) continue;
+        const ph = prepared.fn;
+        b.bench(L, `${peer.name} hessian (dense)`, hand, () => ph(x), [() => flat(ph(x)), denseWant, 2e-3], 'S.w5.jaxJit');
+      }
+      b.target({ issue: 12, name: 'sparseHessian Rosenbrock n=100 ≤ 30× hand-written tridiagonal Hessian', num: 'S.w5.sparse', den: 'S.w5.hand', limit: 30, better: 'below' });
+      b.target({ issue: 12, name: 'sparseHessian Rosenbrock n=100 at least 10× faster than jax-js jit(hessian) (jax-js / ours)', num: 'S.w5.jaxJit', den: 'S.w5.sparse', limit: 10, better: 'above' });
+    }
+    {
+      const n = 10_000;
+      const L = 'S sparse Hessian, Rosenbrock n=1e4';
+      const x = rosenbrock.point(n);
+      const xs = Array.from(x);
+      const want = rosenbrockTridiagonal(x, new Float64Array(3 * n - 2));
+      const out = new Float64Array(3 * n - 2);
+      const hand = b.baseline(L, 'hand-written tridiagonal Hessian (preallocated)', () => rosenbrockTridiagonal(x, out));
+      const g = grad(rosenbrock.f);
+      b.bench(L, 'dualtape one fresh grad (the yardstick of the target)', hand, () => g(xs), undefined, 'S.r4.grad');
+      b.bench(L, 'dualtape sparseHessian', hand, () => sparseHessian(rosenbrock.f, xs), [() => sparseHessian(rosenbrock.f, xs).values, want, 1e-12], 'S.r4.sparse');
+      const c = compile(rosenbrock.f, xs);
+      b.bench(L, 'dualtape compile(f, x).sparseHessian', hand, () => c.sparseHessian(xs), [() => c.sparseHessian(xs).values, want, 1e-12]);
+      b.target({ issue: 12, name: 'sparseHessian Rosenbrock n=1e4 ≤ 20× one fresh grad', num: 'S.r4.sparse', den: 'S.r4.grad', limit: 20, better: 'below' });
+    }
+    {
+      const n = N_RD;
+      const L = 'S sparse Jacobian, reaction-diffusion n=1e4';
+      const u = Float64Array.from({ length: n }, (_, i) => Math.sin((Math.PI * (i + 1)) / (n + 1)));
+      const us = Array.from(u);
+      const want = reactionDiffusionTridiagonal(u, new Float64Array(3 * n - 2));
+      const out = new Float64Array(3 * n - 2);
+      const hand = b.baseline(L, 'hand-written tridiagonal Jacobian (preallocated)', () => reactionDiffusionTridiagonal(u, out));
+      b.bench(L, 'dualtape one fresh recording of F (the yardstick of the target)', hand, () => record(reactionDiffusion, us), undefined, 'S.rd.record');
+      for (const mode of ['forward', 'reverse', 'auto'] as const) {
+        const J = sparseJacobian(reactionDiffusion, us, { mode });
+        b.bench(L, `dualtape sparseJacobian ${mode} (${J.colors} colours)`, hand, () => sparseJacobian(reactionDiffusion, us, { mode }), [() => sparseJacobian(reactionDiffusion, us, { mode }).values, want, 1e-12], `S.rd.${mode}`);
+        b.target({ issue: 12, name: `sparseJacobian (${mode}) reaction-diffusion n=1e4 ≤ 10× one fresh recording`, num: `S.rd.${mode}`, den: 'S.rd.record', limit: 10, better: 'below' });
+      }
+      const c = compile(reactionDiffusion, us);
+      for (const mode of ['forward', 'reverse'] as const) {
+        b.bench(L, `dualtape compile(F, u).sparseJacobian ${mode}`, hand, () => c.sparseJacobian(us, { mode }), [() => c.sparseJacobian(us, { mode }).values, want, 1e-12]);
+      }
+    }
+  },
+};
+export default group;
