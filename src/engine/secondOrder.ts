@@ -158,10 +158,11 @@ let generatedFor = -1;
 /** The generated loop (one case per built-in op with a derived tree), or undefined where `new Function` is not allowed. */
 function generatedSweep(): GeneratedSweep | undefined {
   if (!canGenerateCode()) return undefined;
-  // Ops defined since the loop was generated only reach its default case, which is correct; regenerate anyway when built-ins were added.
-  const ops = listOps();
-  if (generated === undefined || generatedFor !== ops.length) {
-    generatedFor = ops.length;
+  // Only built-in ops get a case; ops defined later reach the default case, which is correct,
+  // so the loop is generated again only if a built-in was added (never for user ops).
+  const builtins = listOps().reduce((count, op) => count + (op.builtin ? 1 : 0), 0);
+  if (generated === undefined || generatedFor !== builtins) {
+    generatedFor = builtins;
     try {
       const deps: Deps = new Map();
       const source = secondOrderSource(deps);
