@@ -46,5 +46,6 @@ export { taylor, type TaylorOptions } from './taylor/api';
 export { Jet, TaylorTrace } from './taylor/jet';
 export { workedExample, workedExamplePoint, workedExampleFormula } from './teach/workedExample';
 export * from './teach/index';
+export type { SourceMode } from './compile/source';
 export type { Widen, Out } from './internal/types';
 export type { VectorFunction, ScalarFunction } from './internal/validate';

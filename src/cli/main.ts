@@ -8,6 +8,7 @@ import {
 import type { Formula } from '../expr/index';
 import { choice, parseArgs, parseAssignments, parseNumbers, UsageError, type ParsedArgs } from './args';
 import { SPARSITY_HELP, sparsityReportOf } from './sparsity';
+import { CODE_HELP, codeOf } from './code';
 
 /**
  * dualtape/expr, and mathjs with it, is loaded only by the commands that parse a formula, so
@@ -228,6 +229,14 @@ const COMMANDS: Record<string, Command> = {
     run: async (argv) => {
       const { f, x } = await problem('sparsity', argv, []);
       return sparsityReportOf(f, x);
+    },
+  },
+  code: {
+    usage: 'code "<formula>" --at ...    the tangent and adjoint programs as JavaScript (--mode forward|reverse)',
+    help: CODE_HELP,
+    run: async (argv) => {
+      const { f, x, args } = await problem('code', argv, ['mode']);
+      return codeOf(f, x, args);
     },
   },
 };

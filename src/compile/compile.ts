@@ -7,6 +7,10 @@ import { generatedInterpreter, plainInterpreter, seedOutputs } from '../engine/s
 import { BranchChangedError, flippedGuard } from '../engine/guards';
 import { straightLine } from './straightLine';
 import { interpreted, type CompileMode, type Program } from './program';
+import { secondOrderSweep } from '../engine/secondOrder';
+import { defaultChunkSize } from '../forward/chunk';
+import { jacobianCost, type JacobianCost } from './jacobianCost';
+import { derivativeSource, type SourceMode } from './source';
 import { compiledSparseHessian, compiledSparseJacobian } from '../sparse/compiled';
 import type { SparseHessianOptions, SparseJacobianOptions } from '../sparse/compressed';
 import type { SparseMatrix } from '../sparse/sparseMatrix';
@@ -72,6 +76,8 @@ export interface CompileOptions {
  * import { compile, workedExample, type CompiledFunction } from 'dualtape';
  * const c: CompiledFunction = compile(workedExample, [2, 5]);
  * c.gradient([3, 1]); // Float64Array [1.3333333333333333, 2.4596976941318602]
+ * c.hessian([3, 1]); // [[-0.1111111111111111, 1], [1, 0.8414709848078965]]
+ * c.source('reverse'); // the adjoint program: '... v0_bar += v3_bar * Math.cos(v0); ...'
  * ```
  */
 export interface CompiledFunction<F extends VectorFunction = VectorFunction> {
@@ -93,8 +99,35 @@ export interface CompiledFunction<F extends VectorFunction = VectorFunction> {
   /** `[f(x), J(x)·v]`, by a forward sweep over the list (each output's tangent). */
   jvp(x: ArrayLike<number>, v: ArrayLike<number>): [NumberOut<F>, NumberOut<F>];
   jvp(x: ArrayLike<Value>, v: ArrayLike<Value>): [number | Float64Array, number | Float64Array] | [Value | Value[], Value | Value[]];
-  /** The m × n Jacobian: m reverse sweeps, or n forward sweeps when n < m. */
+  /**
+   * The m × n Jacobian, by n tangent sweeps or m backward sweeps, whichever computes fewer
+   * entries: each sweep is counted as the entries it really computes (a tangent sweep those
+   * that depend on its input, a backward sweep those its output depends on), summed over the
+   * n (m) sweeps; counted once per recording with one bit per input (output) per entry, and
+   * as n·L against m·L for lists too large to count (L entries). Ties go to reverse.
+   */
   jacobian(x: ArrayLike<number>): Float64Array[];
+  /**
+   * The n × n Hessian of a scalar f, forward-over-reverse on the compiled list: per chunk of
+   * up to 8 directions e_j, a tangent sweep each, then one second-order sweep (the backward
+   * sweep differentiated along them, src/engine/secondOrder.ts) giving those columns. f is not called.
+   */
+  hessian(x: ArrayLike<number>): number[][];
+  /** The Hessian-vector product H(x)·v of a scalar f: one tangent sweep along v and one second-order sweep. */
+  hvp(x: ArrayLike<number>, v: ArrayLike<number>): Float64Array;
+  /**
+   * The tangent (`'forward'`) or adjoint (`'reverse'`) program of the recording as readable
+   * JavaScript, one statement per entry, named as the trace tables name them (v_1 for v-1),
+   * the adjoint statements in the backward sweep's accumulation order. The text is a function
+   * body over the inputs `x1 .. xn` (plus `x1_dot .. xn_dot` for the tangent program, and
+   * `y1_bar .. ym_bar` for the adjoint program of a vector f; a scalar f's adjoint is seeded
+   * with 1) that declares every variable it assigns and returns nothing: evaluate it as
+   * `new Function('x1', 'x2', src + 'return [v_1_bar, v0_bar]')`. It is the calculus of the
+   * op table, printed without the engine's zero-skip tests (a zero adjoint times an infinite
+   * partial is NaN here, 0 in the engine); a rule that branches on values prints its branch at
+   * the recorded point, marked by a comment.
+   */
+  source(mode: SourceMode): string;
   /** J(x) as a SparseMatrix by compressed passes; pattern and colouring are found on the first call and reused (see sparseJacobian). */
   sparseJacobian(x: ArrayLike<number>, options?: SparseJacobianOptions): SparseMatrix;
   /** The Hessian of a scalar f at x as a SparseMatrix, pattern and star colouring reused (see sparseHessian). */
@@ -171,6 +204,7 @@ class Compiled {
   #program!: Program;
   #values!: Float64Array;
   #adjoints!: Float64Array;
+  #cost: JacobianCost | undefined;
   readonly #f: VectorFunction | undefined;
   readonly #options: CompileOptions;
   readonly #rerecord: boolean;
@@ -188,6 +222,7 @@ class Compiled {
     this.#flat = flat;
     this.#values = flat.values.slice(0, flat.length);
     this.#adjoints = new Float64Array(flat.length);
+    this.#cost = undefined;
     const options = this.#options;
     const wanted: CompileMode =
       options.engine ?? ((options.codegen ?? true) ? (flat.length <= (options.codegenLimit ?? 500) ? 'codegen' : 'interpreter') : 'interpreter');
@@ -332,7 +367,8 @@ class Compiled {
     const n = this.#flat.inputCount;
     const m = this.outputCount;
     const rows: Float64Array[] = Array.from({ length: m }, () => new Float64Array(n));
-    if (n < m) {
+    this.#cost ??= jacobianCost(this.#flat, this.#flat.outputs);
+    if (this.#cost.forward < this.#cost.reverse) {
       const t = new Float64Array(this.#flat.length);
       const outs = this.#flat.outputs;
       for (let j = 0; j < n; j++) {
@@ -353,6 +389,60 @@ class Compiled {
       }
     }
     return rows;
+  }
+
+  hessian(x: ArrayLike<number>): number[][] {
+    this.#secondOrderInput('hessian', x);
+    const n = this.#flat.inputCount;
+    const H = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+    const width = defaultChunkSize(n);
+    for (let j0 = 0; j0 < n; j0 += width) {
+      const k = Math.min(width, n - j0);
+      const at = this.#secondOrder(Array.from({ length: k }, (_, c) => (t) => (t[j0 + c] = 1)));
+      for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) (H[i] as number[])[j0 + c] = (at[c] as Float64Array)[i] as number;
+    }
+    return H;
+  }
+
+  hvp(x: ArrayLike<number>, v: ArrayLike<number>): Float64Array {
+    this.#secondOrderInput('hvp', x);
+    const n = this.#flat.inputCount;
+    const vs = checkVector('hvp', 'v', v, n);
+    vs.forEach((vi, i) => {
+      if (typeof vi !== 'number') throw new TypeError(`hvp: v[${i}] must be a number, got ${describe(vi)}`);
+    });
+    const at = this.#secondOrder([(t) => t.set(vs as number[])]);
+    return (at[0] as Float64Array).slice(0, n);
+  }
+
+  /** Checks a second-order call's f and x and runs the forward sweep at x. */
+  #secondOrderInput(api: string, x: ArrayLike<number>): void {
+    if (this.#flat.outputIsArray) {
+      throw new TypeError(`${api}: f must return a single number, but it returned an array of ${this.outputCount}; take jacobian of a compiled gradient per output`);
+    }
+    if (!this.#evaluate(api, x)) throw new TypeError(`${api}: x must hold plain numbers (for AD values, use the ${api} transformation)`);
+  }
+
+  /** One tangent sweep per direction (each `seed` fills the inputs' tangents), then the second-order sweep; the adjoint tangents. */
+  #secondOrder(seeds: ((t: Float64Array) => void)[]): Float64Array[] {
+    const L = this.#flat.length;
+    const t = seeds.map((seed) => {
+      const ti = new Float64Array(L);
+      seed(ti);
+      this.#program.tangent(this.#values, ti);
+      return ti;
+    });
+    const a = this.#adjoints;
+    a.fill(0);
+    seedOutputs(this.#flat.outputs, [1], a);
+    const at = seeds.map(() => new Float64Array(L));
+    secondOrderSweep(this.#flat, this.#values, t, a, at, this.#program.mode !== 'plain interpreter');
+    return at;
+  }
+
+  source(mode: SourceMode): string {
+    if (mode !== 'forward' && mode !== 'reverse') throw new RangeError(`source: mode must be 'forward' or 'reverse', got ${describe(mode)}`);
+    return derivativeSource(this.#tape, mode);
   }
 
   sparseJacobian(x: ArrayLike<number>, options?: SparseJacobianOptions): SparseMatrix {

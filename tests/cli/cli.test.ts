@@ -42,6 +42,7 @@ prepare('graph', WORKED, '--at', 'x1=2,x2=5');
 prepare('graph', WORKED, '--at', 'x1=2,x2=5', '--format', 'mermaid', '--annotate', 'adjoint');
 prepare('jacobian', 'x*y; sin(x); x+y', '--at', 'x=1,y=2');
 prepare('check', WORKED, '--at', 'x1=2,x2=5');
+prepare('code', WORKED, '--at', 'x1=2,x2=5', '--mode', 'reverse');
 prepare('--help');
 prepare('trace', '--help');
 prepare('--version');
@@ -63,6 +64,8 @@ const BAD: [string[], RegExp][] = [
   [['trace', WORKED, '--at', 'x1=2,x2=5', '--seed', 'q'], /bad --seed 'q'/],
   [['trace', WORKED, '--at', 'x1=2,x2=5', '--frobnicate', '1'], /unknown option --frobnicate/],
   [['graph', WORKED, '--at', 'x1=2,x2=5', '--format', 'svg'], /bad --format 'svg'/],
+  [['code', WORKED, '--at', 'x1=2,x2=5', '--mode', 'sideways'], /^dualtape code: bad --mode 'sideways'/],
+  [['code', 'x*y', '--at', 'x=1'], /^dualtape code: .*no value given for variable 'y'/],
   [['sparsity', 'x1'], /needs --at x1=1/],
   [['sparsity', 'x1', 'x2', '--at', 'x1=1'], /takes one formula/],
 ];
@@ -107,6 +110,12 @@ describe('dualtape CLI', () => {
     const sparsity = run('sparsity', 'x1*x2 - x1; sin(x2) + x3^2; exp(x3)', '--at', 'x1=1,x2=2,x3=3');
     expect(sparsity.code).toBe(0);
     expect(sparsity.out).toContain('Jacobian pattern (3 × 3, 5 structural nonzeros');
+  });
+  test('code prints the adjoint program, which evaluates to the gradient', () => {
+    const { code, out } = run('code', WORKED, '--at', 'x1=2,x2=5', '--mode', 'reverse');
+    expect(code).toBe(0);
+    expect(out).toContain('v0_bar += v3_bar * Math.cos(v0);');
+    expect(new Function('x1', 'x2', `${out}\nreturn [v_1_bar, v0_bar];`)(2, 5)).toEqual([5.5, 1.7163378145367738]);
   });
   test('help', () => {
     expect(run('--help').out).toContain('usage: dualtape <command>');

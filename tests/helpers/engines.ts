@@ -11,6 +11,8 @@ export interface EngineUnderTest {
   vjp(f: F, recordedAt: number[], x: number[], yBar: number | number[]): { output: number[]; adjoints: number[] };
   /** The tangents J v at x by this engine's tangent sweep; absent where the engine has none (the list's own). */
   jvp?(f: F, recordedAt: number[], x: number[], v: number[]): number[];
+  /** The Hessian of a scalar f at x by this engine's second-order sweep; absent where the engine has none (the list's own). */
+  hessian?(f: F, recordedAt: number[], x: number[]): number[][];
 }
 
 const listSweep: EngineUnderTest = {
@@ -34,6 +36,9 @@ const compiled = compileModes.map(
     jvp(f, recordedAt, x, v) {
       const c = compile(f, recordedAt, { engine });
       return asArray(c.jvp(x, v)[1]);
+    },
+    hessian(f, recordedAt, x) {
+      return compile(f, recordedAt, { engine }).hessian(x);
     },
   }),
 );

@@ -143,6 +143,28 @@ describe.each(secondOrder)('$what', ({ f, at, second }) => {
   });
 });
 
+// The same second derivatives by every compiled engine's Hessian (a second-order sweep over
+// the list, recorded at the point), and the list's Hessian of the pow case below.
+describe.each(engines.filter((e) => e.hessian !== undefined))('second order, engine: $name', (engine) => {
+  test.each(secondOrder.map((c) => [c.what, c] as const))('%s', (_, { f, at, second }) => {
+    expectClose(engine.hessian!((x) => f(x[0]!), [at], [at])[0]!, [second]);
+  });
+  test('the Hessian of x^y at (0, 1): [[0, 1], [0, 0]]', () => {
+    const H = engine.hessian!((x) => pow(x[0]!, x[1]!), [0, 1], [0, 1]);
+    expectClose(H.flat(), [0, 1, 0, 0]);
+  });
+  test.each([
+    // Each term of the adjoint tangent is skipped on its own zero factor, as first-order terms are.
+    ['√⌊x⌋ at 0.5: 0 (a zero partial meets infinite adjoints)', (x: Value[]) => sqrt(floor(x[0]!)), [0.5], [0]],
+    ['⌊√x⌋ at 0: 0', (x: Value[]) => floor(sqrt(x[0]!)), [0], [0]],
+    ['√x · 0 at 0', (x: Value[]) => mul(sqrt(x[0]!), 0), [0], [0]],
+    ['√x + y² at (0, 1): ∂²/∂x² = −∞, the rest exact', (x: Value[]) => add(sqrt(x[0]!), mul(x[1]!, x[1]!)), [0, 1], [-Infinity, 0, 0, 2]],
+    ['x · y at (∞, 0): mixed partials 1', (x: Value[]) => mul(x[0]!, x[1]!), [Infinity, 0], [0, 1, 1, 0]],
+  ] as [string, (x: Value[]) => Value, number[], number[]][])('zero partials and IEEE values: %s', (_, f, at, hessian) => {
+    expectClose(engine.hessian!(f, at, at).flat(), hessian);
+  });
+});
+
 // The mixed partials of x^y at x = 0 are not symmetric: d/dy of ∂/∂x = x^(y-1)(1 + y ln x) has
 // no limit there, and the convention d(x^y)/dy = 0 at x = 0 makes one order 0. Every mode
 // pair gives the same matrix, which is what is checked.

@@ -1,0 +1,221 @@
+// The second-order sweep: the backward sweep differentiated along k directions at once (forward-over-reverse on a flat list).
+//
+// Why a sweep of its own: differentiating the backward sweep `a[r] += a[i]·∂v_i/∂v_r` along a
+// direction gives `ȧ[r] += ȧ[i]·∂v_i/∂v_r + a[i]·(∂v_i/∂v_r)˙`, where the last factor is the
+// partial's own tangent, computed from the op table: for a built-in op with a derived tree,
+// by that tree's generated tangent program (partialTangents.ts); for every other op (rules
+// that branch on values, user-defined ones), and where `new Function` is forbidden, by the
+// op's partials rule run on chunked duals. Both give the same numbers. The entries' tangents
+// come from the backend's own tangent sweep, one per direction. Every contribution is skipped
+// on a zero factor as in accumulate.ts, so the zero-skip conventions are the first-order ones.
+//
+// Two forms, as for the first-order sweeps: the plain loop below (one step per entry, no code
+// generation), and the same loop generated once with one `case` per built-in op whose body is
+// that op's templates, the plain step as its `default`.
+import { checkedPartials, listOps, opByCode, type OpDef } from '../ops/opDef';
+import { ChunkDual, ChunkTrace } from '../forward/chunk';
+import type { Value } from '../ops/value';
+import { canGenerateCode } from '../symbolic/index';
+import { addAdjoint, addAdjointCode, contributes, contributesCode } from './accumulate';
+import { arities, entryPartials, partialsScratch, read } from './entries';
+import { partialTangentsParts } from './partialTangents';
+import { partialsTemplate, type Deps } from './templates';
+import type { SweepList } from './sweeps';
+
+const out = partialsScratch();
+
+/** Scratch of one sweep: the chunk trace for the dual route, the partials' tangents dd[q·k + c]. */
+interface Scratch {
+  readonly trace: ChunkTrace;
+  readonly dd: Float64Array;
+}
+
+/**
+ * The tangent-of-adjoint sweep over `list` along k = t.length directions.
+ *
+ * On entry: `v` holds every entry's value; `t[c]` every entry's tangent along direction c
+ * (a tangent sweep per direction); `a` the output adjoints (seeds) and zeros; `at[c]` the
+ * outputs' adjoint tangents along direction c (usually zeros) and zeros elsewhere.
+ * On return: `a` every entry's adjoint, as the backward sweep gives it, and `at[c]` every
+ * entry's adjoint tangent: for a scalar f seeded with 1, at[c][0 .. n) is H·d_c, the
+ * Hessian times direction c. Where a partial meets a zero adjoint (tangent) or a zero
+ * partial (tangent) meets anything, nothing is added (accumulate.ts). `generated: false`
+ * runs the plain loop, which needs no `new Function` (the plain interpreter's route).
+ *
+ * @example
+ * ```ts
+ * // f = x0·x1 at (2, 5), direction e_0: H·e_0 = [0, 1]
+ * // v = [2, 5, 10], t = [[1, 0, 5]], a = [0, 0, 1], at = [[0, 0, 0]]
+ * // secondOrderSweep(list, v, t, a, at) → a = [5, 2, 1], at = [[0, 1, 0]]
+ * ```
+ */
+export function secondOrderSweep(
+  list: SweepList, v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[], generated = true,
+): void {
+  const k = t.length;
+  const scratch: Scratch = { trace: new ChunkTrace('second-order sweep (forward over reverse)', k), dd: new Float64Array(64 * k) };
+  try {
+    const sweep = generated ? generatedSweep() : undefined;
+    if (sweep !== undefined) {
+      const step = (i: number, p: number) => plainStep(list, v, t, a, at, i, p, scratch);
+      sweep(list.codes, list.refs, arities(), list.constants, v, t, a, at, list.inputCount, list.length, list.refCount, scratch.dd, step);
+      return;
+    }
+    const { codes, inputCount } = list;
+    const ar = arities();
+    let p = list.refCount;
+    for (let i = list.length - 1; i >= inputCount; i--) {
+      p -= ar[codes[i] as number] as number;
+      plainStep(list, v, t, a, at, i, p, scratch);
+    }
+  } finally {
+    scratch.trace.active = false;
+  }
+}
+
+/** One entry of the plain loop: entry i, its references from refs[p]. */
+function plainStep(list: SweepList, v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[], i: number, p: number, s: Scratch): void {
+  const { codes, refs, constants: c } = list;
+  const k = t.length;
+  const code = codes[i] as number;
+  const g = a[i] as number;
+  let seeded = false;
+  for (let e = 0; e < k && !seeded; e++) if ((at[e] as Float64Array)[i] !== 0) seeded = true;
+  if (g === 0 && !seeded) return;
+  const op = opByCode(code);
+  entryPartials(code, p, i, refs, c, v, out);
+  // The partials' tangents matter only where the adjoint itself is nonzero (they meet it).
+  const moving = g !== 0 && dualPartialTangents(op, p, i, refs, c, v, t, s);
+  const dd = s.dd;
+  for (let q = 0; q < op.arity; q++) {
+    const r = refs[p + q] as number;
+    if (r < 0) continue;
+    const d = out[q] as number;
+    addAdjoint(a, r, g, d);
+    for (let e = 0; e < k; e++) {
+      const target = at[e] as Float64Array;
+      const seed = target[i] as number;
+      // ȧ_r += ȧ_i·d + a_i·ḋ: each product only where it contributes, the two summed as the
+      // tangent of the product a_i·d is, then added once (like the first-order term).
+      const first = contributes(seed, d);
+      const second = moving && contributes(g, dd[q * k + e] as number);
+      if (first && second) target[r] += seed * d + g * (dd[q * k + e] as number);
+      else if (first) target[r] += seed * d;
+      else if (second) target[r] += g * (dd[q * k + e] as number);
+    }
+  }
+}
+
+/**
+ * The tangents of entry i's partials along every direction, into dd[q·k + c], by the op's
+ * partials rule run on chunked duals; false (dd left alone) when no argument moves, so every
+ * partial's tangent is zero.
+ */
+function dualPartialTangents(op: OpDef, p: number, i: number, refs: Int32Array, c: Float64Array, v: Float64Array, t: readonly Float64Array[], s: Scratch): boolean {
+  const k = t.length;
+  const tangentsOf = (r: number): Float64Array | undefined => {
+    let live = false;
+    const ts = new Float64Array(k);
+    for (let e = 0; e < k; e++) {
+      const x = (t[e] as Float64Array)[r] as number;
+      ts[e] = x;
+      if (x !== 0) live = true;
+    }
+    return live ? ts : undefined;
+  };
+  let moving = false;
+  const args = new Array<Value>(op.arity);
+  for (let q = 0; q < op.arity; q++) {
+    const r = refs[p + q] as number;
+    const ts = r >= 0 ? tangentsOf(r) : undefined;
+    if (ts !== undefined) moving = true;
+    args[q] = ts === undefined ? read(v, c, r) : new ChunkDual(read(v, c, r), ts, s.trace);
+  }
+  if (!moving) return false;
+  const ty = tangentsOf(i);
+  const y: Value = ty === undefined ? (v[i] as number) : new ChunkDual(v[i] as number, ty, s.trace);
+  const partials = checkedPartials(op, args, y);
+  for (let q = 0; q < op.arity; q++) {
+    const d = partials[q] as Value;
+    if (d instanceof ChunkDual && d.trace === s.trace) {
+      for (let e = 0; e < k; e++) s.dd[q * k + e] = d.tangents[e] as number;
+    } else if (typeof d === 'number') {
+      for (let e = 0; e < k; e++) s.dd[q * k + e] = 0;
+    } else {
+      throw new TypeError(`${op.name}: its partials rule returned an AD value of another transformation; rules must not capture AD values`);
+    }
+  }
+  return true;
+}
+
+type GeneratedSweep = (
+  codes: Uint32Array, refs: Int32Array, ar: Uint8Array, c: Float64Array, v: Float64Array, t: readonly Float64Array[], a: Float64Array,
+  at: readonly Float64Array[], from: number, to: number, p: number, dd: Float64Array, step: (i: number, p: number) => void,
+) => void;
+let generated: GeneratedSweep | null | undefined;
+let generatedFor = -1;
+
+/** The generated loop (one case per built-in op with a derived tree), or undefined where `new Function` is not allowed. */
+function generatedSweep(): GeneratedSweep | undefined {
+  if (!canGenerateCode()) return undefined;
+  // Only built-in ops get a case; ops defined later reach the default case, which is correct,
+  // so the loop is generated again only if a built-in was added (never for user ops).
+  const builtins = listOps().reduce((count, op) => count + (op.builtin ? 1 : 0), 0);
+  if (generated === undefined || generatedFor !== builtins) {
+    generatedFor = builtins;
+    try {
+      const deps: Deps = new Map();
+      const source = secondOrderSource(deps);
+      generated = new Function(...deps.keys(), source)(...deps.values()) as GeneratedSweep;
+    } catch {
+      generated = null;
+    }
+  }
+  return generated ?? undefined;
+}
+
+/** The case of one op in the generated loop, or undefined (its entries take the plain step). */
+function caseOf(op: OpDef, deps: Deps): string | undefined {
+  if (!op.builtin || op.arity > 2) return undefined;
+  const parts = partialTangentsParts(op);
+  if (parts === undefined) return undefined;
+  for (const [name, fn] of parts.deps) deps.set(name, fn);
+  const n = op.arity;
+  const q = Array.from({ length: n }, (_, j) => j);
+  const reads = q.map((j) => `const r${j} = refs[p + ${j}]; const a${j} = r${j} >= 0 ? v[r${j}] : c[-1 - r${j}];`).join(' ');
+  const moving = q.map((j) => `(r${j} >= 0 && t[e][r${j}] !== 0)`).join(' || ');
+  const tangentReads = [...q.map((j) => `const u${j} = r${j} >= 0 ? tc[r${j}] : 0;`), 'const uy = tc[i];'].join(' ');
+  const updates = q
+    .map((j) => {
+      const dd = `dd[${j} * k + e]`;
+      return `if (r${j} >= 0) { ${addAdjointCode(`a[r${j}]`, 'g', `_d${j}`)} for (let e = 0; e < k; e++) { const target = at[e]; const seed = target[i]; ` +
+        `const first = ${contributesCode('seed', `_d${j}`)}; const second = moving && ${contributesCode('g', dd)}; ` +
+        `if (first && second) target[r${j}] += seed * _d${j} + g * ${dd}; else if (first) target[r${j}] += seed * _d${j}; else if (second) target[r${j}] += g * ${dd}; } }`;
+    })
+    .join(' ');
+  return `case ${op.code}: { p -= ${n}; ${reads} const y = v[i]; ${partialsTemplate(op, q.map((j) => `a${j}`), 'y', deps)}
+  let moving = false;
+  if (g !== 0) { for (let e = 0; e < k; e++) if (${moving}) { moving = true; break; } }
+  if (moving) { ${parts.once.join(' ')}
+    for (let cc = 0; cc < k; cc++) { const tc = t[cc]; ${tangentReads} ${parts.loop.join(' ')} ${parts.roots.map((r, j) => `dd[${j} * k + cc] = ${r};`).join(' ')} } }
+  ${updates}
+  break; }`;
+}
+
+/** The source of the generated second-order loop. */
+export function secondOrderSource(deps: Deps): string {
+  const cases = listOps().flatMap((op) => caseOf(op, deps) ?? []);
+  return `"use strict";
+return function secondOrderSweep(codes, refs, ar, c, v, t, a, at, from, to, p, dd, step) {
+  const k = t.length;
+  for (let i = to - 1; i >= from; i--) {
+    const code = codes[i];
+    const g = a[i];
+    if (g === 0) { let seeded = false; for (let e = 0; e < k; e++) if (at[e][i] !== 0) { seeded = true; break; } if (!seeded) { p -= ar[code]; continue; } }
+    switch (code) {
+${cases.join('\n')}
+default: { p -= ar[code]; step(i, p); }
+    }
+  }
+};`;
+}
