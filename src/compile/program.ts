@@ -3,7 +3,8 @@ import type { Sweeps, SweepList } from '../engine/sweeps';
 
 /**
  * The engine a compiled function really runs: `'codegen'` (straight-line JavaScript generated
- * for the list), `'interpreter'` (one loop over the op codes, its dispatch generated once from
+ * for the list), `'rerolled'` (the same code with each run of a loop's repetitions as a
+ * JavaScript loop: large lists recorded from loops), `'interpreter'` (one loop over the op codes, its dispatch generated once from
  * the op table) or `'plain interpreter'` (the same loop calling each op's functions; needs no
  * `new Function`, for a strict Content Security Policy).
  *
@@ -13,7 +14,7 @@ import type { Sweeps, SweepList } from '../engine/sweeps';
  * const mode: CompileMode = compile((x) => mul(x[0], x[0]), [3]).mode; // 'codegen' (where new Function is allowed)
  * ```
  */
-export type CompileMode = 'codegen' | 'interpreter' | 'plain interpreter';
+export type CompileMode = 'codegen' | 'rerolled' | 'interpreter' | 'plain interpreter';
 
 /** One list's sweeps: `v` its values (inputs filled in), `a` adjoints (outputs seeded), `t` tangents (inputs seeded). */
 export interface Program {

@@ -1,0 +1,285 @@
+// compile's loop re-rolling backend: repeated stretches of a list (a loop in f) emitted as JavaScript loops, the rest as straight-line code.
+//
+// Why: a list records a loop of f unrolled. Straight-line code for it is one statement per
+// entry, and V8 leaves such large functions unoptimised, so lists over a few hundred entries
+// ran on the op-code interpreter at several ns per entry. Here each run of repetitions (the
+// same op codes, every argument reference moving by a constant stride from one repetition
+// to the next) becomes one `for` loop whose body is the repetition's entries, written with
+// the same per-op templates as the straight-line code and the interpreter (entryEmitters,
+// src/engine/templates.ts), so the three give the same numbers bit for bit. A small hot
+// loop is what V8 optimises best.
+//
+// Measured on this machine (Node 20, 2 shared cores, medians by benchmarks/harness.ts `time`,
+// ratio to the hand-written code of benchmarks/workloads.ts; benchmarks/tools/rerollProbe.ts):
+// see MEASURED at the end of this file.
+import { opByCode } from '../ops/opDef';
+import { canGenerateCode, numberLiteral } from '../symbolic/index';
+import { arities } from '../engine/entries';
+import type { SweepList } from '../engine/sweeps';
+import type { ArgSlot, Deps } from '../engine/templates';
+import type { Program } from './program';
+import { entryEmitters, type Emit } from './straightLine';
+
+/**
+ * One run of repetitions: entries start .. start + period·reps - 1, repetition k (0-based)
+ * being entries start + k·period .. start + (k+1)·period - 1. Argument slot j of entry
+ * start + o in repetition k is `first[o][j] + k·stride[o][j]`.
+ */
+export interface LoopRun {
+  readonly start: number;
+  readonly period: number;
+  readonly reps: number;
+  /** The references of repetition 0, per entry of the body. */
+  readonly first: readonly (readonly number[])[];
+  /** How far each reference moves from one repetition to the next. */
+  readonly stride: readonly (readonly number[])[];
+}
+
+/** Tuning of the run search (exported for tests). */
+export interface RunSearchOptions {
+  /** Fewest repetitions worth a loop. Default 4. */
+  minReps?: number;
+  /** Longest loop body (entries) looked for. Default 2048. */
+  maxPeriod?: number;
+}
+
+const WINDOW = 4;
+const CANDIDATES = 16;
+
+/** Where each entry's references start in `refs` (index length: refCount). */
+function refOffsets(list: SweepList): Int32Array {
+  const ar = arities();
+  const offsets = new Int32Array(list.length + 1);
+  let p = 0;
+  for (let i = list.inputCount; i < list.length; i++) {
+    offsets[i] = p;
+    p += ar[list.codes[i] as number] as number;
+  }
+  offsets[list.length] = p;
+  return offsets;
+}
+
+/**
+ * The loop runs of a list, in list order, not overlapping. An entry's signature (op code,
+ * and for each argument whether it is an entry, an input or a constant) is hashed over a
+ * window of WINDOW entries; where the window's hash comes again P entries later, P is a
+ * candidate period, checked exactly (same codes, and every reference moving by the same
+ * stride from one repetition to the next) and grown repetition by repetition. The first and
+ * last repetitions of a loop often differ (an accumulator starting as the constant 0), so
+ * the search just moves on one entry and tries again; what no run covers is straight-line code.
+ */
+export function findRuns(list: SweepList, options: RunSearchOptions = {}): LoopRun[] {
+  const minReps = options.minReps ?? 4;
+  const maxPeriod = options.maxPeriod ?? 2048;
+  const { inputCount, length, codes, refs } = list;
+  const ar = arities();
+  const off = refOffsets(list);
+  const sig = new Int32Array(length);
+  for (let i = inputCount; i < length; i++) {
+    let h = ((codes[i] as number) + 1) * 0x9e3779b1;
+    for (let q = off[i] as number; q < (off[i + 1] as number); q++) {
+      const r = refs[q] as number;
+      h = Math.imul(h ^ (r < 0 ? 1 : r < inputCount ? 2 : 3), 0x85ebca6b);
+    }
+    sig[i] = h;
+  }
+  const windowHash = new Int32Array(length);
+  for (let i = inputCount; i + WINDOW <= length; i++) {
+    let h = 0;
+    for (let w = 0; w < WINDOW; w++) h = Math.imul(h ^ (sig[i + w] as number), 0xcc9e2d51) + w;
+    windowHash[i] = h;
+  }
+  // next[i]: the next entry whose window hashes the same (-1 if none).
+  const next = new Int32Array(length).fill(-1);
+  const seen = new Map<number, number>();
+  for (let i = length - WINDOW; i >= inputCount; i--) {
+    const h = windowHash[i] as number;
+    const j = seen.get(h);
+    if (j !== undefined) next[i] = j;
+    seen.set(h, i);
+  }
+
+  /** Whether entry e + P repeats entry e with the references of e moved by `stride` (or, with stride undefined, the same op and kinds). */
+  const repeats = (e: number, P: number, stride: number[] | undefined): boolean => {
+    const f = e + P;
+    if (codes[f] !== codes[e]) return false;
+    const n = ar[codes[e] as number] as number;
+    const pe = off[e] as number;
+    const pf = off[f] as number;
+    for (let j = 0; j < n; j++) {
+      const a = refs[pe + j] as number;
+      const b = refs[pf + j] as number;
+      if (a < 0 !== b < 0) return false;
+      if (stride !== undefined && b - a !== stride[j]) return false;
+    }
+    return true;
+  };
+
+  /** The run of period P starting at s, or undefined if it has fewer than minReps repetitions. */
+  const grow = (s: number, P: number): LoopRun | undefined => {
+    if (s + minReps * P > length) return undefined;
+    for (let o = 0; o < P; o++) if (sig[s + o] !== sig[s + P + o]) return undefined;
+    const first: number[][] = [];
+    const stride: number[][] = [];
+    for (let o = 0; o < P; o++) {
+      const e = s + o;
+      if (!repeats(e, P, undefined)) return undefined;
+      const n = ar[codes[e] as number] as number;
+      const pe = off[e] as number;
+      const pf = off[e + P] as number;
+      const rs: number[] = [];
+      const ds: number[] = [];
+      for (let j = 0; j < n; j++) {
+        rs.push(refs[pe + j] as number);
+        ds.push((refs[pf + j] as number) - (refs[pe + j] as number));
+      }
+      first.push(rs);
+      stride.push(ds);
+    }
+    let reps = 2;
+    for (; s + (reps + 1) * P <= length; reps++) {
+      const base = s + (reps - 1) * P;
+      let ok = true;
+      for (let o = 0; o < P && ok; o++) ok = repeats(base + o, P, stride[o]);
+      if (!ok) break;
+    }
+    return reps >= minReps ? { start: s, period: P, reps, first, stride } : undefined;
+  };
+
+  const runs: LoopRun[] = [];
+  let i = inputCount;
+  while (i + WINDOW <= length) {
+    let run: LoopRun | undefined;
+    for (let j = next[i] as number, tries = 0; j >= 0 && j - i <= maxPeriod && tries < CANDIDATES && run === undefined; j = next[j] as number, tries++) {
+      run = grow(i, j - i);
+    }
+    if (run === undefined) {
+      i++;
+    } else {
+      runs.push(run);
+      i = run.start + run.period * run.reps;
+    }
+  }
+  return runs;
+}
+
+/** Entries per list in straight-line code above which re-rolling gives way to the interpreter (V8 leaves big straight-line code unoptimised). */
+export const STRAIGHT_LIMIT = 2000;
+
+/** How much of a list its runs cover: entries in loops, and entries left to straight-line code. */
+export function coverage(list: SweepList, runs: readonly LoopRun[]): { looped: number; straight: number } {
+  const looped = runs.reduce((s, r) => s + r.period * r.reps, 0);
+  return { looped, straight: list.length - list.inputCount - looped };
+}
+
+type Pass = (a: Float64Array, b: Float64Array) => void;
+
+/**
+ * The list's sweeps with each run as a loop and the rest straight-line, or undefined where
+ * `new Function` is not allowed. Straight-line stretches are split into functions of about
+ * `chunkChars` characters; each loop is a function of its own, so V8 optimises it alone.
+ */
+export function rerolled(list: SweepList, runs: readonly LoopRun[], chunkChars: number): Program | undefined {
+  if (!canGenerateCode()) return undefined;
+  const { inputCount, length, refs, constants, codes } = list;
+  const ar = arities();
+  const deps: Deps = new Map();
+  const emitters = entryEmitters(deps);
+  const fixedSlot = (r: number): ArgSlot => (r >= 0 ? { value: `$v[${r}]`, entry: String(r) } : { value: numberLiteral(constants[-1 - r] as number) });
+  const plus = (base: string, n: number) => (n === 0 ? base : n > 0 ? `${base} + ${n}` : `${base} - ${-n}`);
+
+  /** Slot j of body entry o of a run, in repetition `k` whose first entry is `i`. */
+  const loopSlot = (run: LoopRun, o: number, j: number): ArgSlot => {
+    const r0 = run.first[o]?.[j] as number;
+    const d = run.stride[o]?.[j] as number;
+    if (r0 >= 0) {
+      const index = d === 0 ? String(r0) : d === run.period ? plus('i', r0 - run.start) : plus(d === 1 ? 'k' : `${d} * k`, r0);
+      return { value: `$v[${index}]`, entry: index };
+    }
+    // A constant: a literal when every repetition has the same value (Object.is: -0 and NaN count), else read from the constants.
+    const c0 = constants[-1 - r0] as number;
+    let same = true;
+    for (let k = 1; k < run.reps && same; k++) same = Object.is(constants[-1 - (r0 + k * d)], c0);
+    if (same) return { value: numberLiteral(c0) };
+    deps.set('$c', constants);
+    return { value: `$c[${plus(-d === 1 ? 'k' : `${-d} * k`, -1 - r0)}]` };
+  };
+
+  /** The sweep's functions in list order (the backward sweep runs them, and their statements, in reverse). */
+  const build = (emit: Emit, params: string, reverse: boolean): Pass[] => {
+    const sources: string[] = [];
+    let p = 0;
+    let i = inputCount;
+    const straight = (to: number) => {
+      let chunk: string[] = [];
+      let chars = 0;
+      const flush = () => {
+        if (chunk.length > 0) sources.push((reverse ? chunk.reverse() : chunk).join('\n'));
+        chunk = [];
+        chars = 0;
+      };
+      for (; i < to; i++) {
+        const code = codes[i] as number;
+        const n = ar[code] as number;
+        const slots: ArgSlot[] = [];
+        for (let k = 0; k < n; k++) slots.push(fixedSlot(refs[p + k] as number));
+        p += n;
+        const line = emit(i, opByCode(code), slots);
+        if (line === '') continue;
+        if (chars + line.length > chunkChars) flush();
+        chunk.push(line);
+        chars += line.length + 1;
+      }
+      flush();
+    };
+    for (const run of runs) {
+      straight(run.start);
+      const body: string[] = [];
+      for (let o = 0; o < run.period; o++) {
+        const code = codes[run.start + o] as number;
+        const op = opByCode(code);
+        const slots = Array.from({ length: op.arity }, (_, j) => loopSlot(run, o, j));
+        const line = emit(plus('i', o), op, slots);
+        if (line !== '') body.push(line);
+        p += ar[code] as number;
+      }
+      i = run.start + run.period * run.reps;
+      for (let k = 1; k < run.reps; k++) for (let o = 0; o < run.period; o++) p += ar[codes[run.start + o] as number] as number;
+      if (body.length === 0) continue;
+      const last = run.reps - 1;
+      sources.push(
+        reverse
+          ? `for (let k = ${last}, i = ${run.start + last * run.period}; k >= 0; k--, i -= ${run.period}) {\n${body.reverse().join('\n')}\n}`
+          : `for (let k = 0, i = ${run.start}; k < ${run.reps}; k++, i += ${run.period}) {\n${body.join('\n')}\n}`,
+      );
+    }
+    straight(length);
+    const names = [...deps.keys()];
+    const fns = sources.map(
+      (body) => new Function(...names, `"use strict"; return function (${params}) {\n${reverse ? 'let g;\n' : ''}${body}\n};`)(...deps.values()) as Pass,
+    );
+    return reverse ? fns.reverse() : fns;
+  };
+  const lazy = (emit: Emit, params: string, reverse: boolean): Pass => {
+    let fns: Pass[] | undefined;
+    return (a, b) => {
+      fns ??= build(emit, params, reverse);
+      for (let k = 0; k < fns.length; k++) (fns[k] as Pass)(a, b);
+    };
+  };
+  try {
+    // The forward sweep is built now, so a Content Security Policy shows up here and an interpreter takes over.
+    const evaluate = build(emitters.evaluate, '$v', false);
+    return {
+      mode: 'rerolled',
+      evaluate(v) {
+        for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);
+      },
+      backward: lazy(emitters.backward, '$v, $a', true),
+      tangent: lazy(emitters.tangent, '$v, $t', false),
+    };
+  } catch (e) {
+    if (e instanceof EvalError) return undefined;
+    throw e;
+  }
+}
