@@ -1,0 +1,152 @@
+// The re-rolled backend on lists that have loops: runs are found, and every engine replays them bit for bit as a fresh recording does.
+import fc from 'fast-check';
+import { add, compile, jvp, lt, mul, record, select, sin, sub, BranchChangedError, type Value } from '../../src/index';
+import { coverage, findRuns } from '../../src/compile/reroll';
+import { rosenbrock, scalarLoop, sinSum } from '../../benchmarks/workloads';
+import { engines } from '../helpers/engines';
+import { withoutNewFunction } from '../helpers/csp';
+import { Program, pointArb, programArb, runs } from '../property/programs';
+
+const SPECIAL = [0, -0, 1, -1, 0.5, -0.5, 2];
+const IEEE = [NaN, Infinity, -Infinity, 0, -0, 1e308, -1e-308];
+
+/**
+ * A program whose body (a random program, then `add(its last value, state 0)`, which keeps a
+ * chain of entries from one repetition to the next) runs `k` times: repetition t reads, in
+ * place of the body's inputs, the last values of repetition t - 1 (the inputs themselves for
+ * t = 0). With `strided`, each constant changes from one repetition to the next (W4's a_ij),
+ * so the re-rolled loop reads it from the constants rather than as a literal.
+ */
+function looped(random: Program, k: number, strided: boolean): Program {
+  const n = random.inputs;
+  const body = [...random.steps, { op: 'add' as const, args: [n + random.steps.length - 1, 0] }];
+  const S = body.length;
+  const steps: Program['steps'][number][] = [];
+  for (let t = 0; t < k; t++) {
+    const base = n + t * S;
+    const previous = n + (t - 1) * S;
+    for (const s of body) {
+      const args = s.args.map((a) => (a < 0 ? a : a >= n ? base + (a - n) : t === 0 ? a : previous + S - 1 - (a % S)));
+      steps.push(s.constant === undefined ? { op: s.op, args } : { op: s.op, args, constant: strided ? s.constant + t / 8 : s.constant });
+    }
+  }
+  const last = n + k * S - 1;
+  return new Program(n, steps, [last, last - 1], random.guarded);
+}
+
+const loopedArb = fc
+  .record({ body: programArb({ maxSteps: 8 }), k: fc.integer({ min: 6, max: 12 }), strided: fc.boolean() })
+  .map(({ body, k, strided }) => looped(body, k, strided));
+const loopedWithK = fc
+  .record({ body: programArb({ maxSteps: 8 }), k: fc.integer({ min: 6, max: 12 }), strided: fc.boolean() })
+  .map(({ body, k, strided }) => ({ p: looped(body, k, strided), k }));
+
+test('the run search finds the loop of a repeated body, and its runs cover whole repetitions', () => {
+  fc.assert(
+    fc.property(loopedWithK, pointArb(), ({ p, k }, pt) => {
+      const flat = record(p.f, pt.slice(0, p.inputs)).flat();
+      const found = findRuns(flat);
+      // Repetitions 1 .. k-1 read the previous one at a constant stride: at least 5 repetitions of a loop.
+      expect(found.length).toBeGreaterThan(0);
+      expect(coverage(flat, found).looped).toBeGreaterThanOrEqual((k - 3) * (flat.length - flat.inputCount) / k / 2);
+      let end = flat.inputCount;
+      for (const r of found) {
+        expect(r.start).toBeGreaterThanOrEqual(end);
+        expect(r.reps).toBeGreaterThanOrEqual(4);
+        end = r.start + r.period * r.reps;
+      }
+      expect(end).toBeLessThanOrEqual(flat.length);
+    }),
+    { numRuns: runs(100) },
+  );
+});
+
+describe.each(engines)('engine: $name, on programs with loops', (engine) => {
+  test('replay == fresh recording (outputs, adjoints), tangents == a fresh forward pass', () => {
+    fc.assert(
+      fc.property(loopedArb, pointArb(SPECIAL), pointArb([...SPECIAL, ...IEEE]), (p, pt, pt2) => {
+        const x = pt.slice(0, p.inputs);
+        const x2 = pt2.slice(0, p.inputs);
+        const seed = [1, 0.75];
+        const fresh = record(p.f, x2);
+        const got = engine.vjp(p.f, x, x2, seed);
+        expect(got.output).toEqual(fresh.output);
+        expect(got.adjoints).toEqual(fresh.backward(seed));
+        if (engine.jvp !== undefined) {
+          const v = x.map((_, j) => (j % 2 === 0 ? 1 : -0.5));
+          expect(engine.jvp(p.f, x, x2, v)).toEqual(jvp(p.f, x2, v)[1]);
+        }
+      }),
+      { numRuns: runs(40) },
+    );
+  });
+});
+
+describe('the workloads the backend is for are re-rolled, not left to the interpreter', () => {
+  test('Rosenbrock (n = 2000): compile picks the re-rolled engine by itself, one loop covers all but the first repetition', () => {
+    const x = Array.from(rosenbrock.point(2000));
+    const tape = record(rosenbrock.f, x);
+    const flat = tape.flat();
+    const found = findRuns(flat);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ period: 8, reps: 1998 });
+    expect(coverage(flat, found).straight).toBeLessThan(16);
+    const c = compile(rosenbrock.f, x);
+    expect(c.mode).toBe('rerolled');
+    const x2 = x.map((xi, i) => xi + Math.cos(i) / 4);
+    const interpreted = compile(rosenbrock.f, x, { engine: 'interpreter' });
+    expect(c.gradient(x2)).toEqual(interpreted.gradient(x2));
+    expect(c.gradient(x2)).toEqual(Float64Array.from(record(rosenbrock.f, x2).backward(1)));
+    const v = x.map((_, i) => (i % 3) - 1);
+    expect(c.jvp(x2, v)).toEqual(interpreted.jvp(x2, v));
+  });
+
+  test('W3 and W4 (strided constants) are re-rolled and agree bit for bit with the interpreter', () => {
+    const w3 = compile(scalarLoop.f(2000), Array.from(scalarLoop.point));
+    expect(w3.mode).toBe('rerolled');
+    expect(w3.gradient([0.4, 0.35])).toEqual(compile(scalarLoop.f(2000), Array.from(scalarLoop.point), { engine: 'interpreter' }).gradient([0.4, 0.35]));
+    const x = Array.from(sinSum.point(30));
+    const w4 = compile(sinSum.f(30), x);
+    expect(w4.mode).toBe('rerolled');
+    const x2 = x.map((xi) => xi * 1.5);
+    expect(w4.jacobian(x2)).toEqual(compile(sinSum.f(30), x, { engine: 'interpreter' }).jacobian(x2));
+  });
+
+  test('a large list without loops keeps the interpreter', () => {
+    const irregular = (x: Value[]): Value => {
+      let s: Value = x[0]!;
+      // Each step reads an earlier entry picked by a pseudo-random sequence: no constant stride.
+      const pool: Value[] = [x[0]!, x[1]!];
+      let r = 12345;
+      for (let i = 0; i < 3000; i++) {
+        r = (Math.imul(r, 1103515245) + 12345) >>> 0;
+        const a = pool[r % pool.length]!;
+        s = i % 3 === 0 ? add(s, sin(a)) : i % 3 === 1 ? mul(s, 0.999) : sub(a, s);
+        pool.push(s);
+      }
+      return s;
+    };
+    expect(compile(irregular, [0.3, 0.7]).mode).toBe('interpreter');
+  });
+});
+
+test('guards inside a re-rolled loop are checked: a flipped comparison throws BranchChangedError', () => {
+  const clipped = (x: Value[]): Value => {
+    let y: Value = x[0]!;
+    for (let k = 0; k < 400; k++) y = select(lt(y, 2), add(mul(y, 1.001), x[1]!), sub(y, 1));
+    return y;
+  };
+  const c = compile(clipped, [0.5, 0.001]);
+  expect(c.mode).toBe('rerolled');
+  expect(c.gradient([0.5, 0.0011])).toEqual(Float64Array.from(record(clipped, [0.5, 0.0011]).backward(1)));
+  expect(() => c.gradient([0.5, 0.01])).toThrow(BranchChangedError);
+});
+
+test('where new Function is forbidden, the re-rolled engine falls back to the plain interpreter', () => {
+  withoutNewFunction(() => {
+    const x = Array.from(rosenbrock.point(200));
+    const c = compile(rosenbrock.f, x, { engine: 'rerolled' });
+    expect(c.mode).toBe('plain interpreter');
+    expect(c.gradient(x)).toEqual(Float64Array.from(record(rosenbrock.f, x).backward(1)));
+  });
+});
