@@ -16,7 +16,7 @@ import { opByCode } from '../ops/opDef';
 import { canGenerateCode, numberLiteral } from '../symbolic/index';
 import { arities } from '../engine/entries';
 import type { SweepList } from '../engine/sweeps';
-import type { ArgSlot, Deps } from '../engine/templates';
+import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
 import type { Program } from './program';
 import { entryEmitters, type Emit } from './straightLine';
 
@@ -173,28 +173,73 @@ export function coverage(list: SweepList, runs: readonly LoopRun[]): { looped: n
 }
 
 type Pass = (a: Float64Array, b: Float64Array) => void;
+type Sweep = 'evaluate' | 'backward' | 'tangent';
 
 /**
  * The list's sweeps with each run as a loop and the rest straight-line, or undefined where
  * `new Function` is not allowed. Straight-line stretches are split into functions of about
  * `chunkChars` characters; each loop is a function of its own, so V8 optimises it alone.
+ *
+ * Inside a loop body, a value or tangent computed earlier in the same repetition is read from
+ * a local variable (it is still stored, for the other sweeps), and an entry used only inside
+ * its own repetition keeps its adjoint in a local that starts at 0 as the array does: the
+ * same operations in the same order, without a round trip through memory.
  */
-export function rerolled(list: SweepList, runs: readonly LoopRun[], chunkChars: number): Program | undefined {
+export function rerolled(list: SweepList & { readonly outputs: readonly number[] }, runs: readonly LoopRun[], chunkChars: number): Program | undefined {
   if (!canGenerateCode()) return undefined;
-  const { inputCount, length, refs, constants, codes } = list;
+  const { inputCount, length, refs, constants, codes, refCount } = list;
   const ar = arities();
   const deps: Deps = new Map();
   const emitters = entryEmitters(deps);
   const fixedSlot = (r: number): ArgSlot => (r >= 0 ? { value: `$v[${r}]`, entry: String(r) } : { value: numberLiteral(constants[-1 - r] as number) });
   const plus = (base: string, n: number) => (n === 0 ? base : n > 0 ? `${base} + ${n}` : `${base} - ${-n}`);
+  const uses = new Int32Array(length);
+  for (let q = 0; q < refCount; q++) {
+    const r = refs[q] as number;
+    if (r >= 0) uses[r]++;
+  }
+  const isOutput = new Uint8Array(length);
+  for (const r of list.outputs) if (r >= 0) isOutput[r] = 1;
+
+  /** Which body entry of the same repetition slot j of body entry o reads (-1: none, it reads elsewhere). */
+  const sameRep = (run: LoopRun, o: number, j: number): number => {
+    const r0 = run.first[o]?.[j] as number;
+    const e = r0 - run.start;
+    return r0 >= 0 && run.stride[o]?.[j] === run.period && e >= 0 && e < o ? e : -1;
+  };
+
+  /** Body entries whose every use is in their own repetition (and that are no output): their adjoints live in locals. */
+  const localAdjoints = (run: LoopRun): boolean[] => {
+    const inRep = new Array<number>(run.period).fill(0);
+    for (let o = 0; o < run.period; o++) {
+      for (let j = 0; j < (run.first[o] as number[]).length; j++) {
+        const e = sameRep(run, o, j);
+        if (e >= 0) inRep[e]++;
+      }
+    }
+    return inRep.map((n, o) => {
+      if (n === 0) return false;
+      let total = 0;
+      for (let k = 0; k < run.reps; k++) {
+        const e = run.start + k * run.period + o;
+        if (isOutput[e] === 1) return false;
+        total += uses[e] as number;
+      }
+      return total === n * run.reps;
+    });
+  };
 
   /** Slot j of body entry o of a run, in repetition `k` whose first entry is `i`. */
-  const loopSlot = (run: LoopRun, o: number, j: number): ArgSlot => {
+  const loopSlot = (run: LoopRun, o: number, j: number, sweep: Sweep, local: readonly boolean[]): ArgSlot => {
     const r0 = run.first[o]?.[j] as number;
     const d = run.stride[o]?.[j] as number;
     if (r0 >= 0) {
       const index = d === 0 ? String(r0) : d === run.period ? plus('i', r0 - run.start) : plus(d === 1 ? 'k' : `${d} * k`, r0);
-      return { value: `$v[${index}]`, entry: index };
+      const e = sameRep(run, o, j);
+      if (e < 0) return { value: `$v[${index}]`, entry: index };
+      if (sweep === 'evaluate') return { value: `v${e}_`, entry: index };
+      if (sweep === 'tangent') return { value: `$v[${index}]`, entry: index, tangent: `t${e}_` };
+      return local[e] === true ? { value: `$v[${index}]`, entry: index, adjoint: `a${e}_` } : { value: `$v[${index}]`, entry: index };
     }
     // A constant: a literal when every repetition has the same value (Object.is: -0 and NaN count), else read from the constants.
     const c0 = constants[-1 - r0] as number;
@@ -205,8 +250,35 @@ export function rerolled(list: SweepList, runs: readonly LoopRun[], chunkChars: 
     return { value: `$c[${plus(-d === 1 ? 'k' : `${-d} * k`, -1 - r0)}]` };
   };
 
+  /** One repetition of a run as statements, in the order the sweep runs them. */
+  const loopBody = (run: LoopRun, sweep: Sweep): string[] => {
+    const local = sweep === 'backward' ? localAdjoints(run) : [];
+    const lines: string[] = [];
+    for (let o = 0; o < run.period; o++) {
+      const op = opByCode(codes[run.start + o] as number);
+      const slots = Array.from({ length: op.arity }, (_, j) => loopSlot(run, o, j, sweep, local));
+      const at = plus('i', o);
+      if (sweep === 'evaluate') {
+        lines.push(`const v${o}_ = ${valueTemplate(op, slots.map((s) => s.value), deps)}; $v[${at}] = v${o}_;`);
+      } else if (sweep === 'tangent') {
+        lines.push(`let t${o}_; { ${tangentTemplate(op, slots, `$v[${at}]`, '$t', deps)} t${o}_ = s_; } $t[${at}] = t${o}_;`);
+      } else {
+        const body = backwardTemplate(op, slots, `$v[${at}]`, 'g', '$a', deps);
+        // A local adjoint is complete here (every use came later in the repetition): store it for the caller, then push it on.
+        const seed = local[o] === true ? `g = a${o}_; $a[${at}] = g;` : `g = $a[${at}];`;
+        if (body !== '') lines.push(`${seed} if (g !== 0) { ${body} }`);
+        else if (local[o] === true) lines.push(`$a[${at}] = a${o}_;`);
+      }
+    }
+    if (sweep !== 'backward') return lines;
+    const locals = local.flatMap((l, o) => (l ? [`a${o}_ = 0`] : []));
+    return [...(locals.length > 0 ? [`let ${locals.join(', ')};`] : []), ...lines.reverse()];
+  };
+
   /** The sweep's functions in list order (the backward sweep runs them, and their statements, in reverse). */
-  const build = (emit: Emit, params: string, reverse: boolean): Pass[] => {
+  const build = (sweep: Sweep): Pass[] => {
+    const emit: Emit = emitters[sweep];
+    const reverse = sweep === 'backward';
     const sources: string[] = [];
     let p = 0;
     let i = inputCount;
@@ -234,49 +306,42 @@ export function rerolled(list: SweepList, runs: readonly LoopRun[], chunkChars: 
     };
     for (const run of runs) {
       straight(run.start);
-      const body: string[] = [];
-      for (let o = 0; o < run.period; o++) {
-        const code = codes[run.start + o] as number;
-        const op = opByCode(code);
-        const slots = Array.from({ length: op.arity }, (_, j) => loopSlot(run, o, j));
-        const line = emit(plus('i', o), op, slots);
-        if (line !== '') body.push(line);
-        p += ar[code] as number;
-      }
-      i = run.start + run.period * run.reps;
-      for (let k = 1; k < run.reps; k++) for (let o = 0; o < run.period; o++) p += ar[codes[run.start + o] as number] as number;
+      const end = run.start + run.period * run.reps;
+      for (; i < end; i++) p += ar[codes[i] as number] as number;
+      const body = loopBody(run, sweep);
       if (body.length === 0) continue;
       const last = run.reps - 1;
       sources.push(
         reverse
-          ? `for (let k = ${last}, i = ${run.start + last * run.period}; k >= 0; k--, i -= ${run.period}) {\n${body.reverse().join('\n')}\n}`
+          ? `for (let k = ${last}, i = ${run.start + last * run.period}; k >= 0; k--, i -= ${run.period}) {\n${body.join('\n')}\n}`
           : `for (let k = 0, i = ${run.start}; k < ${run.reps}; k++, i += ${run.period}) {\n${body.join('\n')}\n}`,
       );
     }
     straight(length);
+    const params = sweep === 'evaluate' ? '$v' : sweep === 'backward' ? '$v, $a' : '$v, $t';
     const names = [...deps.keys()];
     const fns = sources.map(
       (body) => new Function(...names, `"use strict"; return function (${params}) {\n${reverse ? 'let g;\n' : ''}${body}\n};`)(...deps.values()) as Pass,
     );
     return reverse ? fns.reverse() : fns;
   };
-  const lazy = (emit: Emit, params: string, reverse: boolean): Pass => {
+  const lazy = (sweep: Sweep): Pass => {
     let fns: Pass[] | undefined;
     return (a, b) => {
-      fns ??= build(emit, params, reverse);
+      fns ??= build(sweep);
       for (let k = 0; k < fns.length; k++) (fns[k] as Pass)(a, b);
     };
   };
   try {
     // The forward sweep is built now, so a Content Security Policy shows up here and an interpreter takes over.
-    const evaluate = build(emitters.evaluate, '$v', false);
+    const evaluate = build('evaluate');
     return {
       mode: 'rerolled',
       evaluate(v) {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);
       },
-      backward: lazy(emitters.backward, '$v, $a', true),
-      tangent: lazy(emitters.tangent, '$v, $t', false),
+      backward: lazy('backward'),
+      tangent: lazy('tangent'),
     };
   } catch (e) {
     if (e instanceof EvalError) return undefined;
