@@ -90,13 +90,20 @@ export function findRuns(list: SweepList, options: RunSearchOptions = {}): LoopR
     windowHash[i] = h;
   }
   // next[i]: the next entry whose window hashes the same (-1 if none).
+  // An open-addressing table (hash -> latest entry) rather than a Map: a Map of 10^5 numbers costs more than the whole search.
   const next = new Int32Array(length).fill(-1);
-  const seen = new Map<number, number>();
+  let bits = 4;
+  while (1 << bits < 2 * (length - inputCount)) bits++;
+  const mask = (1 << bits) - 1;
+  const keys = new Int32Array(1 << bits);
+  const slots = new Int32Array(1 << bits).fill(-1);
   for (let i = length - WINDOW; i >= inputCount; i--) {
     const h = windowHash[i] as number;
-    const j = seen.get(h);
-    if (j !== undefined) next[i] = j;
-    seen.set(h, i);
+    let b = Math.imul(h, 0x9e3779b1) >>> (32 - bits);
+    while (slots[b] !== -1 && keys[b] !== h) b = (b + 1) & mask;
+    if (slots[b] !== -1) next[i] = slots[b] as number;
+    keys[b] = h;
+    slots[b] = i;
   }
 
   /** Whether entry e + P repeats entry e with the references of e moved by `stride` (or, with stride undefined, the same op and kinds). */
