@@ -279,7 +279,12 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     }
     if (sweep !== 'backward') return lines;
     const locals = local.flatMap((l, o) => (l ? [`a${o}_ = 0`] : []));
-    return [...(locals.length > 0 ? [`let ${locals.join(', ')};`] : []), ...lines.reverse()];
+    // A repetition whose entries all have adjoint 0 on arrival (the local ones start at 0) pushes
+    // nothing anywhere (every contribution has a nonzero seed), so it is skipped: a Jacobian row
+    // of W4 then sweeps one repetition, not all of them.
+    const arriving = local.flatMap((l, o) => (l ? [] : [`$a[${plus('i', o)}] === 0`]));
+    const skip = arriving.length > 0 && arriving.length <= 8 ? [`if (${arriving.join(' && ')}) continue;`] : [];
+    return [...skip, ...(locals.length > 0 ? [`let ${locals.join(', ')};`] : []), ...lines.reverse()];
   };
 
   /** The sweep's functions in list order (the backward sweep runs them, and their statements, in reverse). */
