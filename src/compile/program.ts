@@ -16,7 +16,12 @@ import type { Sweeps, SweepList } from '../engine/sweeps';
  */
 export type CompileMode = 'codegen' | 'rerolled' | 'interpreter' | 'plain interpreter';
 
-/** One list's sweeps: `v` its values (inputs filled in), `a` adjoints (outputs seeded), `t` tangents (inputs seeded). */
+/**
+ * One list's sweeps: `v` its values (inputs filled in), `a` adjoints (outputs seeded, the rest
+ * 0), `t` tangents (inputs seeded, the rest 0). After `backward`, `a` holds the inputs'
+ * adjoints; the re-rolled engine leaves the adjoints of entries used only inside their own
+ * loop repetition in registers, so callers must not read other entries' adjoints.
+ */
 export interface Program {
   readonly mode: CompileMode;
   evaluate(v: Float64Array): void;

@@ -189,8 +189,10 @@ type Sweep = 'evaluate' | 'backward' | 'tangent';
  *
  * Inside a loop body, a value or tangent computed earlier in the same repetition is read from
  * a local variable (it is still stored, for the other sweeps), and an entry used only inside
- * its own repetition keeps its adjoint in a local that starts at 0 as the array does: the
- * same operations in the same order, without a round trip through memory.
+ * its own repetition (and no output) keeps its adjoint in a local that starts at 0 as the
+ * array does: the same operations in the same order, without a round trip through memory.
+ * Such adjoints are not written to `a`, so after the backward sweep `a` holds the adjoints
+ * of the inputs and of the entries used outside their repetition, not of every entry.
  */
 export function rerolled(list: SweepList & { readonly outputs: readonly number[] }, runs: readonly LoopRun[], chunkChars: number): Program | undefined {
   if (!canGenerateCode()) return undefined;
@@ -271,10 +273,10 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
         lines.push(`let t${o}_; { ${tangentTemplate(op, slots, `$v[${at}]`, '$t', deps)} t${o}_ = s_; } $t[${at}] = t${o}_;`);
       } else {
         const body = backwardTemplate(op, slots, `$v[${at}]`, 'g', '$a', deps);
-        // A local adjoint is complete here (every use came later in the repetition): store it for the caller, then push it on.
-        const seed = local[o] === true ? `g = a${o}_; $a[${at}] = g;` : `g = $a[${at}];`;
+        // A local adjoint is complete here (every use came later in the repetition). It is not
+        // stored: callers read the inputs' adjoints only, and the stores cost a quarter of the sweep.
+        const seed = local[o] === true ? `g = a${o}_;` : `g = $a[${at}];`;
         if (body !== '') lines.push(`${seed} if (g !== 0) { ${body} }`);
-        else if (local[o] === true) lines.push(`$a[${at}] = a${o}_;`);
       }
     }
     if (sweep !== 'backward') return lines;
