@@ -204,7 +204,7 @@ class Compiled implements CompiledFunction {
       v[i] = xi;
     }
     this.#program.evaluate(v);
-    const flipped = flat.guards.length === 0 ? undefined : flippedGuard(flat.guards, v, flat.constants);
+    const flipped = flat.guards.length === 0 || this.#program.guardsHold?.(v) === true ? undefined : flippedGuard(flat.guards, v, flat.constants);
     if (flipped !== undefined) {
       if (!this.#rerecord) throw new BranchChangedError(api, flipped);
       this.#load(record(this.#f as VectorFunction, Array.from(x as ArrayLike<number>)));

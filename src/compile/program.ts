@@ -27,6 +27,8 @@ export interface Program {
   evaluate(v: Float64Array): void;
   backward(v: Float64Array, a: Float64Array): void;
   tangent(v: Float64Array, t: Float64Array): void;
+  /** Whether every recorded comparison comes out as recorded at values v (generated for re-rolled lists; else compile walks the guards). */
+  guardsHold?(v: Float64Array): boolean;
 }
 
 /** An interpreter's sweeps bound to one list. */

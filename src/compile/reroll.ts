@@ -15,6 +15,8 @@
 import { opByCode } from '../ops/opDef';
 import { canGenerateCode, numberLiteral } from '../symbolic/index';
 import { arities } from '../engine/entries';
+import type { GuardRecord } from '../engine/guards';
+import { evaluateComparison } from '../ops/compare';
 import type { SweepList } from '../engine/sweeps';
 import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
 import type { Program } from './program';
@@ -90,21 +92,29 @@ export function findRuns(list: SweepList, options: RunSearchOptions = {}): LoopR
     windowHash[i] = h;
   }
   // next[i]: the next entry whose window hashes the same (-1 if none).
-  // An open-addressing table (hash -> latest entry) rather than a Map: a Map of 10^5 numbers costs more than the whole search.
-  const next = new Int32Array(length).fill(-1);
+  // next[i]: the next entry whose window hashes the same; nextSig[i]: whose own signature does
+  // (the last few entries of a list have no whole window). An open-addressing table (hash ->
+  // latest entry) rather than a Map: a Map of 10^5 numbers costs more than the whole search.
   let bits = 4;
   while (1 << bits < 2 * (length - inputCount)) bits++;
   const mask = (1 << bits) - 1;
   const keys = new Int32Array(1 << bits);
-  const slots = new Int32Array(1 << bits).fill(-1);
-  for (let i = length - WINDOW; i >= inputCount; i--) {
-    const h = windowHash[i] as number;
-    let b = Math.imul(h, 0x9e3779b1) >>> (32 - bits);
-    while (slots[b] !== -1 && keys[b] !== h) b = (b + 1) & mask;
-    if (slots[b] !== -1) next[i] = slots[b] as number;
-    keys[b] = h;
-    slots[b] = i;
-  }
+  const slots = new Int32Array(1 << bits);
+  const chain = (hashes: Int32Array, last: number): Int32Array => {
+    const next = new Int32Array(length).fill(-1);
+    slots.fill(-1);
+    for (let i = last; i >= inputCount; i--) {
+      const h = hashes[i] as number;
+      let b = Math.imul(h, 0x9e3779b1) >>> (32 - bits);
+      while (slots[b] !== -1 && keys[b] !== h) b = (b + 1) & mask;
+      if (slots[b] !== -1) next[i] = slots[b] as number;
+      keys[b] = h;
+      slots[b] = i;
+    }
+    return next;
+  };
+  const next = chain(windowHash, length - WINDOW);
+  const nextSig = chain(sig, length - 1);
 
   /** Whether entry e + P repeats entry e with the references of e moved by `stride` (or, with stride undefined, the same op and kinds). */
   const repeats = (e: number, P: number, stride: number[] | undefined): boolean => {
@@ -155,10 +165,12 @@ export function findRuns(list: SweepList, options: RunSearchOptions = {}): LoopR
 
   const runs: LoopRun[] = [];
   let i = inputCount;
-  while (i + WINDOW <= length) {
+  while (i + minReps <= length) {
     let run: LoopRun | undefined;
-    for (let j = next[i] as number, tries = 0; j >= 0 && j - i <= maxPeriod && tries < CANDIDATES && run === undefined; j = next[j] as number, tries++) {
-      run = grow(i, j - i);
+    for (const chained of [next, nextSig]) {
+      for (let j = chained[i] as number, tries = 0; j >= 0 && j - i <= maxPeriod && tries < CANDIDATES && run === undefined; j = chained[j] as number, tries++) {
+        run = grow(i, j - i);
+      }
     }
     if (run === undefined) {
       i++;
@@ -179,6 +191,107 @@ export function coverage(list: SweepList, runs: readonly LoopRun[]): { looped: n
   return { looped, straight: list.length - list.inputCount - looped };
 }
 
+/** A run of recorded comparisons: guards start .. start + period·reps - 1, references moving by `stride` per repetition. */
+export interface GuardRun {
+  readonly start: number;
+  readonly period: number;
+  readonly reps: number;
+  /** Per guard of the body, the strides of its two references. */
+  readonly stride: readonly (readonly [number, number])[];
+}
+
+/**
+ * Runs of repeated comparisons in a list's guards (a comparison inside f's loop records one
+ * guard per iteration): the same kinds and outcomes, references at constant strides.
+ */
+export function findGuardRuns(guards: readonly GuardRecord[], minReps = 4, maxPeriod = 16): GuardRun[] {
+  const same = (g: GuardRecord, h: GuardRecord) => g.kind === h.kind && g.outcome === h.outcome && g.a < 0 === h.a < 0 && g.b < 0 === h.b < 0;
+  const runs: GuardRun[] = [];
+  let s = 0;
+  while (s < guards.length) {
+    let found: GuardRun | undefined;
+    for (let Q = 1; Q <= maxPeriod && found === undefined && s + minReps * Q <= guards.length; Q++) {
+      const stride: [number, number][] = [];
+      let ok = true;
+      for (let o = 0; o < Q && ok; o++) {
+        const g = guards[s + o] as GuardRecord;
+        const h = guards[s + Q + o] as GuardRecord;
+        ok = same(g, h);
+        stride.push([h.a - g.a, h.b - g.b]);
+      }
+      if (!ok) continue;
+      let reps = 2;
+      for (; s + (reps + 1) * Q <= guards.length; reps++) {
+        let next = true;
+        for (let o = 0; o < Q && next; o++) {
+          const g = guards[s + (reps - 1) * Q + o] as GuardRecord;
+          const h = guards[s + reps * Q + o] as GuardRecord;
+          const [da, db] = stride[o] as [number, number];
+          next = same(g, h) && h.a - g.a === da && h.b - g.b === db;
+        }
+        if (!next) break;
+      }
+      if (reps >= minReps) found = { start: s, period: Q, reps, stride };
+    }
+    if (found === undefined) {
+      s++;
+    } else {
+      runs.push(found);
+      s += found.period * found.reps;
+    }
+  }
+  return runs;
+}
+
+/**
+ * The guard check as generated code: a function of the values that is true when every
+ * recorded comparison comes out as recorded (compile then describes a flip with
+ * flippedGuard, which walks the guards one by one). Each comparison is evaluateComparison
+ * itself, called with its kind as a literal (V8 inlines it and folds the switch). Undefined
+ * where `new Function` is not allowed or more than `limit` guards sit outside runs.
+ */
+export function guardCheck(guards: readonly GuardRecord[], constants: Float64Array, limit = STRAIGHT_LIMIT): ((v: Float64Array) => boolean) | undefined {
+  if (!canGenerateCode() || guards.length === 0) return undefined;
+  const runs = findGuardRuns(guards);
+  const looped = runs.reduce((n, r) => n + r.period * r.reps, 0);
+  if (guards.length - looped > limit) return undefined;
+  const plus = (base: string, n: number) => (n === 0 ? base : n > 0 ? `${base} + ${n}` : `${base} - ${-n}`);
+  const ref = (r: number, d: number, reps: number): string => {
+    if (r >= 0) return `$v[${d === 0 ? r : plus(d === 1 ? 'k' : `${d} * k`, r)}]`;
+    const c0 = constants[-1 - r] as number;
+    let same = true;
+    for (let k = 1; k < reps && same; k++) same = Object.is(constants[-1 - (r + k * d)], c0);
+    return same ? numberLiteral(c0) : `$c[${plus(-d === 1 ? 'k' : `${-d} * k`, -1 - r)}]`;
+  };
+  const test = (g: GuardRecord, a: string, b: string) => `if (EC('${g.kind}', ${a}, ${b}) !== ${g.outcome}) return false;`;
+  const lines: string[] = [];
+  let at = 0;
+  const straight = (to: number) => {
+    for (; at < to; at++) {
+      const g = guards[at] as GuardRecord;
+      lines.push(test(g, ref(g.a, 0, 1), ref(g.b, 0, 1)));
+    }
+  };
+  for (const run of runs) {
+    straight(run.start);
+    const body: string[] = [];
+    for (let o = 0; o < run.period; o++) {
+      const g = guards[run.start + o] as GuardRecord;
+      const [da, db] = run.stride[o] as [number, number];
+      body.push(test(g, ref(g.a, da, run.reps), ref(g.b, db, run.reps)));
+    }
+    lines.push(`for (let k = 0; k < ${run.reps}; k++) {\n${body.join('\n')}\n}`);
+    at = run.start + run.period * run.reps;
+  }
+  straight(guards.length);
+  try {
+    return new Function('EC', '$c', `"use strict"; return function ($v) {\n${lines.join('\n')}\nreturn true;\n};`)(evaluateComparison, constants) as (v: Float64Array) => boolean;
+  } catch (e) {
+    if (e instanceof EvalError) return undefined;
+    throw e;
+  }
+}
+
 type Pass = (a: Float64Array, b: Float64Array) => void;
 type Sweep = 'evaluate' | 'backward' | 'tangent';
 
@@ -194,7 +307,7 @@ type Sweep = 'evaluate' | 'backward' | 'tangent';
  * Such adjoints are not written to `a`, so after the backward sweep `a` holds the adjoints
  * of the inputs and of the entries used outside their repetition, not of every entry.
  */
-export function rerolled(list: SweepList & { readonly outputs: readonly number[] }, runs: readonly LoopRun[], chunkChars: number): Program | undefined {
+export function rerolled(list: SweepList & { readonly outputs: readonly number[]; readonly guards: readonly GuardRecord[] }, runs: readonly LoopRun[], chunkChars: number): Program | undefined {
   if (!canGenerateCode()) return undefined;
   const { inputCount, length, refs, constants, codes, refCount } = list;
   const ar = arities();
@@ -349,8 +462,10 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
   try {
     // The forward sweep is built now, so a Content Security Policy shows up here and an interpreter takes over.
     const evaluate = build('evaluate');
+    const guardsHold = guardCheck(list.guards, constants);
     return {
       mode: 'rerolled',
+      ...(guardsHold === undefined ? {} : { guardsHold }),
       evaluate(v) {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);
       },

@@ -1,7 +1,7 @@
 // The re-rolled backend on lists that have loops: runs are found, and every engine replays them bit for bit as a fresh recording does.
 import fc from 'fast-check';
-import { add, compile, jvp, lt, mul, record, select, sin, sub, BranchChangedError, type Value } from '../../src/index';
-import { coverage, findRuns } from '../../src/compile/reroll';
+import { add, compile, gt, jvp, lt, mul, record, select, sin, sub, BranchChangedError, type Value } from '../../src/index';
+import { coverage, findGuardRuns, findRuns, guardCheck } from '../../src/compile/reroll';
 import { rosenbrock, scalarLoop, sinSum } from '../../benchmarks/workloads';
 import { engines } from '../helpers/engines';
 import { withoutNewFunction } from '../helpers/csp';
@@ -35,10 +35,10 @@ function looped(random: Program, k: number, strided: boolean): Program {
 }
 
 const loopedArb = fc
-  .record({ body: programArb({ maxSteps: 8 }), k: fc.integer({ min: 6, max: 12 }), strided: fc.boolean() })
+  .record({ body: programArb({ maxSteps: 8 }), k: fc.integer({ min: 7, max: 12 }), strided: fc.boolean() })
   .map(({ body, k, strided }) => looped(body, k, strided));
 const loopedWithK = fc
-  .record({ body: programArb({ maxSteps: 8 }), k: fc.integer({ min: 6, max: 12 }), strided: fc.boolean() })
+  .record({ body: programArb({ maxSteps: 8 }), k: fc.integer({ min: 7, max: 12 }), strided: fc.boolean() })
   .map(({ body, k, strided }) => ({ p: looped(body, k, strided), k }));
 
 test('the run search finds the loop of a repeated body, and its runs cover whole repetitions', () => {
@@ -46,7 +46,8 @@ test('the run search finds the loop of a repeated body, and its runs cover whole
     fc.property(loopedWithK, pointArb(), ({ p, k }, pt) => {
       const flat = record(p.f, pt.slice(0, p.inputs)).flat();
       const found = findRuns(flat);
-      // Repetitions 1 .. k-1 read the previous one at a constant stride: at least 5 repetitions of a loop.
+      // Repetitions 2 .. k-1 read the previous one at a constant stride (repetition 1 reads the inputs'
+      // neighbourhood at a stride of its own): at least 5 repetitions of a loop.
       expect(found.length).toBeGreaterThan(0);
       expect(coverage(flat, found).looped).toBeGreaterThanOrEqual((k - 3) * (flat.length - flat.inputCount) / k / 2);
       let end = flat.inputCount;
@@ -130,16 +131,62 @@ describe('the workloads the backend is for are re-rolled, not left to the interp
   });
 });
 
-test('guards inside a re-rolled loop are checked: a flipped comparison throws BranchChangedError', () => {
+describe('guards inside re-rolled loops', () => {
   const clipped = (x: Value[]): Value => {
     let y: Value = x[0]!;
     for (let k = 0; k < 400; k++) y = select(lt(y, 2), add(mul(y, 1.001), x[1]!), sub(y, 1));
     return y;
   };
-  const c = compile(clipped, [0.5, 0.001]);
-  expect(c.mode).toBe('rerolled');
-  expect(c.gradient([0.5, 0.0011])).toEqual(Float64Array.from(record(clipped, [0.5, 0.0011]).backward(1)));
-  expect(() => c.gradient([0.5, 0.01])).toThrow(BranchChangedError);
+  // Two comparisons per iteration, one against a constant that changes every iteration (read from the constants).
+  const twoGuards = (x: Value[]): Value => {
+    let y: Value = x[0]!;
+    for (let k = 0; k < 300; k++) {
+      const up = gt(x[1]!, -1 - k / 100);
+      y = select(lt(y, 3 + k / 50), add(mul(y, up ? 1.002 : 0.5), x[1]!), sub(y, 1));
+    }
+    return y;
+  };
+
+  test('the check is generated as loops over the guards, and a flip throws BranchChangedError as the interpreter does', () => {
+    for (const [f, x, flips] of [
+      [clipped, [0.5, 0.001], [[0.5, 0.0011], [0.5, 0.01], [2.5, 0.001]]],
+      [twoGuards, [0.5, 0.001], [[0.5, 0.0011], [0.5, 0.02], [0.5, -3.5], [3.5, 0]]],
+    ] as const) {
+      const tape = record(f, [...x]);
+      const guards = tape.flat().guards;
+      const runs = findGuardRuns(guards);
+      expect(runs.reduce((n, r) => n + r.period * r.reps, 0)).toBeGreaterThan(guards.length - 8);
+      // At the recorded point every comparison holds; moving one compared value flips the check.
+      const check = guardCheck(guards, tape.flat().constants) as (v: Float64Array) => boolean;
+      const values = tape.flat().values.slice(0, tape.flat().length);
+      expect(check(values)).toBe(true);
+      const last = guards[guards.length - 1]!;
+      const r = last.a >= 0 ? last.a : last.b;
+      values[r] = last.outcome === (last.a >= 0) ? 1e9 : -1e9;
+      expect(check(values)).toBe(false);
+      const c = compile(f, [...x]);
+      expect(c.mode).toBe('rerolled');
+      const interpreted = compile(f, [...x], { engine: 'interpreter' });
+      for (const at of flips) {
+        const expected = (() => {
+          try {
+            return interpreted.gradient([...at]);
+          } catch (e) {
+            return e as Error;
+          }
+        })();
+        if (expected instanceof Error) {
+          expect(expected).toBeInstanceOf(BranchChangedError);
+          expect(() => c.gradient([...at])).toThrow(expected.message);
+        } else {
+          expect(c.gradient([...at])).toEqual(expected);
+          expect(c.gradient([...at])).toEqual(Float64Array.from(record(f, [...at]).backward(1)));
+        }
+      }
+      // A point where some comparison flips: each of the test's functions has one.
+      expect(flips.some((at) => { try { interpreted.value([...at]); return false; } catch { return true; } })).toBe(true);
+    }
+  });
 });
 
 test('where new Function is forbidden, the re-rolled engine falls back to the plain interpreter', () => {
