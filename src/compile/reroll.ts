@@ -41,7 +41,7 @@ export interface LoopRun {
 export interface RunSearchOptions {
   /** Fewest repetitions worth a loop. Default 4. */
   minReps?: number;
-  /** Longest loop body (entries) looked for. Default 2048. */
+  /** Longest loop body (entries) looked for. Default 256: a longer body makes a function V8 may not optimise. */
   maxPeriod?: number;
 }
 
@@ -61,60 +61,65 @@ function refOffsets(list: SweepList): Int32Array {
   return offsets;
 }
 
+/** A growing open-addressing table from 32-bit hashes to the latest entry that had them (a Map of 10^5 numbers costs more than the whole search). */
+class LatestByHash {
+  #keys = new Int32Array(1 << 10);
+  #values = new Int32Array(1 << 10).fill(-1);
+  #count = 0;
+
+  /** Records entry i under hash h; returns the entry recorded under h before (-1 if none). */
+  swap(h: number, i: number): number {
+    if (2 * this.#count >= this.#keys.length) this.#grow();
+    const mask = this.#keys.length - 1;
+    let b = Math.imul(h, 0x9e3779b1) & mask;
+    while (this.#values[b] !== -1 && this.#keys[b] !== h) b = (b + 1) & mask;
+    const before = this.#values[b] as number;
+    if (before === -1) this.#count++;
+    this.#keys[b] = h;
+    this.#values[b] = i;
+    return before;
+  }
+
+  #grow(): void {
+    const keys = this.#keys;
+    const values = this.#values;
+    this.#keys = new Int32Array(keys.length * 2);
+    this.#values = new Int32Array(keys.length * 2).fill(-1);
+    this.#count = 0;
+    for (let b = 0; b < keys.length; b++) if (values[b] !== -1) this.swap(keys[b] as number, values[b] as number);
+  }
+}
+
 /**
  * The loop runs of a list, in list order, not overlapping. An entry's signature (op code,
  * and for each argument whether it is an entry, an input or a constant) is hashed over a
- * window of WINDOW entries; where the window's hash comes again P entries later, P is a
- * candidate period, checked exactly (same codes, and every reference moving by the same
- * stride from one repetition to the next) and grown repetition by repetition. The first and
- * last repetitions of a loop often differ (an accumulator starting as the constant 0), so
- * the search just moves on one entry and tries again; what no run covers is straight-line code.
+ * window of WINDOW entries. The search walks the list once: at entry i, each earlier entry j
+ * whose window hashed the same (most recent first) gives a candidate run starting at j with
+ * period i - j, checked exactly (same codes, and every reference moving by the same stride
+ * from one repetition to the next) and grown repetition by repetition; a run found is
+ * jumped over, so a loop costs the search its first two repetitions only. The first and last
+ * repetitions of a loop often differ (an accumulator starting as the constant 0); they simply
+ * match nothing and stay straight-line code, as does whatever no run covers.
  */
 export function findRuns(list: SweepList, options: RunSearchOptions = {}): LoopRun[] {
   const minReps = options.minReps ?? 4;
-  const maxPeriod = options.maxPeriod ?? 2048;
+  const maxPeriod = options.maxPeriod ?? 256;
   const { inputCount, length, codes, refs } = list;
   const ar = arities();
   const off = refOffsets(list);
-  const sig = new Int32Array(length);
-  for (let i = inputCount; i < length; i++) {
+  const sig = (i: number): number => {
     let h = ((codes[i] as number) + 1) * 0x9e3779b1;
     for (let q = off[i] as number; q < (off[i + 1] as number); q++) {
       const r = refs[q] as number;
       h = Math.imul(h ^ (r < 0 ? 1 : r < inputCount ? 2 : 3), 0x85ebca6b);
     }
-    sig[i] = h;
-  }
-  const windowHash = new Int32Array(length);
-  for (let i = inputCount; i + WINDOW <= length; i++) {
-    let h = 0;
-    for (let w = 0; w < WINDOW; w++) h = Math.imul(h ^ (sig[i + w] as number), 0xcc9e2d51) + w;
-    windowHash[i] = h;
-  }
-  // next[i]: the next entry whose window hashes the same (-1 if none).
-  // next[i]: the next entry whose window hashes the same; nextSig[i]: whose own signature does
-  // (the last few entries of a list have no whole window). An open-addressing table (hash ->
-  // latest entry) rather than a Map: a Map of 10^5 numbers costs more than the whole search.
-  let bits = 4;
-  while (1 << bits < 2 * (length - inputCount)) bits++;
-  const mask = (1 << bits) - 1;
-  const keys = new Int32Array(1 << bits);
-  const slots = new Int32Array(1 << bits);
-  const chain = (hashes: Int32Array, last: number): Int32Array => {
-    const next = new Int32Array(length).fill(-1);
-    slots.fill(-1);
-    for (let i = last; i >= inputCount; i--) {
-      const h = hashes[i] as number;
-      let b = Math.imul(h, 0x9e3779b1) >>> (32 - bits);
-      while (slots[b] !== -1 && keys[b] !== h) b = (b + 1) & mask;
-      if (slots[b] !== -1) next[i] = slots[b] as number;
-      keys[b] = h;
-      slots[b] = i;
-    }
-    return next;
+    return h;
   };
-  const next = chain(windowHash, length - WINDOW);
-  const nextSig = chain(sig, length - 1);
+  const windowHash = (i: number): number => {
+    let h = 0;
+    for (let w = 0; w < WINDOW; w++) h = Math.imul(h ^ sig(i + w), 0xcc9e2d51) + w;
+    return h;
+  };
 
   /** Whether entry e + P repeats entry e with the references of e moved by `stride` (or, with stride undefined, the same op and kinds). */
   const repeats = (e: number, P: number, stride: number[] | undefined): boolean => {
@@ -135,12 +140,11 @@ export function findRuns(list: SweepList, options: RunSearchOptions = {}): LoopR
   /** The run of period P starting at s, or undefined if it has fewer than minReps repetitions. */
   const grow = (s: number, P: number): LoopRun | undefined => {
     if (s + minReps * P > length) return undefined;
-    for (let o = 0; o < P; o++) if (sig[s + o] !== sig[s + P + o]) return undefined;
+    for (let o = 0; o < P; o++) if (!repeats(s + o, P, undefined)) return undefined;
     const first: number[][] = [];
     const stride: number[][] = [];
     for (let o = 0; o < P; o++) {
       const e = s + o;
-      if (!repeats(e, P, undefined)) return undefined;
       const n = ar[codes[e] as number] as number;
       const pe = off[e] as number;
       const pf = off[e + P] as number;
@@ -163,23 +167,68 @@ export function findRuns(list: SweepList, options: RunSearchOptions = {}): LoopR
     return reps >= minReps ? { start: s, period: P, reps, first, stride } : undefined;
   };
 
+  // Earlier entries with the same window hash (prevWindow) and, for the last few entries that
+  // have no whole window, the same signature (prevSig): chains of candidates, most recent first.
+  const prevWindow = new Int32Array(length);
+  const prevSig = new Int32Array(length);
+  const byWindow = new LatestByHash();
+  const bySig = new LatestByHash();
   const runs: LoopRun[] = [];
-  let i = inputCount;
-  while (i + minReps <= length) {
+  let lo = inputCount;
+  for (let i = inputCount; i < length; ) {
+    prevWindow[i] = i + WINDOW <= length ? byWindow.swap(windowHash(i), i) : -1;
+    prevSig[i] = bySig.swap(sig(i), i);
     let run: LoopRun | undefined;
-    for (const chained of [next, nextSig]) {
-      for (let j = chained[i] as number, tries = 0; j >= 0 && j - i <= maxPeriod && tries < CANDIDATES && run === undefined; j = chained[j] as number, tries++) {
-        run = grow(i, j - i);
+    for (const chain of [prevWindow, prevSig]) {
+      for (let j = chain[i] as number, tries = 0; j >= lo && i - j <= maxPeriod && tries < CANDIDATES && run === undefined; j = chain[j] as number, tries++) {
+        run = grow(j, i - j);
       }
     }
     if (run === undefined) {
       i++;
     } else {
       runs.push(run);
-      i = run.start + run.period * run.reps;
+      i = lo = run.start + run.period * run.reps;
     }
   }
-  return runs;
+  return outerRuns(runs, grow, maxPeriod);
+}
+
+/**
+ * Nested loops: where inner runs come at a constant distance Q with the same stretch of
+ * other entries between them (W4's rows: an irregular first step, then a run), the whole of
+ * one outer iteration may repeat with period Q; such an outer run (checked exactly, like any
+ * run) replaces the inner ones it covers. Its body is longer, but there is one loop instead of
+ * many, and a backward sweep can skip whole outer iterations (a Jacobian row touches one).
+ */
+function outerRuns(runs: LoopRun[], grow: (s: number, P: number) => LoopRun | undefined, maxPeriod: number): LoopRun[] {
+  const end = (r: LoopRun) => r.start + r.period * r.reps;
+  const out: LoopRun[] = [];
+  for (let k = 0; k < runs.length; ) {
+    const r = runs[k] as LoopRun;
+    const next = runs[k + 1];
+    const before = out.length > 0 ? end(out[out.length - 1] as LoopRun) : 0;
+    let outer: LoopRun | undefined;
+    if (next !== undefined && next.period === r.period) {
+      const Q = next.start - r.start;
+      const gap = next.start - end(r);
+      if (Q <= maxPeriod) {
+        for (const s of [r.start - gap, r.start]) {
+          if (outer === undefined && s >= before) outer = grow(s, Q);
+        }
+      }
+    }
+    if (outer === undefined) {
+      out.push(r);
+      k++;
+      continue;
+    }
+    out.push(outer);
+    const stop = end(outer);
+    while (k < runs.length && (runs[k] as LoopRun).start < stop) k++;
+    // A run overlapping the outer run's end (one that repeats less often) is dropped: its entries go straight-line.
+  }
+  return out;
 }
 
 /** Entries per list in straight-line code above which re-rolling gives way to the interpreter (V8 leaves big straight-line code unoptimised). */

@@ -111,6 +111,10 @@ describe('the workloads the backend is for are re-rolled, not left to the interp
     expect(w3.mode).toBe('rerolled');
     expect(w3.gradient([0.4, 0.35])).toEqual(compile(scalarLoop.f(2000), Array.from(scalarLoop.point), { engine: 'interpreter' }).gradient([0.4, 0.35]));
     const x = Array.from(sinSum.point(30));
+    // Nested loops: one outer run over the rows (3 entries per column), not 30 inner runs, so a Jacobian row's backward sweep skips the other rows.
+    const rows = findRuns(record(sinSum.f(30), x).flat());
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ period: 90, reps: 30 });
     const w4 = compile(sinSum.f(30), x);
     expect(w4.mode).toBe('rerolled');
     const x2 = x.map((xi) => xi * 1.5);
