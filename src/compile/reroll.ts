@@ -55,14 +55,14 @@ export interface LoopRun {
 
 /** Tuning of the run search (exported for tests). */
 export interface RunSearchOptions {
-  /** Fewest repetitions worth a loop. Default 4. */
+  /** Fewest repetitions worth a loop (at least 3). Default 4. */
   minReps?: number;
   /** Longest loop body (entries) looked for. Default 256: a longer body makes a function V8 may not optimise. */
   maxPeriod?: number;
 }
 
 const WINDOW = 4;
-const CANDIDATES = 16;
+const CANDIDATES = 8;
 
 /** Where each entry's references start in `refs` (index length: refCount). */
 function refOffsets(list: SweepList): Int32Array {
@@ -118,7 +118,7 @@ class LatestByHash {
  * match nothing and stay straight-line code, as does whatever no run covers.
  */
 export function findRuns(list: SweepList, options: RunSearchOptions = {}): LoopRun[] {
-  const minReps = options.minReps ?? 4;
+  const minReps = Math.max(3, options.minReps ?? 4);
   const maxPeriod = options.maxPeriod ?? 256;
   const { inputCount, length, codes, refs } = list;
   const ar = arities();
@@ -153,10 +153,32 @@ export function findRuns(list: SweepList, options: RunSearchOptions = {}): LoopR
     return true;
   };
 
+  /** Whether entries e, e + P and e + 2P have the same op, and each reference moves by the same stride twice. No allocation: most candidates fail here. */
+  const steady = (e: number, P: number): boolean => {
+    const f = e + P;
+    const g = f + P;
+    const code = codes[e];
+    if (codes[f] !== code || codes[g] !== code) return false;
+    const n = ar[code as number] as number;
+    const pe = off[e] as number;
+    const pf = off[f] as number;
+    const pg = off[g] as number;
+    for (let j = 0; j < n; j++) {
+      const a = refs[pe + j] as number;
+      const b = refs[pf + j] as number;
+      const c = refs[pg + j] as number;
+      if (a < 0 !== b < 0 || b < 0 !== c < 0 || b - a !== c - b) return false;
+    }
+    return true;
+  };
+
   /** The run of period P starting at s, or undefined if it has fewer than minReps repetitions. */
   const grow = (s: number, P: number): LoopRun | undefined => {
     if (s + minReps * P > length) return undefined;
-    for (let o = 0; o < P; o++) if (!repeats(s + o, P, undefined)) return undefined;
+    // Entry by entry, the strides from repetition 0 to 1 must be those from 1 to 2: an irregular
+    // list whose op codes happen to repeat (sig ignores where references point) fails at once
+    // here, rather than after P entries (which made the search quadratic on such lists).
+    for (let o = 0; o < P; o++) if (!steady(s + o, P)) return undefined;
     const first: number[][] = [];
     const stride: number[][] = [];
     for (let o = 0; o < P; o++) {
@@ -173,7 +195,7 @@ export function findRuns(list: SweepList, options: RunSearchOptions = {}): LoopR
       first.push(rs);
       stride.push(ds);
     }
-    let reps = 2;
+    let reps = 3;
     for (; s + (reps + 1) * P <= length; reps++) {
       const base = s + (reps - 1) * P;
       let ok = true;
@@ -192,10 +214,11 @@ export function findRuns(list: SweepList, options: RunSearchOptions = {}): LoopR
   const runs: LoopRun[] = [];
   let lo = inputCount;
   for (let i = inputCount; i < length; ) {
-    prevWindow[i] = i + WINDOW <= length ? byWindow.swap(windowHash(i), i) : -1;
+    const windowed = i + WINDOW <= length;
+    prevWindow[i] = windowed ? byWindow.swap(windowHash(i), i) : -1;
     prevSig[i] = bySig.swap(sig(i), i);
     let run: LoopRun | undefined;
-    for (const chain of [prevWindow, prevSig]) {
+    for (const chain of windowed ? [prevWindow] : [prevSig]) {
       for (let j = chain[i] as number, tries = 0; j >= lo && i - j <= maxPeriod && tries < CANDIDATES && run === undefined; j = chain[j] as number, tries++) {
         run = grow(j, i - j);
       }
