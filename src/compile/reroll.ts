@@ -13,13 +13,15 @@
 // best of interleaved batches, × the hand-written code of benchmarks/workloads.ts in the same run;
 // the hand-written Rosenbrock time itself moved 21-70 µs between runs, so ranges are given):
 //   Rosenbrock gradient n = 10^4 (9·10^4 entries, one run of 9,998 × 8): 3.6-8.2× (interpreter 12-36×)
-//   Rosenbrock gradient n = 10^6 (9·10^6 entries): 8.3-8.5× (interpreter 46-61×); memory-bound: the
+//   Rosenbrock gradient n = 10^6 (9·10^6 entries): 6.7-8.5× (interpreter 34-61×); memory-bound: the
 //     sweeps read and write v and a, 72 MB each, where the fused loop touches x and g only
 //   W3 scalar loop, K = 10^4: 0.8-1.1× (interpreter 1.9-2.3×)
-//   W4 Jacobian 50×50: 3.9-4.2× (interpreter 44-47×), after the backward sweep learned to skip
+//   W4 Jacobian 50×50: 3.4-4.2× (interpreter 43-47×), after the backward sweep learned to skip
 //     repetitions whose adjoints are all 0 (12-24× before) and nested loops became one outer run
-//   compile (run search + code generation, cold JIT): 50-65 ms per 9·10^4 entries; 640 ms per
-//     9·10^6 (run search 300 ms; 1.6 s before it walked the list once): ≤ 100 ms per 10^5 entries
+//   compile (run search + code generation, cold JIT): 45-65 ms per 9·10^4 entries; 360-640 ms per
+//     9·10^6 (run search 160-300 ms; 1.6 s before it walked the list once); the search on an
+//     irregular list whose op codes repeat every 3 entries: 40-80 ms per 8·10^4 (9 s before
+//     candidates were rejected without allocating). All ≤ 100 ms per 10^5 entries.
 // Where the Rosenbrock gradient goes (n = 10^4): the evaluate sweep ~1.1-1.3× hand-written, the
 // backward sweep ~1.5-2×, clearing the adjoints (compile's a.fill) and copying x ~0.5×. In a
 // standalone copy of the generated backward loop, storing the in-repetition adjoints cost
