@@ -24,8 +24,8 @@
 //     candidates were rejected without allocating). All ≤ 100 ms per 10^5 entries.
 // Where the Rosenbrock gradient goes (n = 10^4): the evaluate sweep ~1.1-1.3× hand-written, the
 // backward sweep ~1.5-2×, clearing the adjoints (compile's a.fill) and copying x ~0.5×. In a
-// standalone copy of the generated backward loop, storing the in-repetition adjoints cost
-// 1.9× → 1.5× (so they stay in locals), and dropping the zero-skip tests (`g !== 0`,
+// standalone copy of the generated backward loop, storing the in-repetition adjoints made it
+// 1.9× against 1.5× without (so they stay in locals), and dropping the zero-skip tests (`g !== 0`,
 // `_d !== 0`) would take it to 0.9×: the rule, not the dispatch, is what remains. ≤ 3× needs
 // less stored-entry traffic (e.g. recomputing a repetition's values inside the backward loop
 // instead of storing them), not a faster dispatch. WebAssembly was not tried for that reason:
