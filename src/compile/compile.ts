@@ -6,6 +6,7 @@ import { record, WengertList, type FlatList } from '../reverse/wengertList';
 import { generatedInterpreter, plainInterpreter, seedOutputs } from '../engine/sweeps';
 import { BranchChangedError, flippedGuard } from '../engine/guards';
 import { straightLine } from './straightLine';
+import { coverage, findRuns, rerolled, STRAIGHT_LIMIT } from './reroll';
 import { interpreted, type CompileMode, type Program } from './program';
 import { secondOrderSweep } from '../engine/secondOrder';
 import { defaultChunkSize } from '../forward/chunk';
@@ -18,7 +19,7 @@ import type { SparseMatrix } from '../sparse/sparseMatrix';
 export type { CompileMode } from './program';
 
 /** @internal Every engine compile can run, in the order tests go through them. */
-export const compileModes: readonly CompileMode[] = ['codegen', 'interpreter', 'plain interpreter'];
+export const compileModes: readonly CompileMode[] = ['codegen', 'rerolled', 'interpreter', 'plain interpreter'];
 
 /**
  * Options of {@link compile}.
@@ -33,20 +34,22 @@ export const compileModes: readonly CompileMode[] = ['codegen', 'interpreter', '
  */
 export interface CompileOptions {
   /**
-   * Generate straight-line JavaScript from the list (`true`, the default where `new Function`
-   * is allowed and the list has at most `codegenLimit` entries) or use the op-code
+   * Generate JavaScript from the list (`true`, the default where `new Function` is allowed:
+   * straight-line code up to `codegenLimit` entries, re-rolled loops above that where the
+   * list's loops cover all but a couple of thousand entries) or use the op-code
    * interpreter (`false`). Where a Content Security Policy forbids `new Function`, the plain
    * interpreter runs instead, by itself; `mode` says which engine runs.
    */
   codegen?: boolean;
   /**
    * Run this engine whatever the list's size (overrides `codegen` and `codegenLimit`):
-   * `'codegen'`, `'interpreter'` or `'plain interpreter'` (see {@link CompileMode}). The two
-   * generated ones fall back to the plain interpreter where `new Function` is forbidden.
+   * `'codegen'`, `'rerolled'`, `'interpreter'` or `'plain interpreter'` (see {@link CompileMode}).
+   * The three generated ones fall back to the plain interpreter where `new Function` is forbidden.
    */
   engine?: CompileMode;
   /**
-   * Largest list (entries) to generate code for; longer lists are interpreted. Default 500:
+   * Largest list (entries) to generate straight-line code for; longer lists are re-rolled
+   * into loops, or interpreted where they have few. Default 500:
    * measured on Node 20, generated code wins on small lists (per-call overhead, 2-3× over
    * the interpreter) but V8 leaves large straight-line functions unoptimised, where the
    * interpreter's tight loop is several times faster.
@@ -224,11 +227,15 @@ class Compiled {
     this.#adjoints = new Float64Array(flat.length);
     this.#cost = undefined;
     const options = this.#options;
-    const wanted: CompileMode =
-      options.engine ?? ((options.codegen ?? true) ? (flat.length <= (options.codegenLimit ?? 500) ? 'codegen' : 'interpreter') : 'interpreter');
+    let wanted: CompileMode =
+      options.engine ?? ((options.codegen ?? true) ? (flat.length <= (options.codegenLimit ?? 500) ? 'codegen' : 'rerolled') : 'interpreter');
+    // Re-rolling pays where loops cover the list; a large list that is mostly irregular keeps the interpreter.
+    const runs = wanted === 'rerolled' ? findRuns(flat) : [];
+    if (wanted === 'rerolled' && options.engine === undefined && (runs.length === 0 || coverage(flat, runs).straight > STRAIGHT_LIMIT)) wanted = 'interpreter';
     const generated = wanted === 'plain interpreter' ? undefined : generatedInterpreter();
+    const chunkChars = options.chunkChars ?? 24_000;
     this.#program =
-      (wanted === 'codegen' ? straightLine(flat, options.chunkChars ?? 24_000) : undefined) ??
+      (wanted === 'codegen' ? straightLine(flat, chunkChars) : wanted === 'rerolled' ? rerolled(flat, runs, chunkChars) : undefined) ??
       interpreted(flat, generated ?? plainInterpreter);
   }
 
@@ -262,7 +269,7 @@ class Compiled {
       v[i] = xi;
     }
     this.#program.evaluate(v);
-    const flipped = flat.guards.length === 0 ? undefined : flippedGuard(flat.guards, v, flat.constants);
+    const flipped = flat.guards.length === 0 || this.#program.guardsHold?.(v) === true ? undefined : flippedGuard(flat.guards, v, flat.constants);
     if (flipped !== undefined) {
       if (!this.#rerecord) throw new BranchChangedError(api, flipped);
       this.#load(record(this.#f as VectorFunction, Array.from(x as ArrayLike<number>)));

@@ -3,7 +3,8 @@ import type { Sweeps, SweepList } from '../engine/sweeps';
 
 /**
  * The engine a compiled function really runs: `'codegen'` (straight-line JavaScript generated
- * for the list), `'interpreter'` (one loop over the op codes, its dispatch generated once from
+ * for the list), `'rerolled'` (the same code with each run of a loop's repetitions as a
+ * JavaScript loop: large lists recorded from loops), `'interpreter'` (one loop over the op codes, its dispatch generated once from
  * the op table) or `'plain interpreter'` (the same loop calling each op's functions; needs no
  * `new Function`, for a strict Content Security Policy).
  *
@@ -13,14 +14,21 @@ import type { Sweeps, SweepList } from '../engine/sweeps';
  * const mode: CompileMode = compile((x) => mul(x[0], x[0]), [3]).mode; // 'codegen' (where new Function is allowed)
  * ```
  */
-export type CompileMode = 'codegen' | 'interpreter' | 'plain interpreter';
+export type CompileMode = 'codegen' | 'rerolled' | 'interpreter' | 'plain interpreter';
 
-/** One list's sweeps: `v` its values (inputs filled in), `a` adjoints (outputs seeded), `t` tangents (inputs seeded). */
+/**
+ * One list's sweeps: `v` its values (inputs filled in), `a` adjoints (outputs seeded, the rest
+ * 0), `t` tangents (inputs seeded, the rest 0). After `backward`, `a` holds the inputs'
+ * adjoints; the re-rolled engine leaves the adjoints of entries used only inside their own
+ * loop repetition in registers, so callers must not read other entries' adjoints.
+ */
 export interface Program {
   readonly mode: CompileMode;
   evaluate(v: Float64Array): void;
   backward(v: Float64Array, a: Float64Array): void;
   tangent(v: Float64Array, t: Float64Array): void;
+  /** Whether every recorded comparison comes out as recorded at values v (generated for re-rolled lists; else compile walks the guards). */
+  guardsHold?(v: Float64Array): boolean;
 }
 
 /** An interpreter's sweeps bound to one list. */

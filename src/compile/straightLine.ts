@@ -8,6 +8,24 @@ import type { Program } from './program';
 
 type Pass = (a: Float64Array, b: Float64Array) => void;
 
+/** One entry's statement in a sweep: `i` an expression for its index, `slots` its arguments ('' when the entry has nothing to do). */
+export type Emit = (i: number | string, op: OpDef, slots: ArgSlot[]) => string;
+
+/**
+ * The statement each sweep runs for one entry (values `$v`, adjoints `$a`, tangents `$t`):
+ * the op's templates, shared by the straight-line code and the re-rolled loops (reroll.ts).
+ */
+export function entryEmitters(deps: Deps): { evaluate: Emit; backward: Emit; tangent: Emit } {
+  return {
+    evaluate: (i, op, slots) => `$v[${i}] = ${valueTemplate(op, slots.map((s) => s.value), deps)};`,
+    backward: (i, op, slots) => {
+      const body = backwardTemplate(op, slots, `$v[${i}]`, 'g', '$a', deps);
+      return body === '' ? '' : `g = $a[${i}]; if (g !== 0) { ${body} }`;
+    },
+    tangent: (i, op, slots) => `{ ${tangentTemplate(op, slots, `$v[${i}]`, '$t', deps)} $t[${i}] = s_; }`,
+  };
+}
+
 /**
  * Generated code for one list, or undefined where `new Function` is not allowed. Each sweep
  * is split into functions of about `chunkChars` characters of source, because V8 does not
@@ -21,13 +39,10 @@ export function straightLine(list: SweepList, chunkChars: number): Program | und
   const deps: Deps = new Map();
   const slotOf = (r: number): ArgSlot => (r >= 0 ? { value: `$v[${r}]`, entry: String(r) } : { value: numberLiteral(constants[-1 - r] as number) });
 
-  type Emit = (i: number, op: OpDef, slots: ArgSlot[]) => string;
-  const emitEvaluate: Emit = (i, op, slots) => `$v[${i}] = ${valueTemplate(op, slots.map((s) => s.value), deps)};`;
-  const emitBackward: Emit = (i, op, slots) => {
-    const body = backwardTemplate(op, slots, `$v[${i}]`, 'g', '$a', deps);
-    return body === '' ? '' : `g = $a[${i}]; if (g !== 0) { ${body} }`;
-  };
-  const emitTangent: Emit = (i, op, slots) => `{ ${tangentTemplate(op, slots, `$v[${i}]`, '$t', deps)} $t[${i}] = s_; }`;
+  const emit = entryEmitters(deps);
+  const emitEvaluate = emit.evaluate;
+  const emitBackward = emit.backward;
+  const emitTangent = emit.tangent;
 
   /** The sweep as functions in list order (the backward one runs them, and their lines, in reverse). */
   const build = (emit: Emit, params: string, reverse: boolean): Pass[] => {

@@ -20,6 +20,9 @@ export interface ArgSlot {
   readonly entry?: string;
   /** A run-time condition that it is an entry (where that is only known at run time). */
   readonly isEntry?: string;
+  /** Where its adjoint and tangent are kept, if not in the arrays at `entry` (a local variable of a generated loop body). */
+  readonly adjoint?: string;
+  readonly tangent?: string;
 }
 
 function fill(text: string, args: readonly string[], y: string): string {
@@ -50,7 +53,7 @@ export function partialsTemplate(op: OpDef, args: readonly string[], y: string, 
 export function backwardTemplate(op: OpDef, slots: readonly ArgSlot[], y: string, seed: string, adj: string, deps: Deps): string {
   const updates = slots.map((s, k) => {
     if (s.entry === undefined) return '';
-    const update = addAdjointCode(`${adj}[${s.entry}]`, seed, `_d${k}`);
+    const update = addAdjointCode(s.adjoint ?? `${adj}[${s.entry}]`, seed, `_d${k}`);
     return s.isEntry === undefined ? update : `if (${s.isEntry}) { ${update} }`;
   });
   if (updates.every((u) => u === '')) return '';
@@ -65,7 +68,7 @@ export function tangentTemplate(op: OpDef, slots: readonly ArgSlot[], y: string,
   const live = slots.flatMap((s, k) => (s.entry === undefined ? [] : [{ s, k }]));
   if (live.length === 0) return 'const s_ = 0;';
   const reads = live
-    .map(({ s, k }) => `const u${k}_ = ${s.isEntry === undefined ? `${tan}[${s.entry}]` : `${s.isEntry} ? ${tan}[${s.entry}] : 0`};`)
+    .map(({ s, k }) => `const u${k}_ = ${s.isEntry === undefined ? (s.tangent ?? `${tan}[${s.entry}]`) : `${s.isEntry} ? ${tan}[${s.entry}] : 0`};`)
     .join(' ');
   const anyLive = live.map(({ k }) => `u${k}_ !== 0`).join(' || ');
   const sums = live.map(({ k }) => addTangentCode('s_', `u${k}_`, `_d${k}`)).join(' ');

@@ -43,5 +43,5 @@ const compiled = compileModes.map(
   }),
 );
 
-/** The list's own sweep, then compile's engines: 'codegen', 'interpreter', 'plain interpreter'. */
+/** The list's own sweep, then compile's engines: 'codegen', 'rerolled', 'interpreter', 'plain interpreter'. */
 export const engines: readonly EngineUnderTest[] = [listSweep, ...compiled];

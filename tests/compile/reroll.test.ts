@@ -1,0 +1,203 @@
+// The re-rolled backend on lists that have loops: runs are found, and every engine replays them bit for bit as a fresh recording does.
+import fc from 'fast-check';
+import { add, compile, gt, jvp, lt, mul, record, select, sin, sub, BranchChangedError, type Value } from '../../src/index';
+import { coverage, findGuardRuns, findRuns, guardCheck } from '../../src/compile/reroll';
+import { rosenbrock, scalarLoop, sinSum } from '../../benchmarks/workloads';
+import { engines } from '../helpers/engines';
+import { withoutNewFunction } from '../helpers/csp';
+import { Program, pointArb, programArb, runs } from '../property/programs';
+
+const SPECIAL = [0, -0, 1, -1, 0.5, -0.5, 2];
+const IEEE = [NaN, Infinity, -Infinity, 0, -0, 1e308, -1e-308];
+const seed = process.env.DUALTAPE_SEED ? { seed: Number(process.env.DUALTAPE_SEED) } : {};
+
+/**
+ * A program whose body (a random program, then `add(its last value, state 0)`, which keeps a
+ * chain of entries from one repetition to the next) runs `k` times: repetition t reads, in
+ * place of the body's inputs, the last values of repetition t - 1 (the inputs themselves for
+ * t = 0). With `strided`, each constant changes from one repetition to the next (W4's a_ij),
+ * so the re-rolled loop reads it from the constants rather than as a literal.
+ */
+function looped(random: Program, k: number, strided: boolean): Program {
+  const n = random.inputs;
+  const body = [...random.steps, { op: 'add' as const, args: [n + random.steps.length - 1, 0] }];
+  const S = body.length;
+  const steps: Program['steps'][number][] = [];
+  for (let t = 0; t < k; t++) {
+    const base = n + t * S;
+    const previous = n + (t - 1) * S;
+    for (const s of body) {
+      const args = s.args.map((a) => (a < 0 ? a : a >= n ? base + (a - n) : t === 0 ? a : previous + S - 1 - (a % S)));
+      steps.push(s.constant === undefined ? { op: s.op, args } : { op: s.op, args, constant: strided ? s.constant + t / 8 : s.constant });
+    }
+  }
+  const last = n + k * S - 1;
+  return new Program(n, steps, [last, last - 1], random.guarded);
+}
+
+const loopedArb = fc
+  .record({ body: programArb({ maxSteps: 8 }), k: fc.integer({ min: 7, max: 12 }), strided: fc.boolean() })
+  .map(({ body, k, strided }) => looped(body, k, strided));
+test('the run search finds the loop of a repeated body, and its runs cover whole repetitions', () => {
+  fc.assert(
+    fc.property(loopedArb, pointArb(), (p, pt) => {
+      const flat = record(p.f, pt.slice(0, p.inputs)).flat();
+      const found = findRuns(flat);
+      // Repetitions 2 .. k-1 read the previous one at a constant stride (repetition 1 reads the inputs'
+      // neighbourhood at a stride of its own): at least 5 repetitions of a loop.
+      expect(found.length).toBeGreaterThan(0);
+      // The loop's steady state reaches the end of the list: the last run ends less than a
+      // period before it (a run may start mid-repetition, leaving part of one at the end).
+      const lastRun = found[found.length - 1]!;
+      expect(flat.length - (lastRun.start + lastRun.period * lastRun.reps)).toBeLessThan(lastRun.period);
+      let end = flat.inputCount;
+      for (const r of found) {
+        expect(r.start).toBeGreaterThanOrEqual(end);
+        expect(r.reps).toBeGreaterThanOrEqual(4);
+        end = r.start + r.period * r.reps;
+      }
+      expect(end).toBeLessThanOrEqual(flat.length);
+    }),
+    { numRuns: runs(100), ...seed },
+  );
+});
+
+describe.each(engines)('engine: $name, on programs with loops', (engine) => {
+  test('replay == fresh recording (outputs, adjoints), tangents == a fresh forward pass', () => {
+    fc.assert(
+      fc.property(loopedArb, pointArb(SPECIAL), pointArb([...SPECIAL, ...IEEE]), (p, pt, pt2) => {
+        const x = pt.slice(0, p.inputs);
+        const x2 = pt2.slice(0, p.inputs);
+        const seed = [1, 0.75];
+        const fresh = record(p.f, x2);
+        const got = engine.vjp(p.f, x, x2, seed);
+        expect(got.output).toEqual(fresh.output);
+        expect(got.adjoints).toEqual(fresh.backward(seed));
+        if (engine.jvp !== undefined) {
+          const v = x.map((_, j) => (j % 2 === 0 ? 1 : -0.5));
+          expect(engine.jvp(p.f, x, x2, v)).toEqual(jvp(p.f, x2, v)[1]);
+        }
+      }),
+      { numRuns: runs(40), ...seed },
+    );
+  });
+});
+
+describe('the workloads the backend is for are re-rolled, not left to the interpreter', () => {
+  test('Rosenbrock (n = 2000): compile picks the re-rolled engine by itself, one loop covers all but the first repetition', () => {
+    const x = Array.from(rosenbrock.point(2000));
+    const tape = record(rosenbrock.f, x);
+    const flat = tape.flat();
+    const found = findRuns(flat);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ period: 8, reps: 1998 });
+    expect(coverage(flat, found).straight).toBeLessThan(16);
+    const c = compile(rosenbrock.f, x);
+    expect(c.mode).toBe('rerolled');
+    const x2 = x.map((xi, i) => xi + Math.cos(i) / 4);
+    const interpreted = compile(rosenbrock.f, x, { engine: 'interpreter' });
+    expect(c.gradient(x2)).toEqual(interpreted.gradient(x2));
+    expect(c.gradient(x2)).toEqual(Float64Array.from(record(rosenbrock.f, x2).backward(1)));
+    const v = x.map((_, i) => (i % 3) - 1);
+    expect(c.jvp(x2, v)).toEqual(interpreted.jvp(x2, v));
+  });
+
+  test('W3 and W4 (strided constants) are re-rolled and agree bit for bit with the interpreter', () => {
+    const w3 = compile(scalarLoop.f(2000), Array.from(scalarLoop.point));
+    expect(w3.mode).toBe('rerolled');
+    expect(w3.gradient([0.4, 0.35])).toEqual(compile(scalarLoop.f(2000), Array.from(scalarLoop.point), { engine: 'interpreter' }).gradient([0.4, 0.35]));
+    const x = Array.from(sinSum.point(30));
+    // Nested loops: one outer run over the rows (3 entries per column), not 30 inner runs, so a Jacobian row's backward sweep skips the other rows.
+    const rows = findRuns(record(sinSum.f(30), x).flat());
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ period: 90, reps: 30 });
+    const w4 = compile(sinSum.f(30), x);
+    expect(w4.mode).toBe('rerolled');
+    const x2 = x.map((xi) => xi * 1.5);
+    expect(w4.jacobian(x2)).toEqual(compile(sinSum.f(30), x, { engine: 'interpreter' }).jacobian(x2));
+  });
+
+  test('a large list without loops keeps the interpreter', () => {
+    const irregular = (x: Value[]): Value => {
+      let s: Value = x[0]!;
+      // Each step reads an earlier entry picked by a pseudo-random sequence: no constant stride.
+      const pool: Value[] = [x[0]!, x[1]!];
+      let r = 12345;
+      for (let i = 0; i < 3000; i++) {
+        r = (Math.imul(r, 1103515245) + 12345) >>> 0;
+        const a = pool[r % pool.length]!;
+        s = i % 3 === 0 ? add(s, sin(a)) : i % 3 === 1 ? mul(s, 0.999) : sub(a, s);
+        pool.push(s);
+      }
+      return s;
+    };
+    expect(compile(irregular, [0.3, 0.7]).mode).toBe('interpreter');
+  });
+});
+
+describe('guards inside re-rolled loops', () => {
+  const clipped = (x: Value[]): Value => {
+    let y: Value = x[0]!;
+    for (let k = 0; k < 400; k++) y = select(lt(y, 2), add(mul(y, 1.001), x[1]!), sub(y, 1));
+    return y;
+  };
+  // Two comparisons per iteration, one against a constant that changes every iteration (read from the constants).
+  const twoGuards = (x: Value[]): Value => {
+    let y: Value = x[0]!;
+    for (let k = 0; k < 300; k++) {
+      const up = gt(x[1]!, -1 - k / 100);
+      y = select(lt(y, 3 + k / 50), add(mul(y, up ? 1.002 : 0.5), x[1]!), sub(y, 1));
+    }
+    return y;
+  };
+
+  test('the check is generated as loops over the guards, and a flip throws BranchChangedError as the interpreter does', () => {
+    for (const [f, x, flips] of [
+      [clipped, [0.5, 0.001], [[0.5, 0.0011], [0.5, 0.01], [2.5, 0.001]]],
+      [twoGuards, [0.5, 0.001], [[0.5, 0.0011], [0.5, 0.02], [0.5, -3.5], [3.5, 0]]],
+    ] as const) {
+      const tape = record(f, [...x]);
+      const guards = tape.flat().guards;
+      const runs = findGuardRuns(guards);
+      expect(runs.reduce((n, r) => n + r.period * r.reps, 0)).toBeGreaterThan(guards.length - 8);
+      // At the recorded point every comparison holds; moving one compared value flips the check.
+      const check = guardCheck(guards, tape.flat().constants) as (v: Float64Array) => boolean;
+      const values = tape.flat().values.slice(0, tape.flat().length);
+      expect(check(values)).toBe(true);
+      const last = guards[guards.length - 1]!;
+      const r = last.a >= 0 ? last.a : last.b;
+      values[r] = last.outcome === (last.a >= 0) ? 1e9 : -1e9;
+      expect(check(values)).toBe(false);
+      const c = compile(f, [...x]);
+      expect(c.mode).toBe('rerolled');
+      const interpreted = compile(f, [...x], { engine: 'interpreter' });
+      for (const at of flips) {
+        const expected = (() => {
+          try {
+            return interpreted.gradient([...at]);
+          } catch (e) {
+            return e as Error;
+          }
+        })();
+        if (expected instanceof Error) {
+          expect(expected).toBeInstanceOf(BranchChangedError);
+          expect(() => c.gradient([...at])).toThrow(expected.message);
+        } else {
+          expect(c.gradient([...at])).toEqual(expected);
+          expect(c.gradient([...at])).toEqual(Float64Array.from(record(f, [...at]).backward(1)));
+        }
+      }
+      // A point where some comparison flips: each of the test's functions has one.
+      expect(flips.some((at) => { try { interpreted.value([...at]); return false; } catch { return true; } })).toBe(true);
+    }
+  });
+});
+
+test('where new Function is forbidden, the re-rolled engine falls back to the plain interpreter', () => {
+  withoutNewFunction(() => {
+    const x = Array.from(rosenbrock.point(200));
+    const c = compile(rosenbrock.f, x, { engine: 'rerolled' });
+    expect(c.mode).toBe('plain interpreter');
+    expect(c.gradient(x)).toEqual(Float64Array.from(record(rosenbrock.f, x).backward(1)));
+  });
+});
