@@ -120,6 +120,7 @@ class LatestByHash {
  * match nothing and stay straight-line code, as does whatever no run covers.
  */
 export function findRuns(list: SweepList, options: RunSearchOptions = {}): LoopRun[] {
+  if (list.calls !== undefined && list.calls.size > 0) return [];
   const minReps = Math.max(3, options.minReps ?? 4);
   const maxPeriod = options.maxPeriod ?? 256;
   const { inputCount, length, codes, refs } = list;
@@ -398,7 +399,8 @@ type Sweep = 'evaluate' | 'backward' | 'tangent';
  * of the inputs and of the entries used outside their repetition, not of every entry.
  */
 export function rerolled(list: SweepList & { readonly outputs: readonly number[]; readonly guards: readonly GuardRecord[] }, runs: readonly LoopRun[], chunkChars: number): Program | undefined {
-  if (!canGenerateCode()) return undefined;
+  // A list with call entries (checkpoint, checkpointed scan) is run by the interpreter, which runs calls.
+  if (!canGenerateCode() || (list.calls !== undefined && list.calls.size > 0)) return undefined;
   const { inputCount, length, refs, constants, codes, refCount } = list;
   const ar = arities();
   const deps: Deps = new Map();

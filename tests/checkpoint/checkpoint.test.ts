@@ -6,8 +6,8 @@ import {
 } from '../../src/index';
 import { engines as allEngines } from '../helpers/engines';
 
-// compile's code generator runs lists with call entries on its interpreter (tested below), so it is not one more engine here.
-const engines = allEngines.filter((e) => e.name !== 'codegen');
+// compile's code generators (straight-line and re-rolled) run lists with call entries on the interpreter (tested below), so they are not more engines here.
+const engines = allEngines.filter((e) => e.name !== 'codegen' && e.name !== 'rerolled');
 import { type Program, pointArb, programArb, runs } from '../property/programs';
 
 const seedOpt = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {};
@@ -132,6 +132,8 @@ describe('checkpoint(f)', () => {
     expect(pull(2)).toEqual([2 * Math.cos(0.5)]);
     const c = compile((x: Value[]) => ck(x) as Value, [0.5]);
     expect(c.mode).toBe('interpreter');
+    expect(compile((x: Value[]) => ck(x) as Value, [0.5], { engine: 'codegen' }).mode).toBe('interpreter');
+    expect(compile((x: Value[]) => ck(x) as Value, [0.5], { engine: 'rerolled' }).mode).toBe('interpreter');
     expect(Array.from(c.gradient([-2]))).toEqual([-4]);
     expect(Array.from(c.gradient([1]))).toEqual([Math.cos(1)]);
   });
