@@ -1,4 +1,5 @@
 // Record once, replay fast: a Wengert list turned into reusable value/gradient/VJP/JVP functions, run by one of the engine's backends.
+import { read } from '../engine/entries';
 import { describe, type Value } from '../ops/value';
 import { jvp as forwardJvp } from '../forward/api';
 import { checkFunction, checkVector, type VectorFunction } from '../internal/validate';
@@ -279,7 +280,7 @@ class Compiled {
   }
 
   #out(r: number): number {
-    return r >= 0 ? (this.#values[r] as number) : (this.#flat.constants[-1 - r] as number);
+    return read(this.#values, this.#flat.constants, r);
   }
 
   #outputs(): number | Float64Array {

@@ -1,241 +1,18 @@
-// Reverse mode's record: the Wengert list (evaluation trace) of one run of f, swept backward for adjoints.
+// Reverse mode's record: the Wengert list (evaluation trace) of one run of f: recording, replay, and the sweeps (run by the engine).
 import { add, mul } from '../ops/table';
 import { apply, checkedPartials, escapedError, opByCode, type OpDef } from '../ops/opDef';
 import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '../ops/value';
 import type { ComparisonKind } from '../ops/compare';
-import { listSweeps, plainBackward, seedOutputs, type UpdateObserver } from '../engine/sweeps';
+import type { AdjointObserver, FlatList, Guard, RecordingCost, WengertArg, WengertEntry, WengertGuard } from './entries';
+import { TapeVar } from './tapeVar';
+import { giveStorage, growFloat64, nextHint, released, sizeHint, takeStorage } from './storage';
+import './recordingFastPath';
+import { listSweeps, plainBackward, seedOutputs } from '../engine/sweeps';
 import { contributes } from '../engine/accumulate';
 import { BranchChangedError, flippedGuard } from '../engine/guards';
 import { CALL_CODE, type CallRecord } from '../engine/calls';
-import { registerFastPath, type OpText } from '../ops/fastPath';
 import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
-
-/**
- * One argument of a Wengert-list entry: an earlier entry, or a constant that no input influences.
- *
- * @example
- * ```ts
- * import { record, mul } from 'dualtape';
- * record((x) => mul(x[0], 3), [2]).entries[1].args; // [{ entry: 0 }, { constant: 3 }]
- * ```
- */
-export type WengertArg = { readonly entry: number } | { readonly constant: number };
-
-/**
- * A comparison (`lt`, `gt`, ...) made during the recording, kept so replays can check it.
- *
- * @example
- * ```ts
- * import { record, lt, select } from 'dualtape';
- * record((x) => select(lt(x[0], 0), 0, x[0]), [-1.3]).guards[0].outcome; // true
- * ```
- */
-export interface WengertGuard {
-  /** Which comparison. */
-  readonly op: ComparisonKind;
-  readonly args: readonly [WengertArg, WengertArg];
-  /** Its outcome when recorded. */
-  readonly outcome: boolean;
-  /** How many entries the list had when the comparison was made. */
-  readonly after: number;
-}
-
-/**
- * One row of the evaluation trace, as data.
- *
- * @example
- * ```ts
- * import { record, sin } from 'dualtape';
- * record((x) => sin(x[0]), [0]).entries[1]; // { index: 1, op: 'sin', args: [{ entry: 0 }], inputs: [0], value: 0 }
- * ```
- */
-export interface WengertEntry {
-  /** Position in the list; inputs are 0 .. inputCount - 1. */
-  readonly index: number;
-  /** The primitive's name, or `'input'`. */
-  readonly op: string;
-  /** Its arguments in order: earlier entries or constants. */
-  readonly args: readonly WengertArg[];
-  /** The indices of the entries it reads (its inputs in the graph), in argument order; constants are not entries. */
-  readonly inputs: readonly number[];
-  /** Its value in the latest evaluation (recording or replay). */
-  readonly value: number;
-}
-
-/**
- * Reverse mode's AD value: a handle on one entry of a Wengert list being recorded. It holds
- * only the entry's index and its list (its value lives in the list's typed arrays), which
- * keeps the one object made per recorded primitive small.
- *
- * @example
- * ```ts
- * import { record, sin, TapeVar } from 'dualtape';
- * record((x) => { console.log(x[0] instanceof TapeVar); return sin(x[0]); }, [1]); // logs true
- * ```
- */
-export class TapeVar extends ADValue {
-  /** The entry of `trace` this value is. */
-  readonly index: number;
-  readonly trace: WengertList;
-
-  /** @internal */
-  constructor(index: number, trace: WengertList) {
-    super();
-    this.index = index;
-    this.trace = trace;
-  }
-
-  /** The entry's value in the latest evaluation (an enclosing transformation's AD value when nested). */
-  get value(): Value {
-    return this.trace.valueAt(this.index);
-  }
-}
-
-// Typed arrays of at most 64 bytes live on V8's heap and cost about as little as an object;
-// larger ones take an external allocation (around a microsecond each). Small lists (the
-// per-call overhead case) therefore start with in-heap arrays and grow by doubling.
-const INITIAL_CAPACITY = 8;
-
-/**
- * Observes each adjoint update of a backward sweep, in the order it happens (for teaching output).
- *
- * @example
- * ```ts
- * import { record, mul } from 'dualtape';
- * record((x) => mul(x[0], x[0]), [3]).adjoints(1, (u) => console.log(u.to, u.adjoint, u.accumulated));
- * // 0 3 false, then 0 6 true: x feeds the product twice, so its adjoint accumulates
- * ```
- */
-export type AdjointObserver = UpdateObserver;
-
-/** @internal A recorded comparison: references of its two arguments and its outcome. */
-export interface Guard {
-  readonly kind: ComparisonKind;
-  readonly a: number;
-  readonly b: number;
-  readonly outcome: boolean;
-  readonly after: number;
-}
-
-/** @internal The list's storage, read by compile(): the arrays themselves, not copies. */
-export interface FlatList {
-  readonly length: number;
-  readonly inputCount: number;
-  readonly refCount: number;
-  readonly codes: Uint32Array;
-  readonly refs: Int32Array;
-  readonly values: Float64Array;
-  readonly constants: Float64Array;
-  readonly constantCount: number;
-  /** True when some constant is an enclosing transformation's AD value (no numeric replay then). */
-  readonly constantsLifted: boolean;
-  readonly outputs: readonly number[];
-  readonly outputIsArray: boolean;
-  readonly guards: readonly Guard[];
-  /** Call entries (checkpoint, checkpointed scan), keyed by the index of each call's first output entry. */
-  readonly calls?: ReadonlyMap<number, CallRecord>;
-}
-
-/**
- * What a recording stored and what its backward sweeps recomputed: the memory/recomputation
- * trade-off of reverse mode, in measured counts. A plain recording stores every intermediate
- * value and recomputes nothing; `checkpoint(f)` and `scan(..., { checkpoints })` store a
- * call's inputs and outputs only and re-run it during the sweep.
- *
- * @example
- * ```ts
- * import { record, scan, add, mul, sin } from 'dualtape';
- * const tape = record((x) => scan((c) => [add(mul(sin(c[0]), c[1]), 1), c[1]], [x[0], x[1]], 100, { checkpoints: 4 })[0], [0.5, 0.9]);
- * tape.backward(1);
- * tape.cost.storedValues; // a dozen values, not 300
- * tape.cost.sweepEvaluations > 0; // true: the sweep re-ran steps
- * ```
- */
-export interface RecordingCost {
-  /** Entries of the list (inputs, primitives and call outputs). */
-  readonly entries: number;
-  /** Numbers the list keeps: one value per entry, its constants, and carries a checkpointed scan keeps for its first sweep. */
-  readonly storedValues: number;
-  /** Bytes the list uses (codes, references, values, constants; no spare capacity). */
-  readonly storedBytes: number;
-  /** Calls recorded as one entry group each (checkpoint, checkpointed scan). */
-  readonly calls: number;
-  /**
-   * Primitive evaluations of the recording run: one per recorded primitive, plus those inside
-   * calls (for a scan run on numbers: steps × the primitives one recorded step has).
-   */
-  readonly forwardEvaluations: number;
-  /** Primitive evaluations re-done by the backward sweeps so far (recomputing and re-recording calls). */
-  readonly sweepEvaluations: number;
-  /** Steps of calls re-run without recording during the sweeps so far (revolve's advances). */
-  readonly stepsRecomputed: number;
-  /** Peak bytes of one backward sweep: the list, its adjoints, and the most a call held while it was re-run. */
-  readonly peakBytes: number;
-}
-
-/**
- * Starting capacities for the next recording: the sizes the last one ended with. Code that
- * records the same function again and again (an optimiser loop) then never grows its arrays,
- * which otherwise cost a dozen copies for a list of 10^5 entries. A much smaller recording
- * resets the estimate, so one big list does not make every later small one allocate big.
- */
-const sizeHint = { entries: INITIAL_CAPACITY, refs: INITIAL_CAPACITY * 2, constants: INITIAL_CAPACITY };
-const MAX_HINT = 1 << 22;
-
-function nextHint(previous: number, used: number): number {
-  return Math.min(MAX_HINT, Math.max(INITIAL_CAPACITY, used < previous / 4 ? used : Math.max(previous, used)));
-}
-
-/** The four typed arrays of a list. */
-interface Storage {
-  readonly codes: Uint32Array;
-  readonly refs: Int32Array;
-  readonly values: Float64Array;
-  readonly constants: Float64Array;
-}
-
-// Making even four small typed arrays costs more than recording a small function, so the
-// storage of a finished recording is kept for the next one. Small storage (up to about a
-// megabyte) is kept as is; larger storage only through a WeakRef, so a loop of gradients
-// reuses it while one big gradient does not pin its memory after the loop is over.
-const STRONG_MAX_ENTRIES = 1 << 15;
-let spare: Storage | WeakRef<Storage> | undefined;
-const released: Storage = {
-  codes: new Uint32Array(0),
-  refs: new Int32Array(0),
-  values: new Float64Array(0),
-  constants: new Float64Array(0),
-};
-
-/** Reuse is for the same size again: capacity from the hint up to 4× it (so bytesPerEntry stays honest). */
-function fits(capacity: number, hint: number): boolean {
-  return capacity >= hint && capacity <= 4 * hint;
-}
-
-function takeStorage(): Storage {
-  const s = spare instanceof WeakRef ? spare.deref() : spare;
-  if (s !== undefined && fits(s.values.length, sizeHint.entries) && fits(s.refs.length, sizeHint.refs) && s.constants.length >= sizeHint.constants) {
-    spare = undefined;
-    return s;
-  }
-  return {
-    codes: new Uint32Array(sizeHint.entries),
-    refs: new Int32Array(sizeHint.refs),
-    values: new Float64Array(sizeHint.entries),
-    constants: new Float64Array(sizeHint.constants),
-  };
-}
-
-function giveStorage(s: Storage): void {
-  spare = s.values.length <= STRONG_MAX_ENTRIES ? s : new WeakRef(s);
-}
-
-function growFloat64(a: Float64Array, min: number): Float64Array<ArrayBuffer> {
-  const grown = new Float64Array(Math.max(a.length * 2, min));
-  grown.set(a);
-  return grown;
-}
 
 /**
  * The Wengert list: the evaluation trace of one run of f, entries in evaluation order
@@ -858,31 +635,6 @@ export class WengertList implements Trace {
   }
 }
 
-/**
- * Reverse mode's fast path inside each primitive's generated function: handles of one list
- * that records plain numbers (mixed with numbers) are recorded in place, as
- * {@link WengertList.process} would: argument references in order (a number becomes a
- * constant), the value computed on numbers, one entry and one handle.
- */
-function emitRecordingFastPath(op: OpText, kind: number): string {
-  if (op.arity === 1) {
-    return `if (k0 === ${kind}) {
-  const L = x0.trace;
-  if (L.recordsNumbers) { const r0 = x0.index; const p0 = L.numberAt(r0); return L.record1(${op.code}, ${op.value(['p0'])}, r0); }
-}`;
-  }
-  return `if ((k0 === ${kind} && (k1 === 0 || (k1 === ${kind} && x1.trace === x0.trace))) || (k0 === 0 && k1 === ${kind})) {
-  const L = k0 === 0 ? x1.trace : x0.trace;
-  if (L.recordsNumbers) {
-    let r0, p0, r1, p1;
-    if (k0 === 0) { p0 = x0; r0 = L.constantRef(x0); } else { r0 = x0.index; p0 = L.numberAt(r0); }
-    if (k1 === 0) { p1 = x1; r1 = L.constantRef(x1); } else { r1 = x1.index; p1 = L.numberAt(r1); }
-    return L.record2(${op.code}, ${op.value(['p0', 'p1'])}, r0, r1);
-  }
-}`;
-}
-
-registerFastPath({ name: 'reverse', valueClass: TapeVar, deps: {}, emit: emitRecordingFastPath });
 
 /**
  * Records the evaluation trace of f at x as a {@link WengertList}: one entry per input and
@@ -903,3 +655,6 @@ export function record(f: VectorFunction, x: ArrayLike<Value>): WengertList {
   tape.run('record', f);
   return tape;
 }
+
+export { TapeVar } from './tapeVar';
+export type { AdjointObserver, FlatList, Guard, RecordingCost, WengertArg, WengertEntry, WengertGuard } from './entries';

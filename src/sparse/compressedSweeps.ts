@@ -6,6 +6,7 @@
 // adjoints live in Float64Arrays; the only AD values made are for each *nonlinear* entry on a
 // path to the output: its partials rule run once on chunked duals (one direction per argument)
 // gives its second partials, straight from the op table.
+import { read as readArgument } from '../engine/entries';
 import { checkedPartials, type OpDef } from '../ops/opDef';
 import { ChunkDual, ChunkTrace, splitChunk } from '../forward/chunk';
 import { partialsKernel } from '../symbolic/index';
@@ -21,8 +22,7 @@ const constantSeconds = new Map<OpDef, Float64Array | undefined>();
 function argsAt(flat: FlatList, p: number, arity: number): number[] {
   const a = new Array<number>(arity);
   for (let k = 0; k < arity; k++) {
-    const r = flat.refs[p + k] as number;
-    a[k] = r >= 0 ? (flat.values[r] as number) : (flat.constants[-1 - r] as number);
+    a[k] = readArgument(flat.values, flat.constants, flat.refs[p + k] as number);
   }
   return a;
 }
@@ -69,12 +69,10 @@ export function compressedTangents(flat: FlatList, read: Structures, colors: Int
     const s = refStart[i] as number;
     const kernel = arity <= 2 ? partialsKernel(op) : undefined;
     if (kernel !== undefined) {
-      const r0 = refs[s] as number;
-      const v0 = r0 >= 0 ? (values[r0] as number) : (constants[-1 - r0] as number);
+      const v0 = readArgument(values, constants, refs[s] as number);
       let v1 = 0;
       if (arity === 2) {
-        const r1 = refs[s + 1] as number;
-        v1 = r1 >= 0 ? (values[r1] as number) : (constants[-1 - r1] as number);
+        v1 = readArgument(values, constants, refs[s + 1] as number);
       }
       kernel(v0, v1, values[i] as number, out);
       D[s] = out[0] as number;

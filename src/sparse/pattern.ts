@@ -1,4 +1,5 @@
 // Sparsity patterns read from a Wengert list: index sets pushed forward for J, nonlinear interactions for the Hessian.
+import { read } from '../engine/entries';
 import { opByCode, type OpDef } from '../ops/opDef';
 import type { FlatList } from '../reverse/wengertList';
 import { WengertList } from '../reverse/wengertList';
@@ -172,8 +173,7 @@ export function structuresOf(flat: FlatList, atPoint: boolean): Structures {
     const argsAt = () => {
       const a = new Array<number>(op.arity);
       for (let k = 0; k < op.arity; k++) {
-        const r = refs[p + k] as number;
-        a[k] = r >= 0 ? (values[r] as number) : (constants[-1 - r] as number);
+        a[k] = read(values, constants, refs[p + k] as number);
       }
       return a;
     };

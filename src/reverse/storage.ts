@@ -1,0 +1,69 @@
+// A list's typed arrays: their starting sizes, their growth, and their reuse from one recording to the next.
+
+// Typed arrays of at most 64 bytes live on V8's heap and cost about as little as an object;
+// larger ones take an external allocation (around a microsecond each). Small lists (the
+// per-call overhead case) therefore start with in-heap arrays and grow by doubling.
+const INITIAL_CAPACITY = 8;
+
+/**
+ * Starting capacities for the next recording: the sizes the last one ended with. Code that
+ * records the same function again and again (an optimiser loop) then never grows its arrays,
+ * which otherwise cost a dozen copies for a list of 10^5 entries. A much smaller recording
+ * resets the estimate, so one big list does not make every later small one allocate big.
+ */
+export const sizeHint = { entries: INITIAL_CAPACITY, refs: INITIAL_CAPACITY * 2, constants: INITIAL_CAPACITY };
+const MAX_HINT = 1 << 22;
+
+export function nextHint(previous: number, used: number): number {
+  return Math.min(MAX_HINT, Math.max(INITIAL_CAPACITY, used < previous / 4 ? used : Math.max(previous, used)));
+}
+
+/** The four typed arrays of a list. */
+export interface Storage {
+  readonly codes: Uint32Array;
+  readonly refs: Int32Array;
+  readonly values: Float64Array;
+  readonly constants: Float64Array;
+}
+
+// Making even four small typed arrays costs more than recording a small function, so the
+// storage of a finished recording is kept for the next one. Small storage (up to about a
+// megabyte) is kept as is; larger storage only through a WeakRef, so a loop of gradients
+// reuses it while one big gradient does not pin its memory after the loop is over.
+const STRONG_MAX_ENTRIES = 1 << 15;
+let spare: Storage | WeakRef<Storage> | undefined;
+export const released: Storage = {
+  codes: new Uint32Array(0),
+  refs: new Int32Array(0),
+  values: new Float64Array(0),
+  constants: new Float64Array(0),
+};
+
+/** Reuse is for the same size again: capacity from the hint up to 4× it (so bytesPerEntry stays honest). */
+function fits(capacity: number, hint: number): boolean {
+  return capacity >= hint && capacity <= 4 * hint;
+}
+
+export function takeStorage(): Storage {
+  const s = spare instanceof WeakRef ? spare.deref() : spare;
+  if (s !== undefined && fits(s.values.length, sizeHint.entries) && fits(s.refs.length, sizeHint.refs) && s.constants.length >= sizeHint.constants) {
+    spare = undefined;
+    return s;
+  }
+  return {
+    codes: new Uint32Array(sizeHint.entries),
+    refs: new Int32Array(sizeHint.refs),
+    values: new Float64Array(sizeHint.entries),
+    constants: new Float64Array(sizeHint.constants),
+  };
+}
+
+export function giveStorage(s: Storage): void {
+  spare = s.values.length <= STRONG_MAX_ENTRIES ? s : new WeakRef(s);
+}
+
+export function growFloat64(a: Float64Array, min: number): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(Math.max(a.length * 2, min));
+  grown.set(a);
+  return grown;
+}
