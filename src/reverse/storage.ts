@@ -67,3 +67,23 @@ export function growFloat64(a: Float64Array, min: number): Float64Array<ArrayBuf
   grown.set(a);
   return grown;
 }
+
+// A sweep's adjoints are copied out before it returns, so one buffer serves every sweep in
+// turn (a fresh one would cost, for a long list, an allocation and its page faults per call).
+let spareAdjoints: Float64Array | WeakRef<Float64Array> | undefined;
+
+/** A zeroed adjoint buffer with room for `length` entries (possibly longer: sweeps read only `length`). */
+export function takeAdjoints(length: number): Float64Array {
+  const a = spareAdjoints instanceof WeakRef ? spareAdjoints.deref() : spareAdjoints;
+  spareAdjoints = undefined;
+  if (a !== undefined && a.length >= length && a.length <= 4 * length + 64) {
+    a.fill(0, 0, length);
+    return a;
+  }
+  return new Float64Array(length);
+}
+
+/** Hands a buffer from {@link takeAdjoints} back once its adjoints have been read. */
+export function giveAdjoints(a: Float64Array): void {
+  spareAdjoints = a.length <= STRONG_MAX_ENTRIES ? a : new WeakRef(a);
+}

@@ -5,7 +5,7 @@ import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '..
 import type { ComparisonKind } from '../ops/compare';
 import type { AdjointObserver, FlatList, Guard, RecordingCost, WengertArg, WengertEntry, WengertGuard } from './entries';
 import { TapeVar } from './tapeVar';
-import { giveStorage, growFloat64, nextHint, released, sizeHint, takeStorage } from './storage';
+import { giveAdjoints, giveStorage, growFloat64, nextHint, released, sizeHint, takeAdjoints, takeStorage } from './storage';
 import './recordingFastPath';
 import { listSweeps, plainBackward, seedOutputs } from '../engine/sweeps';
 import { contributes } from '../engine/accumulate';
@@ -52,6 +52,7 @@ export class WengertList implements Trace {
   #values: Float64Array;
   #constants: Float64Array;
   #released = false;
+  #flatView: FlatList | undefined;
   #lifted: Value[] | undefined;
   #liftedConstants: Value[] | undefined;
   #outputs: number[] = [];
@@ -88,6 +89,7 @@ export class WengertList implements Trace {
   release(): void {
     if (this.#active || this.#released) return;
     this.#released = true;
+    this.#flatView = undefined;
     // A list that held an enclosing transformation's values may share nothing; it is only closed.
     if (this.#lifted !== undefined || this.#liftedConstants !== undefined) return;
     giveStorage({ codes: this.#codes, refs: this.#refs, values: this.#values, constants: this.#constants });
@@ -180,7 +182,9 @@ export class WengertList implements Trace {
 
   /** @internal The storage itself, for compile(). */
   flat(): FlatList {
-    return {
+    // A finished list's arrays never change (replay rewrites values in place): one view serves every sweep.
+    if (this.#flatView !== undefined) return this.#flatView;
+    const view: FlatList = {
       length: this.#length,
       inputCount: this.inputCount,
       refCount: this.#refCount,
@@ -195,6 +199,8 @@ export class WengertList implements Trace {
       guards: this.#guards,
       ...(this.#calls === undefined ? {} : { calls: this.#calls }),
     };
+    if (!this.#active && !this.#released) this.#flatView = view;
+    return view;
   }
 
   /** @internal Records a call (checkpoint, checkpointed scan) as `call.outputCount` entries with the outputs y; returns their handles. */
@@ -462,7 +468,7 @@ export class WengertList implements Trace {
       throw new TypeError(`adjoints: observe must be a function (or omitted), got ${describe(observe)}`);
     }
     const seeds = this.#seeds('adjoints', yBar);
-    return this.#numeric(seeds) ? Array.from(this.#sweepNumbers(seeds as number[], observe)) : this.#sweepValues(seeds, observe);
+    return this.#numeric(seeds) ? this.#sweepNumbers(seeds as number[], this.#length, observe) : this.#sweepValues(seeds, observe);
   }
 
   /**
@@ -473,10 +479,7 @@ export class WengertList implements Trace {
     this.#checkFinished(api);
     const seeds = this.#seeds(api, yBar);
     if (!this.#numeric(seeds)) return this.#sweepValues(seeds).slice(0, this.inputCount);
-    const adj = this.#sweepNumbers(seeds as number[]);
-    const out = new Array<number>(this.inputCount);
-    for (let i = 0; i < this.inputCount; i++) out[i] = adj[i] as number;
-    return out;
+    return this.#sweepNumbers(seeds as number[], this.inputCount);
   }
 
   /**
@@ -508,14 +511,19 @@ export class WengertList implements Trace {
     return [checkScalar(api, 'yBar', yBar)];
   }
 
-  #sweepNumbers(seeds: readonly number[], observe?: AdjointObserver): Float64Array {
-    const adj = new Float64Array(this.#length);
+  /** The adjoints of the first `count` entries, from one numeric backward sweep. */
+  #sweepNumbers(seeds: readonly number[], count: number, observe?: AdjointObserver): number[] {
+    const adj = takeAdjoints(this.#length);
     seedOutputs(this.#outputs, seeds, adj);
     // The engine's sweep (src/engine/); an observer needs the plain one, which reports each update.
     if (observe === undefined) listSweeps().backward(this.flat(), this.#values, adj);
     else plainBackward(this.flat(), this.#values, adj, observe);
-    return adj;
+    const out = new Array<number>(count);
+    for (let i = 0; i < count; i++) out[i] = adj[i] as number;
+    giveAdjoints(adj);
+    return out;
   }
+
 
   #sweepValues(seeds: readonly Value[], observe?: AdjointObserver): Value[] {
     const adj = new Array<Value>(this.#length).fill(0);

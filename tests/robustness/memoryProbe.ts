@@ -16,22 +16,27 @@ const chain = (x: Value[]) => {
   return y;
 };
 
-const base = used();
-let held = 0;
-// the recording lives only inside this call: the caller drops it by returning
-(() => {
-  const tape = record(chain, [0.3]);
-  held = used() - base;
-  tape.backward(1);
-  tape.replay([0.4]);
-})();
-const afterDrop = used() - base;
-// transformations that keep nothing: their recordings must not accumulate either
-for (let k = 0; k < 2; k++) grad(chain)([0.3]);
-jvp(chain, [0.3], [1]);
-// grad hands its finished storage to the next recording through a WeakRef, which by the
-// language's rules stays alive until the current job ends: measure in the next one.
-setImmediate(() => {
+// Spare buffers handed from one sweep or recording to the next are held through WeakRefs,
+// which by the language's rules stay alive until the current job ends: each measurement is
+// taken in a later job.
+const nextJob = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+void (async () => {
+  const base = used();
+  let held = 0;
+  // the recording lives only inside this call: the caller drops it by returning
+  (() => {
+    const tape = record(chain, [0.3]);
+    held = used() - base;
+    tape.backward(1);
+    tape.replay([0.4]);
+  })();
+  await nextJob();
+  const afterDrop = used() - base;
+  // transformations that keep nothing: their recordings must not accumulate either
+  for (let k = 0; k < 2; k++) grad(chain)([0.3]);
+  jvp(chain, [0.3], [1]);
+  await nextJob();
   const afterMore = used() - base;
   process.stdout.write(JSON.stringify({ held, afterDrop, afterMore }));
-});
+})();
