@@ -21,4 +21,5 @@ export const groups: GroupEntry[] = [
   { id: 'X', file: 'crossover.ts' },
   { id: 'W5', file: 'w5Hessian.ts' },
   { id: 'S', file: 'sparse.ts' },
+  { id: 'C', file: 'scan.ts' },
 ];
