@@ -92,7 +92,7 @@ export interface FlatList {
   readonly outputIsArray: boolean;
   readonly guards: readonly Guard[];
   /** Call entries (checkpoint, checkpointed scan), keyed by the index of each call's first output entry. */
-  readonly calls?: ReadonlyMap<number, CallRecord>;
+  readonly calls?: ReadonlyMap<number, CallRecord> | undefined;
 }
 
 /**

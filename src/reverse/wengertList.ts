@@ -5,7 +5,7 @@ import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '..
 import type { ComparisonKind } from '../ops/compare';
 import type { AdjointObserver, FlatList, Guard, RecordingCost, WengertArg, WengertEntry, WengertGuard } from './entries';
 import { TapeVar } from './tapeVar';
-import { giveAdjoints, giveStorage, growFloat64, nextHint, released, sizeHint, takeAdjoints, takeStorage } from './storage';
+import { giveAdjoints, giveStorage, growFloat64, nextHint, released, sizeHint, takeAdjoints, takeStorage, type Storage } from './storage';
 import './recordingFastPath';
 import { listSweeps, plainBackward, seedOutputs } from '../engine/sweeps';
 import { contributes } from '../engine/accumulate';
@@ -52,6 +52,8 @@ export class WengertList implements Trace {
   #values: Float64Array;
   #constants: Float64Array;
   #released = false;
+  /** The arrays this list started with (handed on as they are when it did not grow them). */
+  #storage: Storage;
   #flatView: FlatList | undefined;
   #lifted: Value[] | undefined;
   #liftedConstants: Value[] | undefined;
@@ -72,6 +74,7 @@ export class WengertList implements Trace {
     this.level = nextLevel();
     this.inputCount = x.length;
     const storage = takeStorage();
+    this.#storage = storage;
     this.#codes = storage.codes;
     this.#refs = storage.refs;
     this.#values = storage.values;
@@ -92,7 +95,9 @@ export class WengertList implements Trace {
     this.#flatView = undefined;
     // A list that held an enclosing transformation's values may share nothing; it is only closed.
     if (this.#lifted !== undefined || this.#liftedConstants !== undefined) return;
-    giveStorage({ codes: this.#codes, refs: this.#refs, values: this.#values, constants: this.#constants });
+    const start = this.#storage;
+    const grown = start.codes !== this.#codes || start.refs !== this.#refs || start.values !== this.#values || start.constants !== this.#constants;
+    giveStorage(grown ? { codes: this.#codes, refs: this.#refs, values: this.#values, constants: this.#constants } : start);
     this.#codes = released.codes;
     this.#refs = released.refs;
     this.#values = released.values;
@@ -197,7 +202,7 @@ export class WengertList implements Trace {
       outputs: this.#outputs,
       outputIsArray: this.#outputIsArray,
       guards: this.#guards,
-      ...(this.#calls === undefined ? {} : { calls: this.#calls }),
+      calls: this.#calls,
     };
     if (!this.#active && !this.#released) this.#flatView = view;
     return view;
