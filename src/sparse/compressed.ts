@@ -1,10 +1,11 @@
 // Compressed evaluation: one seeded pass per colour group, then each nonzero read back from its compressed slot.
 import { describe } from '../ops/value';
-import { compressedHessianProducts, compressedTangents } from './compressedSweeps';
-import type { WengertList } from '../reverse/wengertList';
+import { listSweeps, seedOutputs } from '../engine/sweeps';
+import { secondOrderSweep } from '../engine/secondOrder';
+import type { FlatList, WengertList } from '../reverse/wengertList';
 import { checkFunction, type ScalarFunction, type VectorFunction } from '../internal/validate';
 import { columnColoring, rowColoring, starColoring, type Coloring, type ColoringOrder } from './coloring';
-import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf, structuresOf, type Structures, recordForSparsity, type SparsityPattern } from './pattern';
+import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf, structuresOf, recordForSparsity, type SparsityPattern } from './pattern';
 import { SparseMatrix } from './sparseMatrix';
 
 /**
@@ -143,15 +144,31 @@ export function decompress(plan: Plan, compressed: Float64Array): SparseMatrix {
   return new SparseMatrix(plan.pattern.shape, plan.rows, plan.cols, values, plan.coloring);
 }
 
-/** Forward mode: one sweep over the recording carrying p tangents, column j seeded with e_{colour(j)}; B = J·S, m × p. */
+/**
+ * The engine's tangent sweep seeded along each colour's compressed direction: `t[c]` holds
+ * every entry's tangent along S·e_c (input j seeded with 1 where colors[j] = c).
+ */
+function colourTangents(flat: FlatList, colors: Int32Array, p: number): Float64Array[] {
+  const sweeps = listSweeps();
+  const t: Float64Array[] = [];
+  for (let c = 0; c < p; c++) {
+    const tc = new Float64Array(flat.length);
+    for (let j = 0; j < flat.inputCount; j++) if (colors[j] === c) tc[j] = 1;
+    sweeps.tangent(flat, flat.values, tc);
+    t.push(tc);
+  }
+  return t;
+}
+
+/** Forward mode: one tangent sweep per column colour, the columns of that colour seeded together; B = J·S, m × p. */
 function forwardCompressed(tape: WengertList, plan: Plan, m: number): Float64Array {
   const { colors, count: p } = plan.coloring;
   const flat = tape.flat();
-  const { T } = compressedTangents(flat, structuresOf(flat, true), colors, p);
+  const t = colourTangents(flat, colors, p);
   const B = new Float64Array(m * p);
   for (let i = 0; i < m; i++) {
     const r = flat.outputs[i] as number;
-    if (r >= 0) B.set(T.subarray(r * p, r * p + p), i * p);
+    if (r >= 0) for (let c = 0; c < p; c++) B[i * p + c] = (t[c] as Float64Array)[r] as number;
   }
   return B;
 }
@@ -169,9 +186,23 @@ function reverseCompressed(tape: WengertList, plan: Plan, m: number, n: number):
   return C;
 }
 
-/** @internal Hessian-vector products of a recorded scalar f, at its recorded values, along the compressed directions; B = H·S, n × p. */
-export function hessianCompressed(tape: WengertList, plan: Plan, read?: Structures): Float64Array {
-  return compressedHessianProducts(tape.flat(), plan.coloring.colors, plan.coloring.count, read);
+/**
+ * @internal Hessian-vector products of a recorded scalar f, at its recorded values, along the
+ * compressed directions: the engine's tangent sweep per colour, then its second-order sweep
+ * (the backward sweep differentiated along all of them at once); B = H·S, n × p.
+ */
+export function hessianCompressed(tape: WengertList, plan: Plan): Float64Array {
+  const { colors, count: p } = plan.coloring;
+  const flat = tape.flat();
+  const t = colourTangents(flat, colors, p);
+  const a = new Float64Array(flat.length);
+  seedOutputs(flat.outputs, [1], a);
+  const at = t.map(() => new Float64Array(flat.length));
+  secondOrderSweep(flat, flat.values, t, a, at);
+  const n = flat.inputCount;
+  const B = new Float64Array(n * p);
+  for (let j = 0; j < n; j++) for (let c = 0; c < p; c++) B[j * p + c] = (at[c] as Float64Array)[j] as number;
+  return B;
 }
 
 /**
@@ -236,5 +267,5 @@ export function sparseHessian(f: ScalarFunction, x: ArrayLike<number>, options?:
   checkScalarOutput('sparseHessian', tape);
   const read = structuresOf(tape.flat(), true);
   const plan = hessianPlan(hessianPattern(tape.flat(), true, read), order);
-  return decompress(plan, hessianCompressed(tape, plan, read));
+  return decompress(plan, hessianCompressed(tape, plan));
 }

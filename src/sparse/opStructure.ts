@@ -1,7 +1,6 @@
 // What each op's partials rule implies for sparsity: which arguments it depends on at first order, which pairs interact at second.
 import { checkedPartials, type OpDef } from '../ops/opDef';
 import { ADValue, nextLevel, type Trace, type Value } from '../ops/value';
-import { ChunkDual, ChunkTrace } from '../forward/chunk';
 
 /**
  * The sparsity structure of one primitive (at one point, or at every point).
@@ -144,44 +143,4 @@ export function opStructure(op: OpDef, argsAt: () => number[], y: number, atPoin
   const c = conservative(op.arity);
   conservativeCache.set(op, c);
   return c;
-}
-
-/**
- * The second partials of `op` for the given argument pairs when they are the same at every
- * point (mul: 1 across, square: 2), else undefined. Found by running the partials rule on
- * chunked duals (one direction per argument) whose values track dependencies: a second
- * partial that comes out a plain number depends on no argument. A rule that looks at the
- * numbers, or fails on such values, gets undefined (its second partials are then taken at
- * each entry).
- */
-export function constantSecondPartials(op: OpDef, args: readonly number[], y: number, pairs: Int32Array): Float64Array | undefined {
-  const arity = op.arity;
-  const deps = new DepTrace();
-  const chunk = new ChunkTrace(`second partials of ${op.name} (sparsity)`, arity);
-  try {
-    const all = (1n << BigInt(arity)) - 1n;
-    const xs = args.map((a, k) => {
-      const t = new Float64Array(arity);
-      t[k] = 1;
-      return new ChunkDual(new DepValue(a, 1n << BigInt(k), deps), t, chunk);
-    });
-    // dy = Σ_k ∂y/∂a_k da_k, each partial depending on every argument as far as we know.
-    const yDot = Array.from({ length: arity }, () => new DepValue(Number.NaN, all, deps));
-    const partials = checkedPartials(op, xs, new ChunkDual(new DepValue(y, all, deps), yDot, chunk));
-    const out = new Float64Array(pairs.length >> 1);
-    for (let q = 0; q < pairs.length; q += 2) {
-      const d = partials[pairs[q] as number];
-      if (typeof d === 'number') continue;
-      if (!(d instanceof ChunkDual) || d.trace !== chunk) return undefined;
-      const h = (d.tangents as ArrayLike<Value>)[pairs[q + 1] as number];
-      if (typeof h !== 'number') return undefined;
-      out[q >> 1] = h;
-    }
-    return deps.valueRead ? undefined : out;
-  } catch {
-    return undefined;
-  } finally {
-    chunk.active = false;
-    deps.active = false;
-  }
 }
