@@ -161,7 +161,7 @@ export function jacobianReport(f: VectorFunction, x: ArrayLike<number>): Jacobia
     `forward makes ${count(cost.forwardPasses, 'pass', 'passes')} of ${count(cost.chunkSize, 'tangent')} (≈ ${ns(cost.forward)}), ` +
     `reverse one recording and ${count(m, 'sweep')} over ${count(tape.length, 'value')} (≈ ${ns(cost.reverse)}), ` +
     `modelled from measured per-primitive costs; ${mode} is cheaper${cost.forward === cost.reverse ? ' (forward wins ties)' : ''}`;
-  return {
+  const report: JacobianReport = {
     n, m, primitives,
     forward: {
       jacobian: Jf, passes: n, passList, primitiveEvaluations: n * primitives, valuesStored: 0,
@@ -178,6 +178,10 @@ export function jacobianReport(f: VectorFunction, x: ArrayLike<number>): Jacobia
     // A recording with checkpointed calls does not keep their insides: no pattern to read.
     sparsity: tape.flat().calls?.size ? undefined : sparsityOfRecording(tape),
   };
+  // The report keeps numbers only; closing the recording gives back what it holds (a custom
+  // derivative made inside f keeps its op only while a recording may replay it).
+  tape.release();
+  return report;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Custom derivatives defined inside the function being differentiated: nothing kept per call, right in every mode.
 import {
-  add, compile, cos, customDerivative, customJvp, customVjp, defineOp, exp, forwardTrace, grad, hessian, jacfwd, jacrev, jvp,
+  add, compile, cos, customDerivative, customJvp, customVjp, defineOp, exp, forwardTrace, grad, hessian, jacfwd, jacobianReport, jacrev, jvp,
   listOps, log, mul, reverseTrace, sin, sub, taylor, vjp, type Value,
 } from '../../src/index';
 import { centralDiffColumn, centralDiffJacobian, relErr, rng } from '../helpers/numeric';
@@ -226,4 +226,17 @@ describe('names stand for one function', () => {
     expect(() => defineOp(spec)).toThrow(/defineOp: an op named 'definedOnce' is already defined/);
     expect(() => defineOp({ ...spec, name: 'perCallLse' })).toThrow(/already defined/);
   });
+});
+
+test('teaching reports close their recordings: repeated reports of an f making a custom derivative add no op', () => {
+  const f = lossWith([0.5, 2]);
+  jacobianReport(f, [0.1, 0.2]);
+  reverseTrace(f, [0.1, 0.2]);
+  const ops = listOps().length;
+  for (let k = 0; k < 20; k++) {
+    jacobianReport(f, [0.1 * k, 0.2]);
+    forwardTrace(f, [0.1 * k, 0.2]);
+    reverseTrace(f, [0.1 * k, 0.2]);
+  }
+  expect(listOps().length).toBe(ops);
 });
