@@ -38,7 +38,7 @@ import { evaluateComparison } from '../ops/compare';
 import type { SweepList } from '../engine/sweeps';
 import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
 import type { Program } from './program';
-import { entryEmitters, type Emit } from './straightLine';
+import { canGenerateFor, entryEmitters, straightChunks, type Emit } from './straightLine';
 
 /**
  * One run of repetitions: entries start .. start + period·reps - 1, repetition k (0-based)
@@ -399,13 +399,11 @@ type Sweep = 'evaluate' | 'backward' | 'tangent';
  * of the inputs and of the entries used outside their repetition, not of every entry.
  */
 export function rerolled(list: SweepList & { readonly outputs: readonly number[]; readonly guards: readonly GuardRecord[] }, runs: readonly LoopRun[], chunkChars: number): Program | undefined {
-  // A list with call entries (checkpoint, checkpointed scan) is run by the interpreter, which runs calls.
-  if (!canGenerateCode() || (list.calls !== undefined && list.calls.size > 0)) return undefined;
+  if (!canGenerateFor(list)) return undefined;
   const { inputCount, length, refs, constants, codes, refCount } = list;
   const ar = arities();
   const deps: Deps = new Map();
   const emitters = entryEmitters(deps);
-  const fixedSlot = (r: number): ArgSlot => (r >= 0 ? { value: `$v[${r}]`, entry: String(r) } : { value: numberLiteral(constants[-1 - r] as number) });
   const plus = (base: string, n: number) => (n === 0 ? base : n > 0 ? `${base} + ${n}` : `${base} - ${-n}`);
   const uses = new Int32Array(length);
   for (let q = 0; q < refCount; q++) {
@@ -502,26 +500,10 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     let p = 0;
     let i = inputCount;
     const straight = (to: number) => {
-      let chunk: string[] = [];
-      let chars = 0;
-      const flush = () => {
-        if (chunk.length > 0) sources.push((reverse ? chunk.reverse() : chunk).join('\n'));
-        chunk = [];
-        chars = 0;
-      };
-      for (; i < to; i++) {
-        const code = codes[i] as number;
-        const n = ar[code] as number;
-        const slots: ArgSlot[] = [];
-        for (let k = 0; k < n; k++) slots.push(fixedSlot(refs[p + k] as number));
-        p += n;
-        const line = emit(i, opByCode(code), slots);
-        if (line === '') continue;
-        if (chars + line.length > chunkChars) flush();
-        chunk.push(line);
-        chars += line.length + 1;
-      }
-      flush();
+      const done = straightChunks(list, i, to, p, emit, chunkChars);
+      for (const chunk of done.chunks) sources.push((reverse ? chunk.reverse() : chunk).join('\n'));
+      i = to;
+      p = done.p;
     };
     for (const run of runs) {
       straight(run.start);

@@ -27,17 +27,59 @@ export function entryEmitters(deps: Deps): { evaluate: Emit; backward: Emit; tan
 }
 
 /**
+ * Whether a list can become generated code: `new Function` is allowed, and it has no call
+ * entries (checkpoint, checkpointed scan), which only the interpreter runs.
+ */
+export function canGenerateFor(list: SweepList): boolean {
+  return canGenerateCode() && (list.calls === undefined || list.calls.size === 0);
+}
+
+/** Argument reference `r` as a slot with a literal index: entry r of `$v`, or the constant's number inlined. */
+export function literalSlot(constants: Float64Array, r: number): ArgSlot {
+  return r >= 0 ? { value: `$v[${r}]`, entry: String(r) } : { value: numberLiteral(constants[-1 - r] as number) };
+}
+
+/**
+ * Entries [from, to) as one sweep's statements in list order, grouped into chunks of about
+ * `chunkChars` characters (each chunk becomes one function, small enough for V8 to
+ * optimise); entries with nothing to do are left out, and so are empty chunks. `p` is where
+ * entry `from`'s argument references start; the result says where entry `to`'s start.
+ */
+export function straightChunks(list: SweepList, from: number, to: number, p: number, emit: Emit, chunkChars: number): { chunks: string[][]; p: number } {
+  const { codes, refs, constants } = list;
+  const ar = arities();
+  const chunks: string[][] = [];
+  let chunk: string[] = [];
+  let chars = 0;
+  for (let i = from; i < to; i++) {
+    const code = codes[i] as number;
+    const n = ar[code] as number;
+    const slots: ArgSlot[] = [];
+    for (let k = 0; k < n; k++) slots.push(literalSlot(constants, refs[p + k] as number));
+    p += n;
+    const line = emit(i, opByCode(code), slots);
+    if (line === '') continue;
+    if (chars + line.length > chunkChars && chunk.length > 0) {
+      chunks.push(chunk);
+      chunk = [];
+      chars = 0;
+    }
+    chunk.push(line);
+    chars += line.length + 1;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return { chunks, p };
+}
+
+/**
  * Generated code for one list, or undefined where `new Function` is not allowed. Each sweep
  * is split into functions of about `chunkChars` characters of source, because V8 does not
  * optimise very large functions; the backward and tangent sweeps are generated on first use.
  */
 export function straightLine(list: SweepList, chunkChars: number): Program | undefined {
-  // A list with call entries (checkpoint, checkpointed scan) is run by the interpreter, which runs calls.
-  if (!canGenerateCode() || (list.calls !== undefined && list.calls.size > 0)) return undefined;
-  const { inputCount, length, refs, constants, codes } = list;
-  const ar = arities();
+  if (!canGenerateFor(list)) return undefined;
+  const { inputCount, length } = list;
   const deps: Deps = new Map();
-  const slotOf = (r: number): ArgSlot => (r >= 0 ? { value: `$v[${r}]`, entry: String(r) } : { value: numberLiteral(constants[-1 - r] as number) });
 
   const emit = entryEmitters(deps);
   const emitEvaluate = emit.evaluate;
@@ -46,24 +88,9 @@ export function straightLine(list: SweepList, chunkChars: number): Program | und
 
   /** The sweep as functions in list order (the backward one runs them, and their lines, in reverse). */
   const build = (emit: Emit, params: string, reverse: boolean): Pass[] => {
-    const chunks: string[][] = [[]];
-    let chars = 0;
-    let p = 0;
-    for (let i = inputCount; i < length; i++) {
-      const code = codes[i] as number;
-      const n = ar[code] as number;
-      const slots: ArgSlot[] = [];
-      for (let k = 0; k < n; k++) slots.push(slotOf(refs[p + k] as number));
-      p += n;
-      const line = emit(i, opByCode(code), slots);
-      if (line === '') continue;
-      if (chars + line.length > chunkChars && chars > 0) {
-        chunks.push([]);
-        chars = 0;
-      }
-      (chunks[chunks.length - 1] as string[]).push(line);
-      chars += line.length + 1;
-    }
+    // At least one function, so a list of inputs only still has a pass to run.
+    const { chunks: found } = straightChunks(list, inputCount, length, 0, emit, chunkChars);
+    const chunks = found.length > 0 ? found : [[]];
     const names = [...deps.keys()];
     const fns = chunks.map((c) => {
       const body = reverse ? `let g;\n${c.reverse().join('\n')}` : c.join('\n');
