@@ -1,9 +1,9 @@
 // The re-rolled backend on lists that have loops: runs are found, and every engine replays them bit for bit as a fresh recording does.
 import fc from 'fast-check';
-import { add, compile, gt, jvp, lt, mul, record, select, sin, sub, BranchChangedError, type Value } from '../../src/index';
+import { add, compile, gt, lt, mul, record, select, sin, sub, BranchChangedError, type Value } from '../../src/index';
 import { coverage, findGuardRuns, findRuns, guardCheck } from '../../src/compile/reroll';
 import { rosenbrock, scalarLoop, sinSum } from '../../benchmarks/workloads';
-import { engines } from '../helpers/engines';
+import { engines, expectReplayLikeFresh } from '../helpers/engines';
 import { withoutNewFunction } from '../helpers/csp';
 import { Program, pointArb, programArb, runs } from '../property/programs';
 
@@ -69,14 +69,7 @@ describe.each(engines)('engine: $name, on programs with loops', (engine) => {
         const x = pt.slice(0, p.inputs);
         const x2 = pt2.slice(0, p.inputs);
         const seed = [1, 0.75];
-        const fresh = record(p.f, x2);
-        const got = engine.vjp(p.f, x, x2, seed);
-        expect(got.output).toEqual(fresh.output);
-        expect(got.adjoints).toEqual(fresh.backward(seed));
-        if (engine.jvp !== undefined) {
-          const v = x.map((_, j) => (j % 2 === 0 ? 1 : -0.5));
-          expect(engine.jvp(p.f, x, x2, v)).toEqual(jvp(p.f, x2, v)[1]);
-        }
+        expectReplayLikeFresh(engine, p.f, x, x2, seed);
       }),
       { numRuns: runs(40), ...seed },
     );

@@ -1,5 +1,5 @@
 // Every engine that sweeps a Wengert list, behind one interface, so a test can run over all of them (describe.each).
-import { compile, record, type Value } from '../../src/index';
+import { compile, jvp, record, type Value } from '../../src/index';
 import { compileModes } from '../../src/compile/compile';
 
 type F = (x: Value[]) => Value | Value[];
@@ -45,3 +45,18 @@ const compiled = compileModes.map(
 
 /** The list's own sweep, then compile's engines: 'codegen', 'rerolled', 'interpreter', 'plain interpreter'. */
 export const engines: readonly EngineUnderTest[] = [listSweep, ...compiled];
+
+/**
+ * The engine replayed at x2 (recorded at x) gives exactly what a fresh recording at x2 gives,
+ * outputs and adjoints for `seed`, and, where it has a tangent sweep, exactly a fresh forward pass.
+ */
+export function expectReplayLikeFresh(engine: EngineUnderTest, f: (x: Value[]) => Value[], x: number[], x2: number[], seed: number[]): void {
+  const fresh = record(f, x2);
+  const got = engine.vjp(f, x, x2, seed);
+  expect(got.output).toEqual(fresh.output);
+  expect(got.adjoints).toEqual(fresh.backward(seed));
+  if (engine.jvp !== undefined) {
+    const v = x.map((_, j) => (j % 2 === 0 ? 1 : -0.5));
+    expect(engine.jvp(f, x, x2, v)).toEqual(jvp(f, x2, v)[1]);
+  }
+}

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { grad, jacfwd, jacobian, jacrev, jvp, record, valueAndGrad, vjp, type Value } from '../../src/index';
 import { closeRel } from '../setup';
-import { engines } from '../helpers/engines';
+import { engines, expectReplayLikeFresh } from '../helpers/engines';
 import { LONG, type Program, allOps, kinkMargin, magnitude, pointArb, programArb, runs } from './programs';
 
 // Values that sit on kinks, ties and jumps of the piecewise ops (and on pow's x = 0).
@@ -168,14 +168,7 @@ describe.each(engines)('engine: $name', (engine) => {
         const x = at(p, pt);
         const x2 = at(p, pt2);
         const seed = p.outputs.map((_, i) => 1 + i / 4);
-        const fresh = record(p.f, x2);
-        const got = engine.vjp(p.f, x, x2, seed);
-        expect(got.output).toEqual(fresh.output);
-        expect(got.adjoints).toEqual(fresh.backward(seed));
-        if (engine.jvp !== undefined) {
-          const v = x.map((_, j) => (j % 2 === 0 ? 1 : -0.5));
-          expect(engine.jvp(p.f, x, x2, v)).toEqual(jvp(p.f, x2, v)[1]);
-        }
+        expectReplayLikeFresh(engine, p.f, x, x2, seed);
       }),
       params(60),
     );
