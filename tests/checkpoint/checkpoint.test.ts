@@ -41,6 +41,15 @@ const programStep = (p: Program) => (c: Value[]) => {
   return c.map((ci, j) => add(ci, mul(0.1, tanh(out[j % out.length]!))));
 };
 
+/** The Hessian of a scalar h at X by every mode pair (forward/reverse over reverse/forward) and by hessian. */
+const secondOrderInEveryModePair = (X: number[]) => [
+  (h: (x: Value[]) => Value) => jacfwd((x: Value[]) => grad(h)(x))(X),
+  (h: (x: Value[]) => Value) => jacrev((x: Value[]) => grad(h)(x))(X),
+  (h: (x: Value[]) => Value) => jacfwd((x: Value[]) => jacfwd(h)(x)[0]!)(X),
+  (h: (x: Value[]) => Value) => jacrev((x: Value[]) => jacfwd(h)(x)[0]!)(X),
+  (h: (x: Value[]) => Value) => hessian(h)(X),
+];
+
 describe('checkpoint(f)', () => {
   test('random programs: values and vjps equal the plain recording (every output, all engines)', () => {
     fc.assert(
@@ -104,14 +113,7 @@ describe('checkpoint(f)', () => {
     expect(jvp(g, X, [1, 2])).toEqual(jvp(f, X, [1, 2]));
     expect(derivative((t: Value) => g([t, 2]))(0.4)).toBe(derivative((t: Value) => f([t, 2]))(0.4));
     expect(taylor(g, X, [1, 0.5], 4)).toEqual(taylor(f, X, [1, 0.5], 4));
-    const pairs = [
-      (h: (x: Value[]) => Value) => jacfwd((x: Value[]) => grad(h)(x))(X),
-      (h: (x: Value[]) => Value) => jacrev((x: Value[]) => grad(h)(x))(X),
-      (h: (x: Value[]) => Value) => jacfwd((x: Value[]) => jacfwd(h)(x)[0]!)(X),
-      (h: (x: Value[]) => Value) => jacrev((x: Value[]) => jacfwd(h)(x)[0]!)(X),
-      (h: (x: Value[]) => Value) => hessian(h)(X),
-    ];
-    for (const H of pairs) expect(H(g)).toEqual(H(f));
+    for (const H of secondOrderInEveryModePair(X)) expect(H(g)).toEqual(H(f));
   });
 
   test('a recording that becomes nested after the call sweeps the call with AD-valued adjoints', () => {
@@ -234,14 +236,7 @@ describe('scan', () => {
     const X = [0.5, 0.3];
     const f = w3(20);
     const g = w3(20, 3);
-    const pairs = [
-      (h: (x: Value[]) => Value) => jacfwd((x: Value[]) => grad(h)(x))(X),
-      (h: (x: Value[]) => Value) => jacrev((x: Value[]) => grad(h)(x))(X),
-      (h: (x: Value[]) => Value) => jacfwd((x: Value[]) => jacfwd(h)(x)[0]!)(X),
-      (h: (x: Value[]) => Value) => jacrev((x: Value[]) => jacfwd(h)(x)[0]!)(X),
-      (h: (x: Value[]) => Value) => hessian(h)(X),
-    ];
-    for (const H of pairs) expectClose(H(g).flat(), H(f).flat());
+    for (const H of secondOrderInEveryModePair(X)) expectClose(H(g).flat(), H(f).flat());
     expect(jvp(g, X, [1, -1])).toEqual(jvp(f, X, [1, -1]));
     // recorded as a call, then the list is lifted by an outer variable: the AD-valued sweep runs revolve too
     const outer = (ck?: number) => (s: Value[]) => grad((x: Value[]) => mul(w3(20, ck)(x), s[0]!))(X);
