@@ -27,11 +27,31 @@ export interface Storage {
 }
 
 // Making even four small typed arrays costs more than recording a small function, so the
-// storage of a finished recording is kept for the next one. Small storage (up to about a
-// megabyte) is kept as is; larger storage only through a WeakRef, so a loop of gradients
-// reuses it while one big gradient does not pin its memory after the loop is over.
+// storage of a finished recording is kept for the next one, and so is a sweep's adjoint
+// buffer. Small buffers (up to about a megabyte) are kept as they are; larger ones only
+// through a WeakRef, so a loop of gradients reuses them while one big gradient does not pin
+// its memory after the loop is over.
 const STRONG_MAX_ENTRIES = 1 << 15;
-let spare: Storage | WeakRef<Storage> | undefined;
+
+/** One finished buffer kept for its next user. */
+class Spare<T extends object> {
+  #held: T | WeakRef<T> | undefined;
+
+  /** The kept buffer if `fits(it, n)` accepts it (it is then no longer kept), else undefined. */
+  take(fits: (t: T, n: number) => boolean, n: number): T | undefined {
+    const t = this.#held instanceof WeakRef ? this.#held.deref() : this.#held;
+    if (t === undefined || !fits(t, n)) return undefined;
+    this.#held = undefined;
+    return t;
+  }
+
+  /** Keeps `t`, which holds `entries` entries, in place of what was kept. */
+  give(t: T, entries: number): void {
+    this.#held = entries <= STRONG_MAX_ENTRIES ? t : new WeakRef(t);
+  }
+}
+
+const spareStorage = new Spare<Storage>();
 export const released: Storage = {
   codes: new Uint32Array(0),
   refs: new Int32Array(0),
@@ -44,12 +64,12 @@ function fits(capacity: number, hint: number): boolean {
   return capacity >= hint && capacity <= 4 * hint;
 }
 
+const storageFits = (s: Storage): boolean =>
+  fits(s.values.length, sizeHint.entries) && fits(s.refs.length, sizeHint.refs) && s.constants.length >= sizeHint.constants;
+
 export function takeStorage(): Storage {
-  const s = spare instanceof WeakRef ? spare.deref() : spare;
-  if (s !== undefined && fits(s.values.length, sizeHint.entries) && fits(s.refs.length, sizeHint.refs) && s.constants.length >= sizeHint.constants) {
-    spare = undefined;
-    return s;
-  }
+  const s = spareStorage.take(storageFits, 0);
+  if (s !== undefined) return s;
   return {
     codes: new Uint32Array(sizeHint.entries),
     refs: new Int32Array(sizeHint.refs),
@@ -59,7 +79,7 @@ export function takeStorage(): Storage {
 }
 
 export function giveStorage(s: Storage): void {
-  spare = s.values.length <= STRONG_MAX_ENTRIES ? s : new WeakRef(s);
+  spareStorage.give(s, s.values.length);
 }
 
 export function growFloat64(a: Float64Array, min: number): Float64Array<ArrayBuffer> {
@@ -70,20 +90,18 @@ export function growFloat64(a: Float64Array, min: number): Float64Array<ArrayBuf
 
 // A sweep's adjoints are copied out before it returns, so one buffer serves every sweep in
 // turn (a fresh one would cost, for a long list, an allocation and its page faults per call).
-let spareAdjoints: Float64Array | WeakRef<Float64Array> | undefined;
+const spareAdjoints = new Spare<Float64Array>();
+const adjointsFit = (a: Float64Array, length: number): boolean => a.length >= length && a.length <= 4 * length + 64;
 
 /** A zeroed adjoint buffer with room for `length` entries (possibly longer: sweeps read only `length`). */
 export function takeAdjoints(length: number): Float64Array {
-  const a = spareAdjoints instanceof WeakRef ? spareAdjoints.deref() : spareAdjoints;
-  spareAdjoints = undefined;
-  if (a !== undefined && a.length >= length && a.length <= 4 * length + 64) {
-    a.fill(0, 0, length);
-    return a;
-  }
-  return new Float64Array(length);
+  const a = spareAdjoints.take(adjointsFit, length);
+  if (a === undefined) return new Float64Array(length);
+  a.fill(0, 0, length);
+  return a;
 }
 
 /** Hands a buffer from {@link takeAdjoints} back once its adjoints have been read. */
 export function giveAdjoints(a: Float64Array): void {
-  spareAdjoints = a.length <= STRONG_MAX_ENTRIES ? a : new WeakRef(a);
+  spareAdjoints.give(a, a.length);
 }
