@@ -9,12 +9,13 @@ import { BranchChangedError, flippedGuard } from '../engine/guards';
 import { straightLine } from './straightLine';
 import { coverage, findRuns, rerolled, STRAIGHT_LIMIT } from './reroll';
 import { interpreted, type CompileMode, type Program } from './program';
-import { secondOrderSweep } from '../engine/secondOrder';
+import { hessianProducts } from '../engine/secondOrder';
 import { defaultChunkSize } from '../forward/chunk';
 import { jacobianCost, type JacobianCost } from './jacobianCost';
 import { derivativeSource, type SourceMode } from './source';
-import { compiledSparseHessian, compiledSparseJacobian } from '../sparse/compiled';
-import type { SparseHessianOptions, SparseJacobianOptions } from '../sparse/compressed';
+import { compiledHessianPlan, compiledSparseHessian, compiledSparseJacobian } from '../sparse/compiled';
+import { hessianCompressed, type SparseHessianOptions, type SparseJacobianOptions } from '../sparse/compressed';
+import type { Coloring } from '../sparse/coloring';
 import type { SparseMatrix } from '../sparse/sparseMatrix';
 
 export type { CompileMode } from './program';
@@ -113,8 +114,11 @@ export interface CompiledFunction<F extends VectorFunction = VectorFunction> {
   jacobian(x: ArrayLike<number>): Float64Array[];
   /**
    * The n × n Hessian of a scalar f, forward-over-reverse on the compiled list: per chunk of
-   * up to 8 directions e_j, a tangent sweep each, then one second-order sweep (the backward
-   * sweep differentiated along them, src/engine/secondOrder.ts) giving those columns. f is not called.
+   * up to 8 directions, a tangent sweep each, then one second-order sweep (the backward
+   * sweep differentiated along them, src/engine/secondOrder.ts) giving H times them. The
+   * directions are the e_j, or, when the Hessian's sparsity pattern (read once from the list,
+   * valid on its whole recorded branch) star-colours with fewer colours than inputs, the
+   * colour groups, each nonzero read back from its group (as `sparseHessian`). f is not called.
    */
   hessian(x: ArrayLike<number>): number[][];
   /** The Hessian-vector product H(x)·v of a scalar f: one tangent sweep along v and one second-order sweep. */
@@ -403,6 +407,15 @@ class Compiled {
     this.#secondOrderInput('hessian', x);
     const n = this.#flat.inputCount;
     const H = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+    // Fewer colours than inputs (a sparse Hessian): the compressed products give every nonzero,
+    // and the pattern holds on the whole recorded branch, which the guards keep us on.
+    const plan = compiledHessianPlan(this as unknown as CompiledFunction);
+    if (plan.coloring.count < n) {
+      const B = this.compressedHessian(plan.coloring);
+      const { rows, cols, source } = plan;
+      for (let e = 0; e < source.length; e++) (H[rows[e] as number] as number[])[cols[e] as number] = B[source[e] as number] as number;
+      return H;
+    }
     const width = defaultChunkSize(n);
     for (let j0 = 0; j0 < n; j0 += width) {
       const k = Math.min(width, n - j0);
@@ -410,6 +423,11 @@ class Compiled {
       for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) (H[i] as number[])[j0 + c] = (at[c] as Float64Array)[i] as number;
     }
     return H;
+  }
+
+  /** @internal H·S (n × p) along a Hessian colouring's compressed directions, at the values of the last evaluation. */
+  compressedHessian(coloring: Coloring): Float64Array {
+    return hessianCompressed(coloring, (seeds) => this.#secondOrder(seeds), defaultChunkSize(coloring.count));
   }
 
   hvp(x: ArrayLike<number>, v: ArrayLike<number>): Float64Array {
@@ -433,19 +451,8 @@ class Compiled {
 
   /** One tangent sweep per direction (each `seed` fills the inputs' tangents), then the second-order sweep; the adjoint tangents. */
   #secondOrder(seeds: ((t: Float64Array) => void)[]): Float64Array[] {
-    const L = this.#flat.length;
-    const t = seeds.map((seed) => {
-      const ti = new Float64Array(L);
-      seed(ti);
-      this.#program.tangent(this.#values, ti);
-      return ti;
-    });
-    const a = this.#adjoints;
-    a.fill(0);
-    seedOutputs(this.#flat.outputs, [1], a);
-    const at = seeds.map(() => new Float64Array(L));
-    secondOrderSweep(this.#flat, this.#values, t, a, at, this.#program.mode !== 'plain interpreter');
-    return at;
+    const program = this.#program;
+    return hessianProducts(this.#flat, this.#values, (v, t) => program.tangent(v, t), seeds, this.#adjoints, program.mode !== 'plain interpreter');
   }
 
   source(mode: SourceMode): string {

@@ -20,7 +20,7 @@ import { addAdjoint, addAdjointCode, contributes, contributesCode } from './accu
 import { arities, entryPartials, partialsScratch, read } from './entries';
 import { partialTangentsParts } from './partialTangents';
 import { partialsTemplate, type Deps } from './templates';
-import type { SweepList } from './sweeps';
+import { seedOutputs, type SweepList } from './sweeps';
 
 const out = partialsScratch();
 
@@ -71,6 +71,35 @@ export function secondOrderSweep(
   } finally {
     scratch.trace.active = false;
   }
+}
+
+/**
+ * Hessian-vector products of a scalar list at its values v, one per direction: each `seeds[c]`
+ * fills the inputs' tangents of direction c, `tangent` (the caller's engine: the list's own
+ * sweep, or a compiled program) carries them through the list, then one second-order sweep
+ * takes every direction at once. Returns the adjoint tangents: `at[c][0 .. n)` is H·d_c.
+ * `a` (length ≥ the list's) is scratch for the first-order adjoints.
+ */
+export function hessianProducts(
+  list: SweepList & { readonly outputs: readonly number[] },
+  v: Float64Array,
+  tangent: (v: Float64Array, t: Float64Array) => void,
+  seeds: readonly ((t: Float64Array) => void)[],
+  a: Float64Array = new Float64Array(list.length),
+  generated = true,
+): Float64Array[] {
+  const L = list.length;
+  const t = seeds.map((seed) => {
+    const tc = new Float64Array(L);
+    seed(tc);
+    tangent(v, tc);
+    return tc;
+  });
+  a.fill(0);
+  seedOutputs(list.outputs, [1], a);
+  const at = seeds.map(() => new Float64Array(L));
+  secondOrderSweep(list, v, t, a, at, generated);
+  return at;
 }
 
 /** One entry of the plain loop: entry i, its references from refs[p]. */

@@ -2,9 +2,10 @@
 import type { CompiledFunction } from '../compile/compile';
 import type { WengertList } from '../reverse/wengertList';
 import { checkNumbers } from './checks';
-import { checkJacobianOptions, checkOrder, decompress, hessianCompressed, hessianPlan, jacobianPlan, type Plan, type SparseJacobianOptions, type SparseHessianOptions } from './compressed';
+import { checkJacobianOptions, checkOrder, decompress, hessianPlan, jacobianPlan, type Plan, type SparseJacobianOptions, type SparseHessianOptions } from './compressed';
 import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf } from './pattern';
 import type { SparseMatrix } from './sparseMatrix';
+import type { Coloring, ColoringOrder } from './coloring';
 
 /**
  * Plans per compiled function, for the recording they were made from. Patterns here count
@@ -75,13 +76,8 @@ export function compiledSparseJacobian(c: CompiledFunction, x: ArrayLike<number>
   return decompress(plan, C);
 }
 
-/** @internal compile(f, x).sparseHessian(x2): compressed Hessian-vector products over the compiled recording. */
-export function compiledSparseHessian(c: CompiledFunction, x: ArrayLike<number>, options?: SparseHessianOptions): SparseMatrix {
-  const api = 'sparseHessian';
-  const xs = checkNumbers(api, 'x', x, c.inputCount);
-  checkScalarOutput(api, c.tape);
-  const order = checkOrder(api, options);
-  evaluate(api, c, xs);
+/** @internal The Hessian plan of c's current recording for a colouring order (made once, then reused). */
+export function compiledHessianPlan(c: CompiledFunction, order?: ColoringOrder): Plan {
   const p = plans(c);
   const key = order ?? '';
   let plan = p.hessian.get(key);
@@ -89,7 +85,17 @@ export function compiledSparseHessian(c: CompiledFunction, x: ArrayLike<number>,
     plan = hessianPlan(hessianPattern(c.tape.flat(), false), order);
     p.hessian.set(key, plan);
   }
-  // The recording's own values at x (compile keeps its values elsewhere); guards were checked above.
-  c.tape.replay(xs);
-  return decompress(plan, hessianCompressed(c.tape, plan));
+  return plan;
+}
+
+/** @internal compile(f, x).sparseHessian(x2): compressed Hessian-vector products over the compiled recording. */
+export function compiledSparseHessian(c: CompiledFunction, x: ArrayLike<number>, options?: SparseHessianOptions): SparseMatrix {
+  const api = 'sparseHessian';
+  const xs = checkNumbers(api, 'x', x, c.inputCount);
+  checkScalarOutput(api, c.tape);
+  const order = checkOrder(api, options);
+  evaluate(api, c, xs);
+  const plan = compiledHessianPlan(c, order);
+  // The products run on compile's own engine at the values evaluate left (guards were checked there).
+  return decompress(plan, (c as unknown as { compressedHessian(coloring: Coloring): Float64Array }).compressedHessian(plan.coloring));
 }

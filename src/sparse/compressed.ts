@@ -1,7 +1,7 @@
 // Compressed evaluation: one seeded pass per colour group, then each nonzero read back from its compressed slot.
 import { describe } from '../ops/value';
-import { listSweeps, seedOutputs } from '../engine/sweeps';
-import { secondOrderSweep } from '../engine/secondOrder';
+import { listSweeps } from '../engine/sweeps';
+import { hessianProducts } from '../engine/secondOrder';
 import type { FlatList, WengertList } from '../reverse/wengertList';
 import { checkFunction, type ScalarFunction, type VectorFunction } from '../internal/validate';
 import { columnColoring, rowColoring, starColoring, type Coloring, type ColoringOrder } from './coloring';
@@ -144,20 +144,22 @@ export function decompress(plan: Plan, compressed: Float64Array): SparseMatrix {
   return new SparseMatrix(plan.pattern.shape, plan.rows, plan.cols, values, plan.coloring);
 }
 
-/**
- * The engine's tangent sweep seeded along each colour's compressed direction: `t[c]` holds
- * every entry's tangent along S·e_c (input j seeded with 1 where colors[j] = c).
- */
+/** The engine's tangent sweep seeded along each colour's compressed direction: `t[c]` holds every entry's tangent along S·e_c. */
 function colourTangents(flat: FlatList, colors: Int32Array, p: number): Float64Array[] {
   const sweeps = listSweeps();
-  const t: Float64Array[] = [];
-  for (let c = 0; c < p; c++) {
+  return Array.from({ length: p }, (_, c) => {
     const tc = new Float64Array(flat.length);
-    for (let j = 0; j < flat.inputCount; j++) if (colors[j] === c) tc[j] = 1;
+    colourSeed(colors, c)(tc);
     sweeps.tangent(flat, flat.values, tc);
-    t.push(tc);
-  }
-  return t;
+    return tc;
+  });
+}
+
+/** Seeds the inputs of colour c with tangent 1: the compressed direction S·e_c. */
+function colourSeed(colors: Int32Array, c: number): (t: Float64Array) => void {
+  return (t) => {
+    for (let j = 0; j < colors.length; j++) if (colors[j] === c) t[j] = 1;
+  };
 }
 
 /** Forward mode: one tangent sweep per column colour, the columns of that colour seeded together; B = J·S, m × p. */
@@ -187,21 +189,24 @@ function reverseCompressed(tape: WengertList, plan: Plan, m: number, n: number):
 }
 
 /**
- * @internal Hessian-vector products of a recorded scalar f, at its recorded values, along the
- * compressed directions: the engine's tangent sweep per colour, then its second-order sweep
- * (the backward sweep differentiated along all of them at once); B = H·S, n × p.
+ * @internal B = H·S (n × p, row-major) for a Hessian colouring's compressed directions, by
+ * `products` (hessianProducts on some engine) taking `width` directions per sweep, so the
+ * tangent arrays held at once stay bounded when there are many colours.
  */
-export function hessianCompressed(tape: WengertList, plan: Plan): Float64Array {
-  const { colors, count: p } = plan.coloring;
-  const flat = tape.flat();
-  const t = colourTangents(flat, colors, p);
-  const a = new Float64Array(flat.length);
-  seedOutputs(flat.outputs, [1], a);
-  const at = t.map(() => new Float64Array(flat.length));
-  secondOrderSweep(flat, flat.values, t, a, at);
-  const n = flat.inputCount;
+export function hessianCompressed(
+  coloring: Coloring, products: (seeds: ((t: Float64Array) => void)[]) => Float64Array[], width = coloring.count,
+): Float64Array {
+  const { colors, count: p } = coloring;
+  const n = colors.length;
   const B = new Float64Array(n * p);
-  for (let j = 0; j < n; j++) for (let c = 0; c < p; c++) B[j * p + c] = (at[c] as Float64Array)[j] as number;
+  for (let c0 = 0; c0 < p; c0 += width) {
+    const k = Math.min(width, p - c0);
+    const at = products(Array.from({ length: k }, (_, e) => colourSeed(colors, c0 + e)));
+    for (let e = 0; e < k; e++) {
+      const atc = at[e] as Float64Array;
+      for (let j = 0; j < n; j++) B[j * p + c0 + e] = atc[j] as number;
+    }
+  }
   return B;
 }
 
@@ -267,5 +272,7 @@ export function sparseHessian(f: ScalarFunction, x: ArrayLike<number>, options?:
   checkScalarOutput('sparseHessian', tape);
   const read = structuresOf(tape.flat(), true);
   const plan = hessianPlan(hessianPattern(tape.flat(), true, read), order);
-  return decompress(plan, hessianCompressed(tape, plan));
+  const flat = tape.flat();
+  const sweeps = listSweeps();
+  return decompress(plan, hessianCompressed(plan.coloring, (seeds) => hessianProducts(flat, flat.values, (v, t) => sweeps.tangent(flat, v, t), seeds)));
 }

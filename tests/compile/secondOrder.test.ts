@@ -125,3 +125,26 @@ describe('jacobian chooses its mode by the entries its sweeps compute', () => {
     J.forEach((row, i) => row.forEach((v, j) => expect(relErr(v, fd[i]![j]!)).toBeLessThan(1e-7)));
   });
 });
+
+describe('a sparse Hessian is computed from its colouring and scattered into the dense matrix', () => {
+  // Banded: max(x_i, x_{i+1})² couples neighbours through whichever argument max takes, and
+  // x_i·x_{i+2} couples second neighbours. Recorded where max takes x_{i+1}, evaluated where it
+  // takes x_i: the pattern must hold for every point of the recorded branch, not only its own.
+  const banded: F = (x) => {
+    let s: Value = 0;
+    for (let i = 0; i + 2 < x.length; i++) s = add(s, add(square(max(x[i]!, x[i + 1]!)), mul(x[i]!, x[i + 2]!)));
+    return s;
+  };
+  const n = 12;
+  const rising = Array.from({ length: n }, (_, i) => 0.1 * i);
+  const falling = Array.from({ length: n }, (_, i) => 2 - 0.15 * i);
+  test.each(compileModes)('engine %s: equals the fresh hessian where max switched sides, with fewer products than inputs', (engine) => {
+    const c = compile(banded, rising, { engine });
+    const H = c.hessian(falling);
+    expect(H).toEqual(hessian(banded)(falling));
+    const fd = centralDiffJacobian((z) => grad(banded)(z) as number[], falling);
+    H.forEach((row, i) => row.forEach((h, j) => expect(Math.abs(h - fd[i]![j]!)).toBeLessThan(1e-6)));
+    expect(H[0]![0]).toBe(2); // max took x_0 here; at the recorded point it took x_1
+    expect(c.sparseHessian(falling).colors).toBeLessThan(n);
+  });
+});

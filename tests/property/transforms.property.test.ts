@@ -1,6 +1,7 @@
 // #3's transformations on random programs: hessian, hvp and Taylor mode against the nested modes they must equal.
 import fc from 'fast-check';
-import { derivative, grad, hessian, hvp, jacfwd, jvp, taylor, add, mul, type Value } from '../../src/index';
+import { compile, derivative, grad, hessian, hvp, jacfwd, jvp, taylor, add, mul, BranchChangedError, type Value } from '../../src/index';
+import { compileModes } from '../../src/compile/compile';
 import { pointArb, programArb, runs, smoothOps } from './programs';
 
 /** Equal up to rounding, relative to the magnitudes involved (non-finite values must match exactly). */
@@ -86,4 +87,34 @@ test('Taylor mode: derivative k along v equals k nested derivatives along v', ()
     }),
     { numRuns: runs(30) },
   );
+});
+
+// compile(f, x).hessian takes the coloured route (compressed products, then scattered into the
+// dense matrix) when the Hessian's star colouring needs fewer colours than inputs, else one
+// product per input: either way it must equal the fresh transformation's, engine by engine,
+// at the recorded point and at another point of the same branch.
+describe.each(compileModes)('compile(f, x).hessian, engine %s', (engine) => {
+  test('equals hessian(f)(x) at the recorded point and at a second point', () => {
+    fc.assert(
+      fc.property(scalarProgram, pointArb(), pointArb(), (p, pt, other) => {
+        const f = (z: Value[]) => p.f(z)[0]!;
+        const x = pt.slice(0, p.inputs);
+        const x2 = other.slice(0, p.inputs);
+        const c = compile(f, x, { engine });
+        for (const at of [x, x2]) {
+          let H: number[][];
+          try {
+            H = c.hessian(at);
+          } catch (e) {
+            if (e instanceof BranchChangedError) continue;
+            throw e;
+          }
+          const ref = hessian(f)(at);
+          const scale = Math.max(...ref.flat().map((v) => (Number.isFinite(v) ? Math.abs(v) : 0)));
+          H.forEach((row, i) => row.forEach((v, j) => expectClose(`H[${i}][${j}] at ${String(at)}`, v, ref[i]![j]!, 1e-12, scale)));
+        }
+      }),
+      { numRuns: runs(30) },
+    );
+  });
 });
