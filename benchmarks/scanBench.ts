@@ -1,23 +1,19 @@
 // Reverse mode in bounded memory, measured: the W3 loop as a scan, with and without binomial checkpoints, against the plain recording and the hand-written forward recurrence.
 //
-// Each (method, K) runs in a child process of its own, so its peak resident set (maxRSS) is
-// its own: the child first loads the library and warms the method up at a small K, notes its
-// resident set there (the baseline: Node, the library, compiled code), then runs the gradient
-// at K. Reported: median seconds, peak RSS, and peak RSS above the baseline (the memory the
-// gradient itself took). K = 10^7 runs once per method, on the default Node heap, to show
-// which complete. The children run the built library (dist/index.js, as users get it) when it
-// is at least as new as src/ (else the sources through tsx, whose module getters make every
-// primitive call several times dearer, which penalises the checkpointed scan's extra step
-// evaluations: its time ratio is about 3× worse that way). Standalone: `npx tsx benchmarks/scanBench.ts` (SCAN_BENCH_1E7=0 skips
-// 10^7); `runScanBench()` returns the rows and markdown for benchmarks/run.ts.
+// Each (method, K) runs in a child process of its own (benchmarks/scanChild.mjs, plain Node on
+// the built library dist/index.js, as users get it), so its peak resident set (maxRSS) is its
+// own: the child first warms the method up at a small K, notes its resident set there (the
+// baseline: Node, the library, compiled code), then runs the gradient at K. Reported: median
+// seconds, peak RSS, and peak RSS above the baseline (the memory the gradient itself took).
+// K = 10^7 runs once per method, on the default Node heap, to show which complete.
+// Standalone: `npm run build && npx tsx benchmarks/scanBench.ts` (SCAN_BENCH_1E7=0 skips 10^7);
+// `runScanBench()` returns the rows and markdown for benchmarks/run.ts.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Value } from '../src/index';
+import { fileURLToPath } from 'node:url';
 import { scalarLoop } from './workloads';
 
-type Library = typeof import('../src/index');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function newestMtime(dir: string): number {
@@ -29,13 +25,13 @@ function newestMtime(dir: string): number {
   return t;
 }
 
-/** The built library if it is up to date with src/, else the sources. */
-function libraryPath(): { file: string; built: boolean } {
+/** The built library; it must be at least as new as src/ (npm run bench builds it first). */
+function libraryPath(): string {
   const dist = path.join(root, 'dist', 'index.js');
-  if (process.env.SCAN_BENCH_LIB !== 'src' && fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= newestMtime(path.join(root, 'src'))) {
-    return { file: dist, built: true };
+  if (!fs.existsSync(dist) || fs.statSync(dist).mtimeMs < newestMtime(path.join(root, 'src'))) {
+    throw new Error('scanBench: dist/ is missing or older than src/; run `npm run build` first (npm run bench does)');
   }
-  return { file: path.join(root, 'src', 'index.ts'), built: false };
+  return dist;
 }
 
 type Method =
@@ -48,37 +44,6 @@ const methods: readonly Method[] = [
   'hand-written forward recurrence', 'plain recording (loop)', 'scan, every step recorded', 'scan { checkpoints: 64 }', 'scan { checkpoints: 64, block: 64 }',
 ];
 
-function gradientBy(lib: Library, method: Method, K: number): (x: Float64Array) => ArrayLike<number> {
-  const { add, mul, sin, cos, grad, scan } = lib;
-  const step = ([y, a, b]: Value[]) => [add(mul(sin(y!), a!), cos(mul(y!, b!))), a!, b!];
-  switch (method) {
-    case 'hand-written forward recurrence':
-      return (x) => scalarLoop.gradient(K, x);
-    case 'plain recording (loop)': {
-      // W3 as benchmarks/workloads.ts writes it, with the library under test
-      const g = grad((x: Value[]): Value => {
-        let y: Value = x[0]!;
-        for (let k = 0; k < K; k++) y = add(mul(sin(y), x[0]!), cos(mul(y, x[1]!)));
-        return y;
-      });
-      return (x) => g(Array.from(x));
-    }
-    case 'scan, every step recorded': {
-      const g = grad((x: Value[]) => scan(step, [x[0]!, x[0]!, x[1]!], K)[0]!);
-      return (x) => g(Array.from(x));
-    }
-    case 'scan { checkpoints: 64 }': {
-      const g = grad((x: Value[]) => scan(step, [x[0]!, x[0]!, x[1]!], K, { checkpoints: 64 })[0]!);
-      return (x) => g(Array.from(x));
-    }
-    case 'scan { checkpoints: 64, block: 64 }': {
-      // one block's recording (64 steps, 320 entries) is about the size of the 64 snapshots of 3 numbers
-      const g = grad((x: Value[]) => scan(step, [x[0]!, x[0]!, x[1]!], K, { checkpoints: 64, block: 64 })[0]!);
-      return (x) => g(Array.from(x));
-    }
-  }
-}
-
 interface ChildResult {
   seconds: number;
   baselineRss: number;
@@ -86,28 +51,10 @@ interface ChildResult {
   gradient: number[];
 }
 
-/** In the child: warm up, note the baseline resident set, run the gradient `repeats` times. */
-function child(lib: Library, method: Method, K: number, repeats: number): ChildResult {
-  const x = scalarLoop.point;
-  const warm = gradientBy(lib, method, 1000);
-  for (let i = 0; i < 20; i++) warm(x);
-  const baselineRss = process.resourceUsage().maxRSS * 1024;
-  const g = gradientBy(lib, method, K);
-  const times: number[] = [];
-  let gradient: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    gradient = Array.from(g(x));
-    times.push((performance.now() - t0) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return { seconds: times[Math.floor(times.length / 2)]!, baselineRss, peakRss: process.resourceUsage().maxRSS * 1024, gradient };
-}
-
 /** One measurement in a fresh process; an error or a crash (out of memory) is reported, not thrown. */
 function measure(lib: string, method: Method, K: number, repeats: number): ChildResult | { failed: string } {
-  const script = fileURLToPath(import.meta.url);
-  const out = spawnSync(process.execPath, [...process.execArgv, script, '--child', lib, method, String(K), String(repeats)], {
+  const script = path.join(root, 'benchmarks', 'scanChild.mjs');
+  const out = spawnSync(process.execPath, [script, lib, method, String(K), String(repeats)], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
     timeout: 600_000,
@@ -137,12 +84,11 @@ export function runScanBench(options: { with1e7?: boolean; log?: (s: string) => 
   const with1e7 = options.with1e7 ?? process.env.SCAN_BENCH_1E7 !== '0';
   const rows: ScanBenchRow[] = [];
   const lib = libraryPath();
-  log(`library: ${path.relative(root, lib.file)}${lib.built ? '' : ' (dist/ missing or older than src/: run npm run build for the library as shipped)'}`);
   const sizes: [number, number][] = [[1e4, 7], [1e6, 3], ...(with1e7 ? ([[1e7, 1]] as [number, number][]) : [])];
   for (const [K, repeats] of sizes) {
     const want = scalarLoop.gradient(K, scalarLoop.point);
     for (const method of methods) {
-      const r = measure(lib.file, method, K, repeats);
+      const r = measure(lib, method, K, repeats);
       const row: ScanBenchRow =
         'failed' in r
           ? { K, method, failed: r.failed }
@@ -185,12 +131,7 @@ function markdown(rows: ScanBenchRow[]): string {
   return lines.join('\n');
 }
 
-const argv = process.argv.slice(2);
-if (argv[0] === '--child') {
-  const lib = (await import(pathToFileURL(argv[1]!).href)) as Library;
-  const result = child(lib, argv[2] as Method, Number(argv[3]), Number(argv[4]));
-  console.log('RESULT ' + JSON.stringify(result));
-} else if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { markdown: md } = runScanBench();
   console.log('\n' + md);
 }

@@ -212,6 +212,8 @@ class Compiled {
   #program!: Program;
   #values!: Float64Array;
   #adjoints!: Float64Array;
+  /** Whether #adjoints is 0 wherever the program's backward sweep reads (see Program.clearsAdjoints). */
+  #adjointsClear = false;
   #cost: JacobianCost | undefined;
   readonly #f: VectorFunction | undefined;
   readonly #options: CompileOptions;
@@ -230,6 +232,7 @@ class Compiled {
     this.#flat = flat;
     this.#values = flat.values.slice(0, flat.length);
     this.#adjoints = new Float64Array(flat.length);
+    this.#adjointsClear = true;
     this.#cost = undefined;
     const options = this.#options;
     let wanted: CompileMode =
@@ -347,10 +350,19 @@ class Compiled {
   /** Seeds the output adjoints and runs the backward sweep at the current values; the input adjoints. */
   #sweep(seeds: readonly number[]): Float64Array {
     const a = this.#adjoints;
-    a.fill(0);
+    const program = this.#program;
+    const n = this.#flat.inputCount;
+    if (!this.#adjointsClear) a.fill(0);
+    // Cleared again only once the sweep has run to the end (a throwing user rule leaves it dirty).
+    this.#adjointsClear = false;
     seedOutputs(this.#flat.outputs, seeds, a);
-    this.#program.backward(this.#values, a);
-    return a.slice(0, this.#flat.inputCount);
+    program.backward(this.#values, a);
+    const inputAdjoints = a.slice(0, n);
+    if (program.clearsAdjoints === true) {
+      a.fill(0, 0, n);
+      this.#adjointsClear = true;
+    }
+    return inputAdjoints;
   }
 
   jvp(x: ArrayLike<Value>, v: ArrayLike<Value>): [number | Float64Array, number | Float64Array] | [Value | Value[], Value | Value[]] {
@@ -452,6 +464,8 @@ class Compiled {
   /** One tangent sweep per direction (each `seed` fills the inputs' tangents), then the second-order sweep; the adjoint tangents. */
   #secondOrder(seeds: ((t: Float64Array) => void)[]): Float64Array[] {
     const program = this.#program;
+    // The second-order sweep fills every adjoint (it clears them first).
+    this.#adjointsClear = false;
     return hessianProducts(this.#flat, this.#values, (v, t) => program.tangent(v, t), seeds, this.#adjoints, program.mode !== 'plain interpreter');
   }
 

@@ -19,11 +19,19 @@ export type CompileMode = 'codegen' | 'rerolled' | 'interpreter' | 'plain interp
 /**
  * One list's sweeps: `v` its values (inputs filled in), `a` adjoints (outputs seeded, the rest
  * 0), `t` tangents (inputs seeded, the rest 0). After `backward`, `a` holds the inputs'
- * adjoints; the re-rolled engine leaves the adjoints of entries used only inside their own
- * loop repetition in registers, so callers must not read other entries' adjoints.
+ * adjoints; callers must not read other entries' adjoints (the generated engines keep some
+ * in locals and zero the rest, see `clearsAdjoints`).
  */
 export interface Program {
   readonly mode: CompileMode;
+  /**
+   * The backward sweep zeroes each adjoint it reads as it reads it, so afterwards `a` is 0
+   * everywhere it will ever read again, except at the inputs: a caller that zeroes the
+   * inputs' adjoints after taking them may run the next sweep on `a` without clearing all
+   * of it (for a list of 10^5 entries, clearing cost a quarter of a compiled gradient).
+   * Entries whose adjoint is never read (no partials to push) may keep what was added to them.
+   */
+  readonly clearsAdjoints?: boolean;
   evaluate(v: Float64Array): void;
   backward(v: Float64Array, a: Float64Array): void;
   tangent(v: Float64Array, t: Float64Array): void;

@@ -395,8 +395,8 @@ type Sweep = 'evaluate' | 'backward' | 'tangent';
  * a local variable (it is still stored, for the other sweeps), and an entry used only inside
  * its own repetition (and no output) keeps its adjoint in a local that starts at 0 as the
  * array does: the same operations in the same order, without a round trip through memory.
- * Such adjoints are not written to `a`, so after the backward sweep `a` holds the adjoints
- * of the inputs and of the entries used outside their repetition, not of every entry.
+ * Such adjoints are not written to `a`; the others are zeroed as they are read (see
+ * Program.clearsAdjoints), so after the backward sweep `a` holds the adjoints of the inputs.
  */
 export function rerolled(list: SweepList & { readonly outputs: readonly number[]; readonly guards: readonly GuardRecord[] }, runs: readonly LoopRun[], chunkChars: number): Program | undefined {
   if (!canGenerateFor(list)) return undefined;
@@ -466,6 +466,8 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
   const loopBody = (run: LoopRun, sweep: Sweep): string[] => {
     const local = sweep === 'backward' ? localAdjoints(run) : [];
     const lines: string[] = [];
+    // Entries with partials to push: only their adjoints are read (an entry with none pushes nothing).
+    const pushes: boolean[] = [];
     for (let o = 0; o < run.period; o++) {
       const op = opByCode(codes[run.start + o] as number);
       const slots = Array.from({ length: op.arity }, (_, j) => loopSlot(run, o, j, sweep, local));
@@ -478,16 +480,19 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
         const body = backwardTemplate(op, slots, `$v[${at}]`, 'g', '$a', deps);
         // A local adjoint is complete here (every use came later in the repetition). It is not
         // stored: callers read the inputs' adjoints only, and the stores cost a quarter of the sweep.
-        const seed = local[o] === true ? `g = a${o}_;` : `g = $a[${at}];`;
-        if (body !== '') lines.push(`${seed} if (g !== 0) { ${body} }`);
+        pushes[o] = body !== '';
+        if (body === '') continue;
+        if (local[o] === true) lines.push(`g = a${o}_; if (g !== 0) { ${body} }`);
+        else lines.push(`g = $a[${at}]; if (g !== 0) { $a[${at}] = 0; ${body} }`);
       }
     }
     if (sweep !== 'backward') return lines;
     const locals = local.flatMap((l, o) => (l ? [`a${o}_ = 0`] : []));
-    // A repetition whose entries all have adjoint 0 on arrival (the local ones start at 0) pushes
+    // A repetition whose entries all have adjoint 0 on arrival (the local ones start at 0; those
+    // without partials push nothing whatever their adjoint) pushes
     // nothing anywhere (every contribution has a nonzero seed), so it is skipped: a Jacobian row
     // of W4 then sweeps one repetition, not all of them.
-    const arriving = local.flatMap((l, o) => (l ? [] : [`$a[${plus('i', o)}] === 0`]));
+    const arriving = local.flatMap((l, o) => (l || pushes[o] !== true ? [] : [`$a[${plus('i', o)}] === 0`]));
     const skip = arriving.length > 0 && arriving.length <= 8 ? [`if (${arriving.join(' && ')}) continue;`] : [];
     return [...skip, ...(locals.length > 0 ? [`let ${locals.join(', ')};`] : []), ...lines.reverse()];
   };
@@ -539,6 +544,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     const guardsHold = guardCheck(list.guards, constants);
     return {
       mode: 'rerolled',
+      clearsAdjoints: true,
       ...(guardsHold === undefined ? {} : { guardsHold }),
       evaluate(v) {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);

@@ -20,7 +20,8 @@ export function entryEmitters(deps: Deps): { evaluate: Emit; backward: Emit; tan
     evaluate: (i, op, slots) => `$v[${i}] = ${valueTemplate(op, slots.map((s) => s.value), deps)};`,
     backward: (i, op, slots) => {
       const body = backwardTemplate(op, slots, `$v[${i}]`, 'g', '$a', deps);
-      return body === '' ? '' : `g = $a[${i}]; if (g !== 0) { ${body} }`;
+      // Zeroed as it is read (see Program.clearsAdjoints): the next sweep then needs no clearing.
+      return body === '' ? '' : `g = $a[${i}]; if (g !== 0) { $a[${i}] = 0; ${body} }`;
     },
     tangent: (i, op, slots) => `{ ${tangentTemplate(op, slots, `$v[${i}]`, '$t', deps)} $t[${i}] = s_; }`,
   };
@@ -110,6 +111,7 @@ export function straightLine(list: SweepList, chunkChars: number): Program | und
     const evaluate = build(emitEvaluate, '$v', false);
     return {
       mode: 'codegen',
+      clearsAdjoints: true,
       evaluate(v) {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);
       },

@@ -1,8 +1,9 @@
 // Compiled replay (generated code and interpreter), interpreted replay and fresh recording agree; guards catch branch flips.
 import {
   compile, grad, jacfwd, jvp, record, lt, gt, ge, le, eq, ne, select, ifElse, add, mul, sin, cos, log, pow, max, exp, div, sqrt,
-  atan2, relu, defineOp, type Value,
+  atan2, relu, defineOp, floor, sign, jacrev, type Value,
 } from '../../src/index';
+import { compileModes } from '../../src/compile/compile';
 import { withoutNewFunction } from '../helpers/csp';
 import { BranchChangedError } from '../../src/index';
 
@@ -173,5 +174,37 @@ describe('errors name what the user called', () => {
   });
   test('options.engine is checked', () => {
     expect(() => compile(f, x0, { engine: 'wasm' as never })).toThrow(/^compile: options.engine must be one of 'codegen', 'rerolled', 'interpreter', 'plain interpreter', got the string "wasm"/);
+  });
+});
+
+// The generated engines zero each adjoint as their backward sweep reads it, so compile reuses its
+// adjoint array without clearing it (Program.clearsAdjoints). Every call must still start clean:
+// calls interleaved at other points and seeds, after a Hessian (which fills every adjoint), with
+// entries whose adjoints are never read (floor and sign push nothing) and an output that is an input.
+describe.each(compileModes)('engine %s: one call leaves nothing for the next', (engine) => {
+  const g = (x: Value[]): Value[] => {
+    let s: Value = 0;
+    for (let i = 0; i + 1 < x.length; i++) s = add(s, mul(sin(x[i]!), add(floor(x[i + 1]!), x[i + 1]!)));
+    return [s, mul(sign(x[0]!), x[1]!), x[2]!, exp(s)];
+  };
+  const points = [
+    Array.from({ length: 30 }, (_, i) => 0.3 + 0.1 * i),
+    Array.from({ length: 30 }, (_, i) => Math.cos(i)),
+    Array.from({ length: 30 }, (_, i) => -1 + 0.05 * i),
+  ];
+  const seeds = [[1, 0, 0, 0], [0, 2, -1, 0.5], [0, 0, 0, 1], [3, -1, 4, 0]];
+  test('vjp, jacobian and hessian in turn equal a fresh recording', () => {
+    const c = compile(g, points[0]!, { engine, codegenLimit: engine === 'codegen' ? 10_000 : undefined });
+    expect(c.mode).toBe(engine);
+    const scalar = compile((x: Value[]) => g(x)[3]!, points[0]!, { engine, codegenLimit: engine === 'codegen' ? 10_000 : undefined });
+    for (let round = 0; round < 2; round++) {
+      for (const x of points) {
+        for (const yBar of seeds) expect(Array.from(c.vjp(x, yBar) as Float64Array)).toEqual(record(g, x).backward(yBar));
+        expect(c.jacobian(x).map((row) => Array.from(row))).toEqual(jacrev(g)(x));
+        expect(Array.from(scalar.gradient(x) as Float64Array)).toEqual(grad((z: Value[]) => g(z)[3]!)(x));
+        scalar.hessian(x);
+        expect(Array.from(scalar.gradient(x) as Float64Array)).toEqual(grad((z: Value[]) => g(z)[3]!)(x));
+      }
+    }
   });
 });
