@@ -269,7 +269,9 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
   // The schedule runs over blocks of b steps (the last one may be shorter); block j is steps jb .. min(jb + b, k) - 1.
   const blocks = Math.ceil(k / b);
   const stepOf = (j: number) => Math.min(j * b, k);
-  const stepAt = (i: number) => (x: Value[]) => checkStepResult(api, step(x, i), n, i);
+  // The step a turn records: one closure for the whole sweep (a turn sets which step), not one per turn.
+  let turning = 0;
+  const turningStep = (x: Value[]) => checkStepResult(api, step(x, turning), n, turning);
   const run = (x: readonly Value[], from: number, to: number): Value[] => {
     let s = x.slice();
     for (let i = from; i < to; i++) s = checkStepResult(api, step(s, i), n, i);
@@ -279,7 +281,7 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
   // the enclosing recording shows there); the others run on plain numbers.
   const before = list.length;
   const primals = primalsOf(list, carry);
-  const first = recordAt(api, stepAt(0), primals);
+  const first = recordAt(api, turningStep, primals);
   if (first.flat().constantsLifted) throw closureError(api);
   const perStep = first.cost.forwardEvaluations;
   const y1 = first.output as number[];
@@ -328,7 +330,8 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
         turn: (s, j) => {
           const from = stepOf(j);
           const to = stepOf(j + 1);
-          const inner = recordAt(api, b === 1 ? stepAt(from) : (z) => run(z, from, to), s);
+          turning = from;
+          const inner = recordAt(api, b === 1 ? turningStep : (z) => run(z, from, to), s);
           bar = inner.inputAdjoints(bar, api);
           // The carry being advanced is held too (one more than the snapshots), and any kept carry not yet used.
           countRecording(cost, inner, (alive + 1) * n + cost.keptValues, to - from);

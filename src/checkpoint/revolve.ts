@@ -55,8 +55,20 @@ export function binomialRecomputations(k: number, c: number): number {
 
 /** The split of k steps with c snapshots (2 ≤ k, 2 ≤ c): advance m, then reverse k − m with c − 1 and m with c. */
 function split(k: number, c: number): number {
-  const r = repetitions(k, c);
-  return Math.min(k - 1, Math.max(1, k - binomialRange(c - 1, r), binomialRange(c, r - 2)));
+  // It runs once per reversed step, so the β values come from one running product rather
+  // than from repetitions() and binomialRange(): β(c, r) = β(c, r − 1)·(c + r)/r, each exact.
+  let r = 0;
+  let b = 1; // β(c, r)
+  let previous = 0; // β(c, r − 1)
+  let beforePrevious = 0; // β(c, r − 2)
+  while (b < k) {
+    beforePrevious = previous;
+    previous = b;
+    r++;
+    b = Math.round((b * (c + r)) / r);
+  }
+  const fewerSnapshots = Math.round((b * c) / (c + r)); // β(c − 1, r) = β(c, r)·c/(c + r)
+  return Math.min(k - 1, Math.max(1, k - fewerSnapshots, beforePrevious));
 }
 
 /**

@@ -35,19 +35,29 @@ const STRONG_MAX_ENTRIES = 1 << 15;
 
 /** One finished buffer kept for its next user. */
 class Spare<T extends object> {
-  #held: T | WeakRef<T> | undefined;
+  // Two fields rather than one of either kind: the per-call path (small buffers) then needs no
+  // instanceof test, which measured about a tenth of a small gradient.
+  #strong: T | undefined;
+  #weak: WeakRef<T> | undefined;
 
   /** The kept buffer if `fits(it, n)` accepts it (it is then no longer kept), else undefined. */
   take(fits: (t: T, n: number) => boolean, n: number): T | undefined {
-    const t = this.#held instanceof WeakRef ? this.#held.deref() : this.#held;
+    const t = this.#strong ?? this.#weak?.deref();
     if (t === undefined || !fits(t, n)) return undefined;
-    this.#held = undefined;
+    this.#strong = undefined;
+    this.#weak = undefined;
     return t;
   }
 
   /** Keeps `t`, which holds `entries` entries, in place of what was kept. */
   give(t: T, entries: number): void {
-    this.#held = entries <= STRONG_MAX_ENTRIES ? t : new WeakRef(t);
+    if (entries <= STRONG_MAX_ENTRIES) {
+      this.#strong = t;
+      this.#weak = undefined;
+    } else {
+      this.#strong = undefined;
+      this.#weak = new WeakRef(t);
+    }
   }
 }
 

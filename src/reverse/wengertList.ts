@@ -79,7 +79,7 @@ export class WengertList implements Trace {
     this.#refs = storage.refs;
     this.#values = storage.values;
     this.#constants = storage.constants;
-    for (const xi of x) this.#push(0, xi);
+    for (let i = 0; i < x.length; i++) this.#push(0, x[i] as Value);
   }
 
   /**
@@ -433,13 +433,29 @@ export class WengertList implements Trace {
     try {
       const inputs = new Array<TapeVar>(this.inputCount);
       for (let i = 0; i < this.inputCount; i++) inputs[i] = new TapeVar(i, this);
-      const outputs = checkOutputs(api, f(inputs));
-      this.#outputIsArray = outputs.isArray;
-      this.#outputs = outputs.values.map((o) => {
-        if (o instanceof TapeVar && o.trace === this) return o.index;
-        if (o instanceof ADValue && (!o.trace.active || o.trace.level > this.level)) throw escapedError(api, o.trace);
-        return this.#constant(o);
-      });
+      const out: unknown = f(inputs);
+      // The common results (this list's handles, numbers) are read in place; anything else is checked and copied first.
+      let values: ArrayLike<unknown>;
+      if (out instanceof TapeVar || typeof out === 'number') {
+        values = [out];
+        this.#outputIsArray = false;
+      } else if (Array.isArray(out)) {
+        values = out;
+        this.#outputIsArray = true;
+      } else {
+        const checked = checkOutputs(api, out);
+        values = checked.values;
+        this.#outputIsArray = checked.isArray;
+      }
+      const refs = new Array<number>(values.length);
+      for (let k = 0; k < values.length; k++) {
+        const o = values[k];
+        if (o instanceof TapeVar && o.trace === this) refs[k] = o.index;
+        else if (o instanceof ADValue && (!o.trace.active || o.trace.level > this.level)) throw escapedError(api, o.trace);
+        else if (typeof o === 'number' || o instanceof ADValue) refs[k] = this.#constant(o);
+        else throw new TypeError(`${api}: f must return a number or an array of numbers, but element ${k} is ${describe(o)}`);
+      }
+      this.#outputs = refs;
     } finally {
       this.#active = false;
       this.recordsNumbers = false;
@@ -482,6 +498,13 @@ export class WengertList implements Trace {
    */
   inputAdjoints(yBar: Value | ArrayLike<Value>, api = 'backward'): Value[] {
     this.#checkFinished(api);
+    // Numeric seeds of the right shape on a list of numbers (a gradient, a scan's step) need no checking or copying.
+    if (this.#lifted === undefined && this.#liftedConstants === undefined) {
+      if (typeof yBar === 'number' && !this.#outputIsArray) return this.#sweepNumbers(yBar, this.inputCount);
+      if (this.#outputIsArray && Array.isArray(yBar) && yBar.length === this.#outputs.length && allNumbers(yBar)) {
+        return this.#sweepNumbers(yBar as number[], this.inputCount);
+      }
+    }
     const seeds = this.#seeds(api, yBar);
     if (!this.#numeric(seeds)) return this.#sweepValues(seeds).slice(0, this.inputCount);
     return this.#sweepNumbers(seeds as number[], this.inputCount);
@@ -516,10 +539,11 @@ export class WengertList implements Trace {
     return [checkScalar(api, 'yBar', yBar)];
   }
 
-  /** The adjoints of the first `count` entries, from one numeric backward sweep. */
-  #sweepNumbers(seeds: readonly number[], count: number, observe?: AdjointObserver): number[] {
+  /** The adjoints of the first `count` entries, from one numeric backward sweep (seeds: one per output, or a number for one output). */
+  #sweepNumbers(seeds: readonly number[] | number, count: number, observe?: AdjointObserver): number[] {
     const adj = takeAdjoints(this.#length);
-    seedOutputs(this.#outputs, seeds, adj);
+    if (typeof seeds !== 'number') seedOutputs(this.#outputs, seeds, adj);
+    else if ((this.#outputs[0] as number) >= 0) adj[this.#outputs[0] as number] += seeds;
     // The engine's sweep (src/engine/); an observer needs the plain one, which reports each update.
     if (observe === undefined) listSweeps().backward(this.flat(), this.#values, adj);
     else plainBackward(this.flat(), this.#values, adj, observe);
@@ -662,6 +686,11 @@ export class WengertList implements Trace {
  * tape.backward(1); // [5.5, 1.7163378145367738]
  * ```
  */
+function allNumbers(xs: readonly unknown[]): boolean {
+  for (let k = 0; k < xs.length; k++) if (typeof xs[k] !== 'number') return false;
+  return true;
+}
+
 export function record(f: VectorFunction, x: ArrayLike<Value>): WengertList {
   checkFunction('record', f);
   const tape = new WengertList(checkVector('record', 'x', x));
