@@ -51,10 +51,20 @@ interface ChildResult {
   gradient: number[];
 }
 
-/** One measurement in a fresh process; an error or a crash (out of memory) is reported, not thrown. */
-function measure(lib: string, method: Method, K: number, repeats: number): ChildResult | { failed: string } {
+/**
+ * One measurement in a fresh process; an error or a crash (out of memory) is reported, not
+ * thrown. `capMB`: the child's address space is capped (`ulimit -v`), as a browser tab or a
+ * container caps memory. Node's own heap limit does not stop a list whose typed arrays live
+ * outside the heap, so this is how "the plain recording cannot" shows.
+ */
+function measure(lib: string, method: Method, K: number, repeats: number, capMB?: number): ChildResult | { failed: string } {
   const script = path.join(root, 'benchmarks', 'scanChild.mjs');
-  const out = spawnSync(process.execPath, [script, lib, method, String(K), String(repeats)], {
+  const args = [script, lib, method, String(K), String(repeats)];
+  const [command, argv] =
+    capMB === undefined
+      ? [process.execPath, args]
+      : ['bash', ['-c', `ulimit -v ${capMB * 1024} && exec "$0" "$@"`, process.execPath, ...args]];
+  const out = spawnSync(command, argv, {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
     timeout: 600_000,
@@ -69,6 +79,8 @@ function measure(lib: string, method: Method, K: number, repeats: number): Child
 export interface ScanBenchRow {
   K: number;
   method: Method;
+  /** The child's address space was capped at this many MB. */
+  capMB?: number;
   seconds?: number;
   peakRssMB?: number;
   aboveBaselineMB?: number;
@@ -77,6 +89,13 @@ export interface ScanBenchRow {
 }
 
 const MB = 1024 * 1024;
+/** The address-space cap of the capped 10^7 runs: 1 GB, a browser tab's order of magnitude. */
+export const MEMORY_CAP_MB = 1024;
+
+/** A row's method, with the memory cap it ran under. */
+export function methodLabel(r: ScanBenchRow): string {
+  return r.capMB === undefined ? r.method : `${r.method}, address space capped at ${r.capMB} MB (ulimit -v)`;
+}
 
 /** Runs every method at K = 10^4 and 10^6 (and 10^7 unless SCAN_BENCH_1E7=0) and returns the rows and a markdown summary. */
 export function runScanBench(options: { with1e7?: boolean; log?: (s: string) => void } = {}): { rows: ScanBenchRow[]; markdown: string } {
@@ -85,28 +104,30 @@ export function runScanBench(options: { with1e7?: boolean; log?: (s: string) => 
   const rows: ScanBenchRow[] = [];
   const lib = libraryPath();
   const sizes: [number, number][] = [[1e4, 7], [1e6, 3], ...(with1e7 ? ([[1e7, 1]] as [number, number][]) : [])];
-  for (const [K, repeats] of sizes) {
+  const run = (K: number, method: Method, repeats: number, capMB?: number) => {
     const want = scalarLoop.gradient(K, scalarLoop.point);
-    for (const method of methods) {
-      const r = measure(lib, method, K, repeats);
-      const row: ScanBenchRow =
-        'failed' in r
-          ? { K, method, failed: r.failed }
-          : {
-              K, method, seconds: r.seconds, peakRssMB: r.peakRss / MB, aboveBaselineMB: (r.peakRss - r.baselineRss) / MB,
-              relativeError: Math.max(...r.gradient.map((g, i) => Math.abs(g - want[i]!) / Math.max(1e-300, Math.abs(want[i]!)))),
-            };
-      rows.push(row);
-      log(formatRow(row));
-    }
+    const r = measure(lib, method, K, repeats, capMB);
+    const row: ScanBenchRow =
+      'failed' in r
+        ? { K, method, capMB, failed: r.failed }
+        : {
+            K, method, capMB, seconds: r.seconds, peakRssMB: r.peakRss / MB, aboveBaselineMB: (r.peakRss - r.baselineRss) / MB,
+            relativeError: Math.max(...r.gradient.map((g, i) => Math.abs(g - want[i]!) / Math.max(1e-300, Math.abs(want[i]!)))),
+          };
+    rows.push(row);
+    log(formatRow(row));
+  };
+  for (const [K, repeats] of sizes) for (const method of methods) run(K, method, repeats);
+  if (with1e7 && process.platform === 'linux') {
+    for (const method of ['plain recording (loop)', 'scan { checkpoints: 64 }'] as const) run(1e7, method, 1, MEMORY_CAP_MB);
   }
   return { rows, markdown: markdown(rows) };
 }
 
 function formatRow(r: ScanBenchRow): string {
-  if (r.failed !== undefined) return `K=${r.K.toExponential(0)}  ${r.method.padEnd(36)} did not complete: ${r.failed}`;
+  if (r.failed !== undefined) return `K=${r.K.toExponential(0)}  ${methodLabel(r).padEnd(36)} did not complete: ${r.failed}`;
   return (
-    `K=${r.K.toExponential(0)}  ${r.method.padEnd(36)} ${r.seconds!.toFixed(3).padStart(8)} s  peak RSS ${r.peakRssMB!.toFixed(0).padStart(5)} MB` +
+    `K=${r.K.toExponential(0)}  ${methodLabel(r).padEnd(36)} ${r.seconds!.toFixed(3).padStart(8)} s  peak RSS ${r.peakRssMB!.toFixed(0).padStart(5)} MB` +
     `  (+${r.aboveBaselineMB!.toFixed(0)} MB over baseline)  rel. err ${r.relativeError!.toExponential(1)}`
   );
 }
@@ -117,14 +138,14 @@ function markdown(rows: ScanBenchRow[]): string {
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
-    const plain = rows.find((p) => p.K === r.K && p.method === 'plain recording (loop)' && p.failed === undefined);
+    const plain = rows.find((p) => p.K === r.K && p.method === 'plain recording (loop)' && p.capMB === undefined && p.failed === undefined);
     if (r.failed !== undefined) {
-      lines.push(`| ${r.K.toExponential(0)} | ${r.method} | did not complete: ${r.failed} | | | | | |`);
+      lines.push(`| ${r.K.toExponential(0)} | ${methodLabel(r)} | did not complete: ${r.failed} | | | | | |`);
       continue;
     }
     const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
     lines.push(
-      `| ${r.K.toExponential(0)} | ${r.method} | ${r.seconds!.toFixed(3)} s | ${ratio(r.seconds, plain?.seconds)} | ${r.peakRssMB!.toFixed(0)} MB | ` +
+      `| ${r.K.toExponential(0)} | ${methodLabel(r)} | ${r.seconds!.toFixed(3)} s | ${ratio(r.seconds, plain?.seconds)} | ${r.peakRssMB!.toFixed(0)} MB | ` +
         `${r.aboveBaselineMB!.toFixed(0)} MB | ${ratio(r.aboveBaselineMB, plain?.aboveBaselineMB)} | ${r.relativeError!.toExponential(1)} |`,
     );
   }
