@@ -7,6 +7,7 @@ import { checkFunction, type ScalarFunction, type VectorFunction } from '../inte
 import { columnColoring, rowColoring, starColoring, type Coloring, type ColoringOrder } from './coloring';
 import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf, structuresOf, recordForSparsity, type SparsityPattern } from './pattern';
 import { SparseMatrix } from './sparseMatrix';
+import { rememberedPlan, rememberPlan } from './planCache';
 
 /**
  * Options of {@link sparseJacobian}.
@@ -236,9 +237,15 @@ export function sparseJacobian(f: VectorFunction, x: ArrayLike<number>, options?
   const { mode, order } = checkJacobianOptions('sparseJacobian', options);
   checkFunction('sparseJacobian', f);
   const tape = recordForSparsity('sparseJacobian', f, x);
-  const pattern = jacobianPatternOf(jacobianDependencies(tape.flat(), true));
-  const plan = jacobianPlan(pattern, mode, order);
-  const [m, n] = pattern.shape;
+  const flat = tape.flat();
+  const key = `jacobian/${mode}/${order ?? ''}`;
+  let plan = rememberedPlan(f, flat, key);
+  if (plan === undefined) {
+    const dependencies = jacobianDependencies(flat, true);
+    plan = jacobianPlan(jacobianPatternOf(dependencies), mode, order);
+    rememberPlan(f, flat, dependencies, key, plan);
+  }
+  const [m, n] = plan.pattern.shape;
   const compressed = plan.kind === 'forward' ? forwardCompressed(tape, plan, m) : reverseCompressed(tape, plan, m, n);
   return decompress(plan, compressed);
 }
@@ -270,9 +277,14 @@ export function sparseHessian(f: ScalarFunction, x: ArrayLike<number>, options?:
   checkFunction('sparseHessian', f);
   const tape = recordForSparsity('sparseHessian', f, x);
   checkScalarOutput('sparseHessian', tape);
-  const read = structuresOf(tape.flat(), true);
-  const plan = hessianPlan(hessianPattern(tape.flat(), true, read), order);
   const flat = tape.flat();
+  const key = `hessian/${order ?? ''}`;
+  let plan = rememberedPlan(f, flat, key);
+  if (plan === undefined) {
+    const read = structuresOf(flat, true);
+    plan = hessianPlan(hessianPattern(flat, true, read), order);
+    rememberPlan(f, flat, read, key, plan);
+  }
   const sweeps = listSweeps();
   return decompress(plan, hessianCompressed(plan.coloring, (seeds) => hessianProducts(flat, flat.values, (v, t) => sweeps.tangent(flat, v, t), seeds)));
 }

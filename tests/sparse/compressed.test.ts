@@ -1,7 +1,7 @@
 // Compressed sparse Jacobians and Hessians: equal to the dense ones, few passes, reusable through compile.
 import fc from 'fast-check';
 import {
-  add, checkColoring, compile, defineOp, exp, gt, hessian, hessianSparsity, jacfwd, jacobianSparsity, mul, select, sin, sparseHessian, sparseJacobian,
+  add, max, jacrev, checkColoring, compile, defineOp, exp, gt, hessian, hessianSparsity, jacfwd, jacobianSparsity, mul, select, sin, sparseHessian, sparseJacobian,
   square, sub, SparseMatrix, type Value,
 } from '../../src/index';
 import { type Program, magnitude, pointArb, programArb, runs } from '../property/programs';
@@ -180,5 +180,34 @@ describe('bad input', () => {
     expect(() => jacfwd((x: Value[]) => sparseJacobian(reactionDiffusion, x as number[]).values[0]!)([1, 2])).toThrow(
       /sparseJacobian: x\[0\] must be a plain number, got an AD value/,
     );
+  });
+});
+
+describe('a later call on the same f reuses the plan only for the same list, free of rules that read the numbers', () => {
+  const rosen = (x: Value[]): Value => {
+    let s: Value = 0;
+    for (let i = 0; i + 1 < x.length; i++) s = add(s, add(mul(100, square(sub(x[i + 1]!, square(x[i]!)))), square(sub(1, x[i]!))));
+    return s;
+  };
+  test('the same f at new points, and at another length (another list)', () => {
+    for (const n of [6, 6, 9, 6]) {
+      const x = Array.from({ length: n }, (_, i) => Math.sin(i + n));
+      const H = sparseHessian(rosen, x);
+      expect(H.toDense()).toEqual(hessian(rosen)(x));
+      expect(H.nnz).toBe(3 * n - 2);
+    }
+  });
+  test('max reads its arguments to decide its structure, so each point gets its own pattern', () => {
+    const f = (x: Value[]): Value => add(mul(max(x[0]!, x[1]!), x[2]!), square(x[3]!));
+    const F = (x: Value[]): Value[] => [mul(max(x[0]!, x[1]!), x[2]!), square(x[3]!)];
+    for (const x of [[2, 1, 3, 4], [1, 2, 3, 4], [2, 1, 3, 4]]) {
+      const H = sparseHessian(f, x);
+      expect(H.toDense()).toEqual(hessian(f)(x));
+      expect(Array.from(H.rows)).toEqual(Array.from(hessianSparsity(f, x).rowIndices()));
+      expect(Array.from(H.cols)).toEqual(Array.from(hessianSparsity(f, x).cols));
+      const J = sparseJacobian(F, x);
+      expect(J.toDense()).toEqual(jacrev(F)(x));
+      expect(J.nnz).toBe(jacobianSparsity(F, x).nnz);
+    }
   });
 });
