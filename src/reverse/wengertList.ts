@@ -40,6 +40,9 @@ import type { Widen } from '../internal/types';
  * tape.backward(1); // [5.5, 1.7163378145367738]
  * ```
  */
+const NO_GUARDS: Guard[] = [];
+const NO_OUTPUTS: number[] = [];
+
 export class WengertList implements Trace {
   readonly level: number;
   readonly label = 'recording (reverse mode)';
@@ -57,9 +60,10 @@ export class WengertList implements Trace {
   #flatView: FlatList | undefined;
   #lifted: Value[] | undefined;
   #liftedConstants: Value[] | undefined;
-  #outputs: number[] = [];
+  #outputs: number[] = NO_OUTPUTS;
   #outputIsArray = false;
-  readonly #guards: Guard[] = [];
+  // Made on the first guard: most recordings have none, and a small gradient's cost is its allocations.
+  #guards: Guard[] = NO_GUARDS;
   #calls: Map<number, CallRecord> | undefined;
   /** Number of inputs (the first entries of the list). */
   readonly inputCount: number;
@@ -425,7 +429,10 @@ export class WengertList implements Trace {
     const ra = ref(a);
     const rb = ref(b);
     // A comparison of two constants cannot change when this list is replayed.
-    if (ra >= 0 || rb >= 0) this.#guards.push({ kind, a: ra, b: rb, outcome, after: this.#length });
+    if (ra >= 0 || rb >= 0) {
+      if (this.#guards === NO_GUARDS) this.#guards = [];
+      this.#guards.push({ kind, a: ra, b: rb, outcome, after: this.#length });
+    }
   }
 
   /** @internal Runs f on this list's inputs and closes the recording, whatever happens. */
