@@ -244,15 +244,17 @@ function renderPrograms(m: PlaygroundModel): void {
     ui.code.replaceChildren(h('p', { class: 'error', id: 'code-error' }, p.message));
     return;
   }
-  const program = (id: string, title: string, note: string, lines: readonly ProgramLine[]) =>
+  const program = (id: string, title: string, mode: 'forward' | 'reverse', note: string, lines: readonly ProgramLine[]) =>
     h('figure', { class: 'program' },
-      h('figcaption', {}, h('strong', {}, title), ` ${note}`),
+      h('figcaption', {}, h('strong', {}, title), ` (${mode} mode; `, h('code', {}, `compile(f, x).source('${mode}')`), `): ${note}`),
       h('pre', { id, tabindex: 0, 'aria-label': title },
         ...lines.map((l, k) => h('code', { class: `line ${l.role}`, 'data-line': k }, l.text))));
   const x = m.variables.map((_, j) => `x${j + 1}`).join(', ');
   ui.code.replaceChildren(
-    program('tangent-program', 'Tangent program', `(forward mode; compile(f, x).source('forward')): run it with ${x} and their tangents; one v = … and v_dot = … per entry, as the forward trace's rows.`, p.forward),
-    program('adjoint-program', 'Adjoint program', `(reverse mode; compile(f, x).source('reverse')): the primal sweep, then one v_bar += … per adjoint update, in the backward sweep's order (the reverse trace's rows).`, p.reverse),
+    program('tangent-program', 'Tangent program', 'forward',
+      `run it with ${x} and their tangents; one v = … and v_dot = … per entry, as the forward trace's rows.`, p.forward),
+    program('adjoint-program', 'Adjoint program', 'reverse',
+      `the primal sweep, then one v_bar += … per adjoint update, in the backward sweep's order (the reverse trace's rows).`, p.reverse),
   );
 }
 

@@ -3,9 +3,9 @@
 import type { ScanMeasurement } from './scanModel';
 
 /** Drawing area in SVG user units (the SVG scales to its box through its viewBox). */
-const W = 520;
+const W = 460;
 const H = 300;
-const MARGIN = { left: 70, right: 24, top: 14, bottom: 46 };
+const MARGIN = { left: 62, right: 20, top: 14, bottom: 48 };
 
 /** A log-scale axis: where a value goes, and its ticks. */
 export interface LogAxis {
@@ -104,7 +104,7 @@ export function renderTradeoffPlot(points: readonly ScanMeasurement[], current: 
   const bottom = H - MARGIN.bottom;
   for (const t of g.x.ticks) {
     svg.append(el('line', { class: 'grid', x1: t.position, x2: t.position, y1: MARGIN.top, y2: bottom }));
-    svg.append(el('text', { class: 'tick', x: t.position, y: bottom + 16, 'text-anchor': 'middle' }, t.label));
+    svg.append(el('text', { class: 'tick', x: t.position, y: bottom + 18, 'text-anchor': 'middle' }, t.label));
   }
   for (const t of g.y.ticks) {
     svg.append(el('line', { class: 'grid', x1: MARGIN.left, x2: W - MARGIN.right, y1: t.position, y2: t.position }));
