@@ -4,10 +4,10 @@
 import { GraphViewport, markGraph, renderGraph } from './graphView';
 import { analyze, type Analysis, type ForwardSeed, type PlaygroundInput, type PlaygroundModel } from './model';
 import { fmt, forwardSteps, reverseSteps, runningAdjoints, runningTangents, type Step, type Sweep } from './steps';
-import { decodeState, encodeState } from './urlState';
+import { decodeScanState, decodeState, encodeState, withScanState } from './urlState';
 import { renderSpyPlot } from './spyPlot';
 import { forwardStepLines, reverseStepLines, type ProgramLine } from './programs';
-import { analyzeScan, DEFAULT_SCAN, MAX_LENGTH, parseStep, SCAN_PRESETS, tradeoffCurve, type ScanError, type ScanInput, type ScanMeasurement, type ScanModel, type TradeoffCurve } from './scanModel';
+import { analyzeScan, MAX_LENGTH, parseStep, SCAN_PRESETS, tradeoffCurve, type ScanError, type ScanInput, type ScanMeasurement, type ScanModel, type TradeoffCurve } from './scanModel';
 import { renderTradeoffPlot } from './tradeoffPlot';
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -42,6 +42,11 @@ interface State {
   /** Whether the user set "Follow the step" (else it follows the graph's size). */
   followChosen: boolean;
 }
+
+/** The plot's runs are measured once per (step, initial values, k); changing c reuses them. */
+const scanState: { input: ScanInput; model: ScanModel | undefined; curveKey: string; curve: TradeoffCurve | undefined } = {
+  input: decodeScanState(location.hash), model: undefined, curveKey: '', curve: undefined,
+};
 
 const state: State = {
   input: decodeState(location.hash),
@@ -402,7 +407,7 @@ function update(input: PlaygroundInput, { fromLink = false } = {}): void {
   renderCost(m);
   renderSteps();
   const point = Object.fromEntries(m.variables.map((v, i) => [v, m.point[i] as number]));
-  const hash = encodeState({ ...input, point, seed: m.seed, output: m.output });
+  const hash = withScanState(encodeState({ ...input, point, seed: m.seed, output: m.output }), scanState.input);
   if (!fromLink && hash !== location.hash) history.replaceState(null, '', hash);
 }
 
@@ -469,6 +474,11 @@ window.addEventListener('hashchange', () => {
     syncPointInputs(a.model.variables);
   }
   update(input, { fromLink: true });
+  const scan = decodeScanState(location.hash);
+  if (JSON.stringify(scan) !== JSON.stringify(scanState.input)) {
+    writeScanInput(scan);
+    runScan({ fromLink: true });
+  }
 });
 
 // ---- the scan panel: memory vs recomputation -------------------------------------------
@@ -491,11 +501,6 @@ const scanUi = {
   result: $<HTMLDivElement>('scan-result'),
   plot: $<HTMLDivElement>('tradeoff-svg'),
   caption: $<HTMLElement>('tradeoff-caption'),
-};
-
-/** The plot's runs are measured once per (step, initial values, k); changing c reuses them. */
-const scanState: { input: ScanInput; model: ScanModel | undefined; curveKey: string; curve: TradeoffCurve | undefined } = {
-  input: DEFAULT_SCAN, model: undefined, curveKey: '', curve: undefined,
 };
 
 const count = (v: number) => v.toLocaleString('en-US');
@@ -528,6 +533,7 @@ function readScanInput(): ScanInput {
 
 function writeScanInput(input: ScanInput): void {
   scanUi.step.value = input.step;
+  syncPreset();
   scanUi.length.value = String(input.length);
   scanUi.plain.checked = input.checkpoints === null;
   if (input.checkpoints !== null) scanUi.checkpoints.value = String(input.checkpoints);
@@ -536,6 +542,12 @@ function writeScanInput(input: ScanInput): void {
   const parsed = parseStep(input.step);
   if (parsed.ok) syncScanInit(parsed.step.variables);
   syncScanC();
+}
+
+/** Shows the preset the step is, or 'custom step'. */
+function syncPreset(): void {
+  const k = SCAN_PRESETS.findIndex((p) => p.step === scanUi.step.value);
+  scanUi.preset.value = k < 0 ? 'custom' : String(k);
 }
 
 /** Keeps the slider and the number field showing the same c, and disables both for the plain loop. */
@@ -622,9 +634,12 @@ function scheduleScan(delay = 150): void {
   scanTimer = setTimeout(runScan, delay);
 }
 
-function runScan(): void {
+function runScan({ fromLink = false } = {}): void {
   const input = readScanInput();
   scanState.input = input;
+  // the link holds what was typed, as the formula's part does once it is valid
+  const hash = withScanState(location.hash, input);
+  if (!fromLink && hash !== location.hash) history.replaceState(null, '', hash);
   const a = analyzeScan(input);
   if (!a.ok) {
     showScanError(a);
@@ -648,16 +663,20 @@ function runScan(): void {
   scanUi.status.textContent = `measured ${c === null ? 'the plain recording' : `c = ${c}`} in ${m.chosen.milliseconds.toFixed(0)} ms`;
 }
 
-scanUi.preset.replaceChildren(...SCAN_PRESETS.map((p, i) => h('option', { value: i }, `${p.name}: ${p.step}`)));
+scanUi.preset.replaceChildren(
+  ...SCAN_PRESETS.map((p, i) => h('option', { value: i }, `${p.name}: ${p.step}`)),
+  h('option', { value: 'custom', disabled: true }, 'custom step'),
+);
 scanUi.length.setAttribute('aria-label', `length k, 1 to ${MAX_LENGTH}`);
-writeScanInput(DEFAULT_SCAN);
-runScan();
+writeScanInput(scanState.input);
+runScan({ fromLink: true });
 
 scanUi.form.addEventListener('submit', (e) => e.preventDefault());
 scanUi.form.addEventListener('input', (event) => {
   const target = event.target as HTMLElement;
   if (target === scanUi.preset) return;
   if (target === scanUi.step) {
+    syncPreset();
     const parsed = parseStep(scanUi.step.value);
     if (parsed.ok) syncScanInit(parsed.step.variables);
   }

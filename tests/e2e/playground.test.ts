@@ -414,6 +414,13 @@ describe('the playground in Chromium', () => {
     expect(at64[0]).toBeLessThan(at8[0]!); // fewer evaluations: left
     expect(at64[1]).toBeLessThan(at8[1]!); // more bytes: up
     expect(await p.textContent('#scan-table thead')).toContain('c = 64');
+    // the link restores the scan panel too
+    expect(p.url()).toMatch(/&c=64(&|$)/);
+    const linked = await openPage(p.url());
+    await linked.waitForSelector('#tradeoff-plot .point.current[data-c="64"]');
+    expect(await linked.inputValue('#scan-checkpoints')).toBe('64');
+    expect(await linked.inputValue('#scan-step')).toBe(DEFAULT_SCAN.step);
+    await linked.close();
     // a c the plot had not measured joins it
     await p.fill('#scan-checkpoints', '3');
     await current('3');

@@ -4,6 +4,7 @@ import {
   analyzeScan, curveCheckpoints, DEFAULT_SCAN, MAX_LENGTH, parseStep, SCAN_PRESETS, SWEEP_BUDGET, tradeoffCurve, type ScanInput, type ScanModel,
 } from '../../src/playground/scanModel';
 import { compact, logAxis, tradeoffGeometry } from '../../src/playground/tradeoffPlot';
+import { decodeScanState, decodeState, DEFAULT_INPUT, encodeState, withScanState } from '../../src/playground/urlState';
 
 function model(input: ScanInput): ScanModel {
   const a = analyzeScan(input);
@@ -183,5 +184,28 @@ describe('the plot', () => {
     expect(a.at(1000) - a.at(100)).toBeCloseTo(a.at(10_000) - a.at(1000), 9);
     expect(logAxis(10, 1e6, 0, 100).ticks.map((t) => t.label)).toEqual(['10', '100', '1k', '10k', '100k', '1M']);
     expect([compact(132060), compact(999), compact(1500), compact(2e6)]).toEqual(['132k', '999', '1.5k', '2M']);
+  });
+});
+
+describe('the scan panel in the link', () => {
+  test('round trip, next to the formula\'s state', () => {
+    const scan: ScanInput = { step: 'x = x + h*v; v = v - h*x', init: { x: 1, v: 0, h: 0.01 }, length: 250, checkpoints: 7 };
+    const hash = withScanState(encodeState(DEFAULT_INPUT), scan);
+    expect(decodeScanState(hash)).toEqual(scan);
+    expect(decodeState(hash)).toEqual(DEFAULT_INPUT);
+    expect(decodeScanState(withScanState(hash, { ...scan, checkpoints: null })).checkpoints).toBeNull();
+  });
+
+  test('the default scan adds nothing, and replaces what was there', () => {
+    const base = encodeState(DEFAULT_INPUT);
+    expect(withScanState(base, DEFAULT_SCAN)).toBe(base);
+    expect(withScanState(withScanState(base, { ...DEFAULT_SCAN, length: 9 }), DEFAULT_SCAN)).toBe(base);
+    expect(decodeScanState(base)).toEqual(DEFAULT_SCAN);
+  });
+
+  test('missing parts fall back to the default; a value the page rejects is kept for its field to report', () => {
+    expect(decodeScanState('#s=x+%3D+2*x')).toEqual({ ...DEFAULT_SCAN, step: 'x = 2*x', init: {} });
+    expect(decodeScanState('#k=0&c=abc')).toEqual({ ...DEFAULT_SCAN, length: 0 });
+    expect(decodeScanState('#si=y:2,1bad:3,a:x')).toEqual({ ...DEFAULT_SCAN, init: { y: 2 } });
   });
 });
