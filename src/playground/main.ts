@@ -276,7 +276,8 @@ function markProgram(id: string, current: readonly number[], group: readonly num
   // scroll the program inside its own box only (the page stays where the user is)
   const first = spans[current[0] ?? -1];
   if (first !== undefined) {
-    const top = first.offsetTop - pre.offsetTop;
+    // the pre is positioned, so a line's offsetTop is measured from the pre's own top
+    const top = first.offsetTop;
     if (top < pre.scrollTop || top + first.offsetHeight > pre.scrollTop + pre.clientHeight) pre.scrollTop = Math.max(0, top - pre.clientHeight / 3);
   }
 }
@@ -656,8 +657,9 @@ function runScan({ fromLink = false } = {}): void {
     scanState.curveKey = key;
   } else if (c !== null) {
     // a c the plot has not measured yet joins it; one it has keeps its point (the same counts)
-    const points = scanState.curve.points;
-    if (!points.some((p) => p.checkpoints === c)) scanState.curve = { ...scanState.curve, points: [...points, m.chosen] };
+    // (the stack's depth differs from run to run: a c the plot could not run may run when chosen)
+    const { points, skipped } = scanState.curve;
+    if (!points.some((p) => p.checkpoints === c)) scanState.curve = { points: [...points, m.chosen], skipped: skipped.filter((s) => s.checkpoints !== c) };
   }
   renderTradeoff(scanState.curve, c);
   scanUi.status.textContent = `measured ${c === null ? 'the plain recording' : `c = ${c}`} in ${m.chosen.milliseconds.toFixed(0)} ms`;

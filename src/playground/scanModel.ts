@@ -287,7 +287,7 @@ export function tradeoffCurve(model: ScanModel, extra: readonly number[] = []): 
     }
     const predicted = predictedSweep(k, c, model.perStep);
     if (predicted > SWEEP_BUDGET) {
-      skipped.push({ checkpoints: c, reason: `over the page's budget (${predicted.toLocaleString('en-US')} primitive evaluations re-run)` });
+      skipped.push({ checkpoints: c, reason: `over the page's budget: ${predicted.toLocaleString('en-US')} primitive evaluations to re-run` });
       continue;
     }
     try {

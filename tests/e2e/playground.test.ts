@@ -355,6 +355,13 @@ describe('the playground in Chromium', () => {
     expect(current.y).toBeGreaterThanOrEqual(after.y);
     expect(current.y + current.h).toBeLessThanOrEqual(after.y + after.h);
     expect(await p.textContent('#graph-scale')).toMatch(/^100%, drag to pan/);
+    // the adjoint program scrolls inside its box to the current statement
+    for (let k = 0; k < 40; k++) await p.click('#reverse-panel button[data-act="next"]');
+    const box = await rectOf(p, '#adjoint-program');
+    const line = await rectOf(p, '#adjoint-program .line.current');
+    expect(line.y).toBeGreaterThanOrEqual(box.y);
+    expect(line.y + line.h).toBeLessThanOrEqual(box.y + box.h);
+    expect(await p.$eval('#adjoint-program', (e) => e.scrollTop)).toBeGreaterThan(0);
     // zoom out, then fit again
     await p.click('#graph-zoom-out');
     expect(await p.textContent('#graph-scale')).toMatch(/^67%/);
