@@ -108,7 +108,7 @@ export interface ReverseStepLines {
  *
  * @example
  * ```ts
- * reverseStepLines(lines, model.reverse, model.forward)[5]; // { current: [21], entry: [21] }: 'v0_bar += v3_bar * Math.cos(v0);'
+ * reverseStepLines(lines, model.reverse, model.forward)[5]; // { current: [16], entry: [16] }: 'v0_bar += v3_bar * Math.cos(v0);'
  * ```
  */
 export function reverseStepLines(lines: readonly ProgramLine[], trace: ReverseTraceTable, forward: ForwardTraceTable): ReverseStepLines[] {

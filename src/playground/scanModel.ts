@@ -272,7 +272,7 @@ export function curveCheckpoints(length: number): number[] {
  * @example
  * ```ts
  * const a = analyzeScan(DEFAULT_SCAN);
- * if (a.ok) tradeoffCurve(a.model).points.length; // the plain recording and 11 values of c
+ * if (a.ok) tradeoffCurve(a.model).points.length; // 11: the plain recording and c = 1, 2, 4, ..., 256, 500
  * ```
  */
 export function tradeoffCurve(model: ScanModel, extra: readonly number[] = []): TradeoffCurve {
