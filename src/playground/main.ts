@@ -4,8 +4,11 @@
 import { GraphViewport, markGraph, renderGraph } from './graphView';
 import { analyze, type Analysis, type ForwardSeed, type PlaygroundInput, type PlaygroundModel } from './model';
 import { fmt, forwardSteps, reverseSteps, runningAdjoints, runningTangents, type Step, type Sweep } from './steps';
-import { decodeState, encodeState } from './urlState';
+import { decodeScanState, decodeState, encodeState, withScanState } from './urlState';
 import { renderSpyPlot } from './spyPlot';
+import { forwardStepLines, reverseStepLines, type ProgramLine } from './programs';
+import { analyzeScan, MAX_LENGTH, parseStep, SCAN_PRESETS, tradeoffCurve, type ScanError, type ScanInput, type ScanMeasurement, type ScanModel, type TradeoffCurve } from './scanModel';
+import { renderTradeoffPlot } from './tradeoffPlot';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const found = document.getElementById(id);
@@ -39,6 +42,11 @@ interface State {
   /** Whether the user set "Follow the step" (else it follows the graph's size). */
   followChosen: boolean;
 }
+
+/** The plot's runs are measured once per (step, initial values, k); changing c reuses them. */
+const scanState: { input: ScanInput; model: ScanModel | undefined; curveKey: string; curve: TradeoffCurve | undefined } = {
+  input: decodeScanState(location.hash), model: undefined, curveKey: '', curve: undefined,
+};
 
 const state: State = {
   input: decodeState(location.hash),
@@ -74,6 +82,7 @@ const ui = {
   reverseTable: $<HTMLTableElement>('reverse-table'),
   forwardPosition: $<HTMLSpanElement>('forward-position'),
   reversePosition: $<HTMLSpanElement>('reverse-position'),
+  code: $<HTMLDivElement>('code'),
   jacobian: $<HTMLDivElement>('jacobian'),
   cost: $<HTMLDivElement>('cost'),
   announce: $<HTMLDivElement>('announce'),
@@ -233,6 +242,46 @@ function renderCost(m: PlaygroundModel): void {
   );
 }
 
+/** The code view: both programs as the library prints them, one element per line (the steps mark them). */
+function renderPrograms(m: PlaygroundModel): void {
+  const p = m.programs;
+  if (!p.ok) {
+    ui.code.replaceChildren(h('p', { class: 'error', id: 'code-error' }, p.message));
+    return;
+  }
+  const program = (id: string, title: string, mode: 'forward' | 'reverse', note: string, lines: readonly ProgramLine[]) =>
+    h('figure', { class: 'program' },
+      h('figcaption', {}, h('strong', {}, title), ` (${mode} mode; `, h('code', {}, `compile(f, x).source('${mode}')`), `): ${note}`),
+      h('pre', { id, tabindex: 0, 'aria-label': title },
+        ...lines.map((l, k) => h('code', { class: `line ${l.role}`, 'data-line': k }, l.text))));
+  const x = m.variables.map((_, j) => `x${j + 1}`).join(', ');
+  ui.code.replaceChildren(
+    program('tangent-program', 'Tangent program', 'forward',
+      `run it with ${x} and their tangents; one v = … and v_dot = … per entry, as the forward trace's rows.`, p.forward),
+    program('adjoint-program', 'Adjoint program', 'reverse',
+      `the primal sweep, then one v_bar += … per adjoint update, in the backward sweep's order (the reverse trace's rows).`, p.reverse),
+  );
+}
+
+/** Marks the current step's lines in one program: `current` lines, `group` lines (the entry being pulled back), and the lines after them that the sweep has not reached. */
+function markProgram(id: string, current: readonly number[], group: readonly number[], reached: number | null, stepped: (l: ProgramLine) => boolean, lines: readonly ProgramLine[]): void {
+  const pre = document.getElementById(id);
+  if (pre === null) return;
+  const spans = pre.querySelectorAll<HTMLElement>('.line');
+  spans.forEach((span, k) => {
+    span.classList.toggle('current', current.includes(k));
+    span.classList.toggle('group', !current.includes(k) && group.includes(k));
+    span.classList.toggle('pending', reached !== null && k > reached && stepped(lines[k] as ProgramLine));
+  });
+  // scroll the program inside its own box only (the page stays where the user is)
+  const first = spans[current[0] ?? -1];
+  if (first !== undefined) {
+    // the pre is positioned, so a line's offsetTop is measured from the pre's own top
+    const top = first.offsetTop;
+    if (top < pre.scrollTop || top + first.offsetHeight > pre.scrollTop + pre.clientHeight) pre.scrollTop = Math.max(0, top - pre.clientHeight / 3);
+  }
+}
+
 /** Marks the current steps in the graph and the tables, and the step positions. */
 function renderSteps(): void {
   const m = state.model;
@@ -255,6 +304,18 @@ function renderSteps(): void {
   };
   mark(ui.forwardTable, fDone, fCur);
   mark(ui.reverseTable, rDone, rCur);
+  if (m.programs.ok) {
+    // program order is sweep order: a line after the last one reached is still to come
+    const fLines = forwardStepLines(m.programs.forward, m.forward);
+    const rLines = reverseStepLines(m.programs.reverse, m.reverse, m.forward);
+    const lastOf = (ks: readonly (readonly number[])[]) => Math.max(-1, ...ks.flat());
+    const fReached = state.cursor.forward === null ? null : lastOf(fLines.slice(0, fDone));
+    const rReached = state.cursor.reverse === null ? null : lastOf(rLines.slice(0, rDone).map((r) => r.current));
+    markProgram('tangent-program', fCur === undefined ? [] : (fLines[fCur.row] ?? []), [], fReached,
+      (l) => l.role === 'primal' || l.role === 'tangent' || l.role === 'outputs', m.programs.forward);
+    const r = rCur === undefined ? undefined : rLines[rCur.row];
+    markProgram('adjoint-program', r?.current ?? [], r?.entry ?? [], rReached, (l) => l.role === 'seed' || l.role === 'adjoint', m.programs.reverse);
+  }
   const pos = (c: number | null, n: number) => (c === null ? `all ${n} steps` : `step ${c} of ${n}`);
   ui.forwardPosition.textContent = pos(state.cursor.forward, fSteps.length);
   ui.reversePosition.textContent = pos(state.cursor.reverse, rSteps.length);
@@ -342,11 +403,12 @@ function update(input: PlaygroundInput, { fromLink = false } = {}): void {
   if (!state.followChosen) ui.graphFollow.checked = state.view.fitScale < READABLE;
   renderForwardTable(m);
   renderReverseTable(m);
+  renderPrograms(m);
   renderJacobian(m);
   renderCost(m);
   renderSteps();
   const point = Object.fromEntries(m.variables.map((v, i) => [v, m.point[i] as number]));
-  const hash = encodeState({ ...input, point, seed: m.seed, output: m.output });
+  const hash = withScanState(encodeState({ ...input, point, seed: m.seed, output: m.output }), scanState.input);
   if (!fromLink && hash !== location.hash) history.replaceState(null, '', hash);
 }
 
@@ -413,4 +475,220 @@ window.addEventListener('hashchange', () => {
     syncPointInputs(a.model.variables);
   }
   update(input, { fromLink: true });
+  const scan = decodeScanState(location.hash);
+  if (JSON.stringify(scan) !== JSON.stringify(scanState.input)) {
+    writeScanInput(scan);
+    runScan({ fromLink: true });
+  }
+});
+
+// ---- the scan panel: memory vs recomputation -------------------------------------------
+
+const scanUi = {
+  form: $<HTMLFormElement>('scan-controls'),
+  preset: $<HTMLSelectElement>('scan-preset'),
+  step: $<HTMLInputElement>('scan-step'),
+  stepError: $<HTMLParagraphElement>('scan-step-error'),
+  initInputs: $<HTMLDivElement>('scan-init-inputs'),
+  initError: $<HTMLParagraphElement>('scan-init-error'),
+  length: $<HTMLInputElement>('scan-length'),
+  lengthError: $<HTMLParagraphElement>('scan-length-error'),
+  checkpoints: $<HTMLInputElement>('scan-checkpoints'),
+  slider: $<HTMLInputElement>('scan-c-slider'),
+  plain: $<HTMLInputElement>('scan-plain'),
+  checkpointsError: $<HTMLParagraphElement>('scan-checkpoints-error'),
+  status: $<HTMLParagraphElement>('scan-status'),
+  results: $<HTMLDivElement>('scan-results'),
+  result: $<HTMLDivElement>('scan-result'),
+  plot: $<HTMLDivElement>('tradeoff-svg'),
+  caption: $<HTMLElement>('tradeoff-caption'),
+};
+
+const count = (v: number) => v.toLocaleString('en-US');
+
+function syncScanInit(variables: readonly string[]): void {
+  const current = [...scanUi.initInputs.querySelectorAll<HTMLInputElement>('input')].map((i) => i.dataset['variable']);
+  if (current.join('\u0000') === variables.join('\u0000')) return;
+  scanUi.initInputs.replaceChildren(
+    ...variables.map((v) => {
+      const id = `scan-init-${v}`;
+      const input = h('input', { id, type: 'text', inputmode: 'decimal', spellcheck: 'false', 'data-variable': v });
+      input.value = String(scanState.input.init[v] ?? 1);
+      return h('div', { class: 'field' }, h('label', { for: id }, v), input);
+    }),
+  );
+}
+
+/** c on the slider: log scale from 1 to k, so small counts get as much travel as large ones. */
+const sliderToC = (s: number, k: number) => (k <= 1 ? 1 : Math.min(k, Math.max(1, Math.round(Math.exp((s / 1000) * Math.log(k))))));
+const cToSlider = (c: number, k: number) => (k <= 1 ? 0 : Math.round((1000 * Math.log(Math.max(1, c))) / Math.log(k)));
+
+function readScanInput(): ScanInput {
+  const init: Record<string, number> = { ...scanState.input.init };
+  for (const input of scanUi.initInputs.querySelectorAll<HTMLInputElement>('input')) {
+    init[input.dataset['variable'] as string] = input.value.trim() === '' ? NaN : Number(input.value);
+  }
+  const num = (text: string) => (text.trim() === '' ? NaN : Number(text));
+  return { step: scanUi.step.value, init, length: num(scanUi.length.value), checkpoints: scanUi.plain.checked ? null : num(scanUi.checkpoints.value) };
+}
+
+function writeScanInput(input: ScanInput): void {
+  scanUi.step.value = input.step;
+  syncPreset();
+  scanUi.length.value = String(input.length);
+  scanUi.plain.checked = input.checkpoints === null;
+  if (input.checkpoints !== null) scanUi.checkpoints.value = String(input.checkpoints);
+  scanState.input = input;
+  scanUi.initInputs.replaceChildren();
+  const parsed = parseStep(input.step);
+  if (parsed.ok) syncScanInit(parsed.step.variables);
+  syncScanC();
+}
+
+/** Shows the preset the step is, or 'custom step'. */
+function syncPreset(): void {
+  const k = SCAN_PRESETS.findIndex((p) => p.step === scanUi.step.value);
+  scanUi.preset.value = k < 0 ? 'custom' : String(k);
+}
+
+/** Keeps the slider and the number field showing the same c, and disables both for the plain loop. */
+function syncScanC(): void {
+  const k = Number(scanUi.length.value);
+  const c = Number(scanUi.checkpoints.value);
+  scanUi.checkpoints.disabled = scanUi.slider.disabled = scanUi.plain.checked;
+  if (Number.isInteger(k) && k >= 1 && Number.isFinite(c)) scanUi.slider.value = String(cToSlider(c, k));
+}
+
+function clearScanErrors(): void {
+  for (const field of [scanUi.step, scanUi.length, scanUi.checkpoints, ...scanUi.initInputs.querySelectorAll<HTMLInputElement>('input')]) field.removeAttribute('aria-invalid');
+  for (const p of [scanUi.stepError, scanUi.initError, scanUi.lengthError, scanUi.checkpointsError]) p.textContent = '';
+  scanUi.results.classList.remove('stale');
+}
+
+function showScanError(e: ScanError): void {
+  clearScanErrors();
+  if (e.field === 'init') {
+    const input = scanUi.initInputs.querySelector<HTMLInputElement>(`input[data-variable="${e.variable ?? ''}"]`);
+    input?.setAttribute('aria-invalid', 'true');
+    input?.setAttribute('aria-describedby', 'scan-init-error');
+    scanUi.initError.textContent = e.message;
+  } else if (e.field === 'length') {
+    scanUi.length.setAttribute('aria-invalid', 'true');
+    scanUi.lengthError.textContent = e.message;
+  } else if (e.field === 'checkpoints') {
+    scanUi.checkpoints.setAttribute('aria-invalid', 'true');
+    scanUi.checkpointsError.textContent = e.message;
+  } else {
+    scanUi.step.setAttribute('aria-invalid', 'true');
+    const caret = e.position === undefined ? '' : `\n${scanUi.step.value}\n${' '.repeat(e.position)}^`;
+    scanUi.stepError.textContent = `${e.message}${caret}`;
+  }
+  scanUi.results.classList.add('stale');
+  scanUi.status.textContent = '';
+}
+
+function renderScanResult(m: ScanModel): void {
+  const { chosen, plain } = m;
+  const c = chosen.checkpoints;
+  const head = c === null ? 'no checkpointing' : `c = ${c}`;
+  const row = (key: keyof ScanMeasurement['cost'] | 'evaluations' | 'milliseconds', label: string, of: (r: ScanMeasurement) => string) =>
+    h('tr', { 'data-key': key }, h('th', { scope: 'row' }, label), h('td', { class: 'num chosen' }, of(chosen)), h('td', { class: 'num' }, of(plain)));
+  const table = h('table', { id: 'scan-table' },
+    h('caption', {}, `scan of ${m.input.length} steps, ${count(m.perStep)} primitive${m.perStep === 1 ? '' : 's'} per step, carry (${m.parsed.variables.join(', ')})`),
+    h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', { scope: 'col', class: 'chosen' }, head), h('th', { scope: 'col' }, 'plain recording'))),
+    h('tbody', {},
+      row('storedValues', 'values stored', (r) => count(r.cost.storedValues)),
+      row('peakBytes', 'peak bytes of the sweep', (r) => count(r.cost.peakBytes)),
+      row('forwardEvaluations', 'primitive evaluations, forward run', (r) => count(r.cost.forwardEvaluations)),
+      row('sweepEvaluations', 'primitive evaluations re-done in the sweep', (r) => count(r.cost.sweepEvaluations)),
+      row('stepsRecomputed', 'steps re-run unrecorded in the sweep', (r) => count(r.cost.stepsRecomputed)),
+      row('milliseconds', 'time, this run (ms)', (r) => r.milliseconds.toFixed(1))));
+  const names = m.parsed.variables.join(', ');
+  const y = m.parsed.carry[0] as string;
+  const agree = m.gradientDifference === 0 ? 'equal bit for bit' : `agree to ${m.gradientDifference.toExponential(1)} relative`;
+  const bound = m.binomialBound === undefined ? '' :
+    ` The binomial schedule re-runs ${count(m.binomialBound)} steps for k = ${m.input.length}, c = ${c ?? ''}; the forward run already made the first of them (it keeps the schedule's first snapshots), the sweep the rest.`;
+  scanUi.result.replaceChildren(
+    table,
+    h('p', { id: 'scan-gradient', class: 'mono' },
+      `${y}(k) = ${fmt(chosen.value)}; gradient d${y}(k)/d(${names}) = `, h('strong', { id: 'scan-grad-chosen' }, vec(chosen.gradient)),
+      `; the plain recording's: `, h('span', { id: 'scan-grad-plain' }, vec(plain.gradient)), ` (${agree}).`),
+    h('p', { class: 'note' }, `Gradient of the final ${y} with respect to the initial carry and the parameters, each value's full precision in its title.${bound}`),
+  );
+  for (const [id, g] of [['scan-grad-chosen', chosen.gradient], ['scan-grad-plain', plain.gradient]] as const) document.getElementById(id)?.setAttribute('title', g.join(', '));
+}
+
+function renderTradeoff(curve: TradeoffCurve, current: number | null): void {
+  scanUi.plot.replaceChildren(renderTradeoffPlot(curve.points, current));
+  const cs = curve.points.flatMap((p) => (p.checkpoints === null ? [] : [p.checkpoints]));
+  const skipped = curve.skipped.length === 0 ? '' : ` Left out: ${curve.skipped.map((s) => `c = ${s.checkpoints} (${s.reason})`).join('; ')}.`;
+  scanUi.caption.textContent =
+    `Peak memory against work, measured for the plain recording (square) and c = ${cs.join(', ')} (circles; fewer checkpoints, less memory, more recomputation); ` +
+    `the chosen ${current === null ? 'plain recording' : `c = ${current}`} is ringed. Log scales.${skipped}`;
+}
+
+let scanTimer: ReturnType<typeof setTimeout> | undefined;
+/** Runs after a short pause (a long scan takes a second; typing should not wait on each key). */
+function scheduleScan(delay = 150): void {
+  clearTimeout(scanTimer);
+  scanUi.status.textContent = 'measuring…';
+  scanTimer = setTimeout(runScan, delay);
+}
+
+function runScan({ fromLink = false } = {}): void {
+  const input = readScanInput();
+  scanState.input = input;
+  // the link holds what was typed, as the formula's part does once it is valid
+  const hash = withScanState(location.hash, input);
+  if (!fromLink && hash !== location.hash) history.replaceState(null, '', hash);
+  const a = analyzeScan(input);
+  if (!a.ok) {
+    showScanError(a);
+    return;
+  }
+  clearScanErrors();
+  const m = a.model;
+  scanState.model = m;
+  renderScanResult(m);
+  const key = JSON.stringify([input.step, m.init, input.length]);
+  const c = m.chosen.checkpoints;
+  if (scanState.curve === undefined || scanState.curveKey !== key) {
+    scanState.curve = tradeoffCurve(m, c === null ? [] : [c]);
+    scanState.curveKey = key;
+  } else if (c !== null) {
+    // a c the plot has not measured yet joins it; one it has keeps its point (the same counts)
+    // (the stack's depth differs from run to run: a c the plot could not run may run when chosen)
+    const { points, skipped } = scanState.curve;
+    if (!points.some((p) => p.checkpoints === c)) scanState.curve = { points: [...points, m.chosen], skipped: skipped.filter((s) => s.checkpoints !== c) };
+  }
+  renderTradeoff(scanState.curve, c);
+  scanUi.status.textContent = `measured ${c === null ? 'the plain recording' : `c = ${c}`} in ${m.chosen.milliseconds.toFixed(0)} ms`;
+}
+
+scanUi.preset.replaceChildren(
+  ...SCAN_PRESETS.map((p, i) => h('option', { value: i }, `${p.name}: ${p.step}`)),
+  h('option', { value: 'custom', disabled: true }, 'custom step'),
+);
+scanUi.length.setAttribute('aria-label', `length k, 1 to ${MAX_LENGTH}`);
+writeScanInput(scanState.input);
+runScan({ fromLink: true });
+
+scanUi.form.addEventListener('submit', (e) => e.preventDefault());
+scanUi.form.addEventListener('input', (event) => {
+  const target = event.target as HTMLElement;
+  if (target === scanUi.preset) return;
+  if (target === scanUi.step) {
+    syncPreset();
+    const parsed = parseStep(scanUi.step.value);
+    if (parsed.ok) syncScanInit(parsed.step.variables);
+  }
+  if (target === scanUi.slider) scanUi.checkpoints.value = String(sliderToC(Number(scanUi.slider.value), Number(scanUi.length.value)));
+  else syncScanC();
+  scheduleScan();
+});
+scanUi.preset.addEventListener('change', () => {
+  const p = SCAN_PRESETS[Number(scanUi.preset.value)];
+  if (p === undefined) return;
+  writeScanInput({ ...readScanInput(), step: p.step, init: p.init });
+  scheduleScan(0);
 });

@@ -9,6 +9,7 @@ import {
   type ReverseTraceTable,
 } from '../index';
 import { formula, FormulaError } from '../expr/index';
+import { derivativePrograms, type Programs } from './programs';
 
 /** The forward seed: the unit tangent of one input (a column of J), or any direction (a JVP). */
 export type ForwardSeed = { readonly kind: 'input'; readonly index: number } | { readonly kind: 'direction'; readonly vector: readonly number[] };
@@ -42,6 +43,8 @@ export interface PlaygroundModel {
   readonly graph: ComputationalGraph;
   readonly forward: ForwardTraceTable;
   readonly reverse: ReverseTraceTable;
+  /** The tangent and adjoint programs `compile(f, x).source(...)` prints, line by line (the code view). */
+  readonly programs: Programs;
   /** The m × n Jacobian, rows = outputs. */
   readonly jacobian: readonly (readonly number[])[];
   readonly cost: {
@@ -153,11 +156,12 @@ export function analyze(input: PlaygroundInput): Analysis {
       reason: report.auto.reason,
     };
     const jacobian = auto === 'forward' ? report.forward.jacobian : report.reverse.jacobian;
+    const programs = derivativePrograms(f, point, forward.rows.filter((r) => r.kind !== 'output').length);
     return {
       ok: true,
       model: {
         formula: input.formula, variables, point, outputNames: forward.outputNames, seed, seedVector, output,
-        graph, forward, reverse, jacobian, cost,
+        graph, forward, reverse, programs, jacobian, cost,
       },
     };
   } catch (err) {

@@ -1,5 +1,6 @@
 // The playground's shareable state in a URL hash (the hash, not the query, so links work from file:// too).
 import type { ForwardSeed, PlaygroundInput } from './model';
+import { DEFAULT_SCAN, type ScanInput } from './scanModel';
 
 /** The seed notes' worked example, shown when a link carries no formula. */
 export const DEFAULT_INPUT: PlaygroundInput = {
@@ -67,4 +68,59 @@ export function decodeState(hash: string): PlaygroundInput {
   const out = num(p.get('out') ?? '');
   const output = out !== undefined && Number.isInteger(out) && out >= 0 ? out : 0;
   return { formula, point, seed, output };
+}
+
+/** The scan panel's keys in the hash (next to the formula's): step, initial values, length, checkpoints. */
+const SCAN_KEYS = ['s', 'si', 'k', 'c'] as const;
+
+const sameScan = (a: ScanInput, b: ScanInput) =>
+  a.step === b.step && a.length === b.length && a.checkpoints === b.checkpoints && JSON.stringify(a.init) === JSON.stringify(b.init);
+
+/**
+ * Puts the scan panel's state into a hash that holds the formula's (replacing any scan state it
+ * had); the default scan adds nothing, so a link stays short until the panel is used.
+ *
+ * @example
+ * ```ts
+ * withScanState('#f=x', { ...DEFAULT_SCAN, checkpoints: null }); // '#f=x&s=y+%3D+sin%28y%29*a+%2B+cos%28y*b%29&si=y%3A0.5%2Ca%3A0.5%2Cb%3A0.3&k=500&c=none'
+ * ```
+ */
+export function withScanState(hash: string, scan: ScanInput): string {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  for (const key of SCAN_KEYS) p.delete(key);
+  if (!sameScan(scan, DEFAULT_SCAN)) {
+    p.set('s', scan.step);
+    p.set('si', Object.entries(scan.init).map(([k, v]) => `${k}:${v}`).join(','));
+    p.set('k', String(scan.length));
+    p.set('c', scan.checkpoints === null ? 'none' : String(scan.checkpoints));
+  }
+  return `#${p.toString()}`;
+}
+
+/**
+ * Reads the scan panel's state from a hash written by {@link withScanState}; what is missing or
+ * malformed falls back to the default scan (a value the page would reject, as k = 0, is kept,
+ * so the page reports it on its field).
+ *
+ * @example
+ * ```ts
+ * decodeScanState('#f=x&s=x+%3D+r*x*%281-x%29&si=x:0.2,r:2.8&k=100&c=none'); // { step: 'x = r*x*(1-x)', init: { x: 0.2, r: 2.8 }, length: 100, checkpoints: null }
+ * ```
+ */
+export function decodeScanState(hash: string): ScanInput {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const step = p.get('s') ?? DEFAULT_SCAN.step;
+  const si = p.get('si');
+  const init: Record<string, number> = {};
+  if (si === null) Object.assign(init, p.get('s') === null ? DEFAULT_SCAN.init : {});
+  else
+    for (const part of si.split(',')) {
+      const [k, v] = part.split(':');
+      const value = num(v ?? '');
+      if (k !== undefined && /^[A-Za-z_]\w*$/.test(k.trim()) && value !== undefined) init[k.trim()] = value;
+    }
+  const length = num(p.get('k') ?? '') ?? DEFAULT_SCAN.length;
+  const c = p.get('c');
+  const checkpoints = c === 'none' ? null : (num(c ?? '') ?? DEFAULT_SCAN.checkpoints);
+  return { step, init, length, checkpoints };
 }

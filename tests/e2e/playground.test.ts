@@ -2,7 +2,8 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { add, exp, jacobian, jvp, mul, sin, vjp, type Value } from '../../src/index';
+import { add, compile, cos, exp, grad, jacobian, jvp, mul, sin, vjp, workedExample, type Value } from '../../src/index';
+import { DEFAULT_SCAN, measureScan, parseStep, type ScanMeasurement } from '../../src/playground/scanModel';
 import { servePlayground, type RunningServer } from '../../src/playground/serve';
 import { ensurePlaygroundBuilt, launchChromium, PLAYGROUND, ROOT } from './browser';
 
@@ -154,8 +155,66 @@ describe('the playground in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const shot = join(ARTIFACTS, 'playground.png');
     await page.screenshot({ path: shot, fullPage: true });
-    // the README's picture comes from this run: UPDATE_SCREENSHOT=1 npx jest tests/e2e
-    if (process.env['UPDATE_SCREENSHOT'] === '1') copyFileSync(shot, join(ROOT, 'docs/playground.png'));
+    // the README's picture comes from this run (UPDATE_SCREENSHOT=1 npx jest tests/e2e): the page down to the
+    // code view, so graph, traces and programs show the same two steps
+    if (process.env['UPDATE_SCREENSHOT'] === '1') {
+      const top = join(ARTIFACTS, 'playground-top.png');
+      const code = await page.$eval('#code-panel', (e) => e.getBoundingClientRect().bottom + window.scrollY);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      await page.screenshot({ path: top, fullPage: true, clip: { x: 0, y: 0, width, height: Math.ceil(code + 16) } });
+      copyFileSync(top, join(ROOT, 'docs/playground.png'));
+    }
+  });
+
+  test('the code view shows both programs as compile(f, x).source() prints them, and marks the statements of the current step', async () => {
+    const p = await openPage(server.url);
+    const lines = (id: string, cls = '') => p.$$eval(`#${id} .line${cls}`, (els) => els.map((e) => e.textContent ?? ''));
+    const c = compile(workedExample, [2, 5]);
+    expect((await lines('tangent-program')).join('\n') + '\n').toBe(c.source('forward'));
+    expect((await lines('adjoint-program')).join('\n') + '\n').toBe(c.source('reverse'));
+    // the overview marks nothing
+    expect(await lines('tangent-program', '.current')).toEqual([]);
+    expect(await lines('adjoint-program', '.pending')).toEqual([]);
+
+    const forward = (act: string) => p.click(`#forward-panel button[data-act="${act}"]`);
+    await forward('start');
+    for (let k = 0; k < 3; k++) await forward('next');
+    expect(await lines('tangent-program', '.current')).toEqual(['v1 = Math.log(v_1);', 'v1_dot = v_1_dot / v_1;']);
+    expect((await lines('tangent-program', '.pending'))[0]).toBe('v2 = v_1 * v0;');
+    await forward('next');
+    expect(await lines('tangent-program', '.current')).toEqual(['v2 = v_1 * v0;', 'v2_dot = v_1_dot * v0 + v0_dot * v_1;']);
+    await forward('end');
+    expect(await lines('tangent-program', '.current')).toEqual(['// y = v5, y_dot = v5_dot']);
+
+    const reverse = (act: string) => p.click(`#reverse-panel button[data-act="${act}"]`);
+    await reverse('start');
+    expect(await lines('adjoint-program', '.current')).toEqual([]);
+    expect(await lines('adjoint-program', '.pending')).toHaveLength(9);
+    await reverse('next');
+    expect(await lines('adjoint-program', '.current')).toEqual(['v5_bar += 1;']);
+    for (let k = 0; k < 5; k++) await reverse('next');
+    // step 6 of the seed notes' table: v0-bar = v3-bar * cos v0
+    expect(await p.textContent('#reverse-position')).toBe('step 6 of 9');
+    expect(await lines('adjoint-program', '.current')).toEqual(['v0_bar += v3_bar * Math.cos(v0);']);
+    await reverse('next');
+    // the product's first argument: its statement current, the product's other statement marked as its group
+    expect(await lines('adjoint-program', '.current')).toEqual(['v_1_bar += v2_bar * v0;']);
+    expect(await lines('adjoint-program', '.group')).toEqual(['v0_bar += v2_bar * v_1;']);
+    expect(await lines('adjoint-program', '.pending')).toEqual(['v0_bar += v2_bar * v_1;', 'v_1_bar += v1_bar / v_1;']);
+    await p.keyboard.press('p');
+    expect(await lines('adjoint-program', '.current')).toEqual(['v0_bar += v3_bar * Math.cos(v0);']);
+
+    // several outputs: the seed of the chosen output, then that output's updates
+    await p.fill('#formula', 'x*y + exp(z); sin(x)*z');
+    await p.selectOption('#reverse-seed', '1');
+    await reverse('start');
+    await reverse('next');
+    await reverse('next');
+    expect(await lines('adjoint-program', '.current')).toEqual(['v5_bar += y2_bar;']);
+    await reverse('next');
+    expect(await lines('adjoint-program', '.current')).toEqual(['v3_bar += v5_bar * v0;']);
+    expect(await lines('adjoint-program', '.group')).toEqual(['v0_bar += v5_bar * v3;']);
+    await p.close();
   });
 
   test('a new formula and point: every value shown agrees with the library', async () => {
@@ -296,11 +355,123 @@ describe('the playground in Chromium', () => {
     expect(current.y).toBeGreaterThanOrEqual(after.y);
     expect(current.y + current.h).toBeLessThanOrEqual(after.y + after.h);
     expect(await p.textContent('#graph-scale')).toMatch(/^100%, drag to pan/);
+    // the adjoint program scrolls inside its box to the current statement
+    for (let k = 0; k < 40; k++) await p.click('#reverse-panel button[data-act="next"]');
+    const box = await rectOf(p, '#adjoint-program');
+    const line = await rectOf(p, '#adjoint-program .line.current');
+    expect(line.y).toBeGreaterThanOrEqual(box.y);
+    expect(line.y + line.h).toBeLessThanOrEqual(box.y + box.h);
+    expect(await p.$eval('#adjoint-program', (e) => e.scrollTop)).toBeGreaterThan(0);
     // zoom out, then fit again
     await p.click('#graph-zoom-out');
     expect(await p.textContent('#graph-scale')).toMatch(/^67%/);
     await p.click('#graph-fit');
     await expectGraphFitted(p);
+    await p.close();
+  });
+
+  test('the scan panel shows the measured cost of the chosen c and the plot; changing c changes both', async () => {
+    const p = await openPage(server.url);
+    await p.waitForSelector('#tradeoff-plot .point.current');
+    const parsed = parseStep(DEFAULT_SCAN.step);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const init = parsed.step.variables.map((v) => DEFAULT_SCAN.init[v]!);
+    const k = DEFAULT_SCAN.length;
+    const shown = (key: string, column: 'chosen' | 'plain') =>
+      p.textContent(`#scan-table tr[data-key="${key}"] td:nth-of-type(${column === 'chosen' ? 1 : 2})`).then((t) => Number((t ?? '').replace(/,/g, '')));
+    /** The page's counts are the library's: the same scan, recorded and swept here in Node. */
+    const expectCounts = async (m: ScanMeasurement, column: 'chosen' | 'plain') => {
+      for (const key of ['storedValues', 'peakBytes', 'forwardEvaluations', 'sweepEvaluations', 'stepsRecomputed'] as const) {
+        expect([key, await shown(key, column)]).toEqual([key, m.cost[key]]);
+      }
+    };
+    const plain = measureScan(parsed.step.step, init, k, null);
+    const c8 = measureScan(parsed.step.step, init, k, DEFAULT_SCAN.checkpoints);
+    expect(await p.inputValue('#scan-step')).toBe('y = sin(y)*a + cos(y*b)');
+    expect(await p.inputValue('#scan-checkpoints')).toBe(String(DEFAULT_SCAN.checkpoints));
+    await expectCounts(c8, 'chosen');
+    await expectCounts(plain, 'plain');
+    expect(await p.getAttribute('#tradeoff-plot .point.current', 'data-c')).toBe(String(DEFAULT_SCAN.checkpoints));
+    // c = 1, 2, 4, ..., 256, k and the plain recording, all measured
+    expect(await p.$$eval('#tradeoff-plot .point', (els) => els.map((e) => e.getAttribute('data-c')))).toEqual(
+      ['plain', '1', '2', '4', '8', '16', '32', '64', '128', '256', '500'],
+    );
+    // the gradient is the plain recording's, and the hand-written loop's
+    const gradientText = await p.textContent('#scan-grad-chosen');
+    expect(gradientText).toBe(await p.textContent('#scan-grad-plain'));
+    const w3 = grad((x: Value[]) => {
+      let y = x[0]!;
+      for (let i = 0; i < k; i++) y = add(mul(sin(y), x[1]!), cos(mul(y, x[2]!)));
+      return y;
+    })(init);
+    const titled = (await p.getAttribute('#scan-grad-chosen', 'title'))!.split(', ').map(Number);
+    titled.forEach((g, i) => expect(g).toBeCloseTo(w3[i]!, 12));
+    expect(await p.textContent('#scan-gradient')).toMatch(/equal bit for bit/);
+
+    // more checkpoints: more memory, less recomputation, the marker moves
+    const peak8 = await shown('peakBytes', 'chosen');
+    const current = (c: string) => p.waitForSelector(`#tradeoff-plot .point.current[data-c="${c}"]`);
+    const markerAt = () => p.$eval('#tradeoff-plot .point.current', (e) => [Number(e.getAttribute('cx')), Number(e.getAttribute('cy'))]);
+    const at8 = await markerAt();
+    await p.fill('#scan-checkpoints', '64');
+    await current('64');
+    await expectCounts(measureScan(parsed.step.step, init, k, 64), 'chosen');
+    expect(await shown('peakBytes', 'chosen')).toBeGreaterThan(peak8);
+    const at64 = await markerAt();
+    expect(at64[0]).toBeLessThan(at8[0]!); // fewer evaluations: left
+    expect(at64[1]).toBeLessThan(at8[1]!); // more bytes: up
+    expect(await p.textContent('#scan-table thead')).toContain('c = 64');
+    // the link restores the scan panel too
+    expect(p.url()).toMatch(/&c=64(&|$)/);
+    const linked = await openPage(p.url());
+    await linked.waitForSelector('#tradeoff-plot .point.current[data-c="64"]');
+    expect(await linked.inputValue('#scan-checkpoints')).toBe('64');
+    expect(await linked.inputValue('#scan-step')).toBe(DEFAULT_SCAN.step);
+    await linked.close();
+    // a c the plot had not measured joins it
+    await p.fill('#scan-checkpoints', '3');
+    await current('3');
+    await expectCounts(measureScan(parsed.step.step, init, k, 3), 'chosen');
+    expect(await p.$$eval('#tradeoff-plot .point', (els) => els.length)).toBe(12);
+    // the slider (log scale) sets the field
+    await p.$eval('#scan-c-slider', (e) => {
+      (e as HTMLInputElement).value = '1000';
+      e.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(await p.inputValue('#scan-checkpoints')).toBe(String(k));
+    await current(String(k));
+    // no checkpointing: the plain recording is the chosen run
+    await p.check('#scan-plain');
+    await current('plain');
+    expect(await p.isDisabled('#scan-checkpoints')).toBe(true);
+    await expectCounts(plain, 'chosen');
+    await p.uncheck('#scan-plain');
+    await current(String(k));
+
+    // bad input: the message is on its field
+    const errorOn = async (field: string, value: string, message: RegExp) => {
+      await p.fill(field, value);
+      // the panel measures after a short pause: wait for this input's message
+      await p.waitForFunction(([selector, source]) => new RegExp(source as string).test(document.querySelector(selector as string)?.textContent ?? ''), [`${field}-error`, message.source]);
+      expect(await p.getAttribute(field, 'aria-invalid')).toBe('true');
+      expect(await p.textContent(`${field}-error`)).toMatch(message);
+      expect(await p.getAttribute('#scan-results', 'class')).toMatch(/stale/);
+    };
+    await errorOn('#scan-length', '20000', /^the length k must be a whole number of steps from 1 to 10,000, got 20000/);
+    await errorOn('#scan-length', '', /got no number/);
+    await p.fill('#scan-length', '100');
+    await p.fill('#scan-checkpoints', '10');
+    await current('10');
+    expect(await p.getAttribute('#scan-length', 'aria-invalid')).toBeNull();
+    await errorOn('#scan-checkpoints', '0', /checkpoints c must be a whole number from 1 to k = 100, got 0/);
+    await errorOn('#scan-step', 'y = sin(y) + frob(a)', /unknown function 'frob' at position 14\n.*\n {13}\^$/);
+    // a step in two carries from the presets
+    await p.selectOption('#scan-preset', '2');
+    await p.waitForSelector('#scan-init-h');
+    expect(await p.inputValue('#scan-step')).toBe('x = x + h*v; v = v - h*x');
+    await p.fill('#scan-checkpoints', '7');
+    await current('7');
+    expect(await p.textContent('#scan-gradient')).toMatch(/dx\(k\)\/d\(x, v, h\)/);
     await p.close();
   });
 
@@ -311,6 +482,13 @@ describe('the playground in Chromium', () => {
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth as number);
     const { panel } = await expectGraphFitted(narrow);
     expect(panel.x + panel.w).toBeLessThanOrEqual(400);
+    // the programs wrap inside their boxes (no sideways scrolling), and the scan plot fits
+    for (const id of ['#tangent-program', '#adjoint-program']) {
+      const [sw, cw, right] = await narrow.$eval(id, (e) => [e.scrollWidth, e.clientWidth, e.getBoundingClientRect().right]);
+      expect(sw).toBeLessThanOrEqual(cw!);
+      expect(right).toBeLessThanOrEqual(400);
+    }
+    expect((await rectOf(narrow, '#tradeoff-plot')).w).toBeLessThanOrEqual(400);
     await narrow.close();
     expect(pageErrors).toEqual([]);
   });
