@@ -135,21 +135,40 @@ export function revolve<S>(k: number, c: number, s0: S, actions: RevolveActions<
   actions.snapshots?.(-1);
 }
 
+/** Steps start .. end-1 still to reverse from snapshot s, with c snapshots allowed (s included). */
+interface Range<S> {
+  start: number;
+  end: number;
+  readonly s: S;
+  readonly c: number;
+  /** s was taken by the schedule (dropped once the range is reversed), not given to it. */
+  readonly taken: boolean;
+}
+
 /** Reverses steps start .. end-1 from the snapshot s (the carry before `start`), c snapshots allowed (s included). */
 function reverseRange<S>(start: number, end: number, s: S, c: number, actions: RevolveActions<S>): void {
-  // The left part after each split is reversed by this same loop (same snapshot s, same c):
-  // only the right part recurses, so the depth is at most c.
-  while (end - start > 1) {
-    if (c === 1) {
-      for (let i = end - 1; i > start; i--) actions.turn(actions.advance(s, start, i), i);
-      break;
+  // From each snapshot the schedule advances m steps, keeps the carry there as a new snapshot,
+  // reverses the steps after it with one snapshot fewer, drops it, then reverses the first m
+  // with the same number. The ranges waiting for their turn are kept on a stack of our own
+  // rather than the call stack: with c in the thousands, recursion overflowed it.
+  const pending: Range<S>[] = [{ start, end, s, c, taken: false }];
+  while (pending.length > 0) {
+    const r = pending[pending.length - 1] as Range<S>;
+    if (r.end - r.start > 1) {
+      if (r.c === 1) {
+        for (let i = r.end - 1; i > r.start; i--) actions.turn(actions.advance(r.s, r.start, i), i);
+        r.end = r.start + 1;
+        continue;
+      }
+      const m = split(r.end - r.start, r.c);
+      const mid = actions.advance(r.s, r.start, r.start + m);
+      actions.snapshots?.(1);
+      pending.push({ start: r.start + m, end: r.end, s: mid, c: r.c - 1, taken: true });
+      r.end = r.start + m;
+      continue;
     }
-    const m = split(end - start, c);
-    const mid = actions.advance(s, start, start + m);
-    actions.snapshots?.(1);
-    reverseRange(start + m, end, mid, c - 1, actions);
-    actions.snapshots?.(-1);
-    end = start + m;
+    actions.turn(r.s, r.start);
+    pending.pop();
+    if (r.taken) actions.snapshots?.(-1);
   }
-  actions.turn(s, start);
 }

@@ -125,3 +125,34 @@ test('firstSnapshots are where the first descent advances to, in order', () => {
   }
   expect(firstSnapshots(10, 3)).toEqual([4, 7]);
 });
+
+test('thousands of snapshots do not overflow the call stack (the schedule keeps its pending ranges itself)', () => {
+  // Each snapshot nests one range inside another: with c = k = 50,000 a recursive schedule
+  // overflowed Node's stack (and a browser's far sooner).
+  const k = 50_000;
+  let turns = 0;
+  let inOrder = true;
+  let next = k - 1;
+  let advances = 0;
+  let alive = 0;
+  let peak = 0;
+  revolve(k, k, 0, {
+    advance: (s, from, to) => {
+      advances += to - from;
+      return s + (to - from);
+    },
+    turn: (s, i) => {
+      if (i !== next-- || s !== i) inOrder = false;
+      turns++;
+    },
+    snapshots: (delta) => {
+      alive += delta;
+      peak = Math.max(peak, alive);
+    },
+  });
+  expect(turns).toBe(k);
+  expect(inOrder).toBe(true);
+  expect(advances).toBe(binomialRecomputations(k, k));
+  expect(alive).toBe(0);
+  expect(peak).toBeLessThanOrEqual(k);
+});
