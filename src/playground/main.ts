@@ -44,8 +44,8 @@ interface State {
 }
 
 /** The plot's runs are measured once per (step, initial values, k); changing c reuses them. */
-const scanState: { input: ScanInput; model: ScanModel | undefined; curveKey: string; curve: TradeoffCurve | undefined } = {
-  input: decodeScanState(location.hash), model: undefined, curveKey: '', curve: undefined,
+const scanState: { input: ScanInput; curveKey: string; curve: TradeoffCurve | undefined } = {
+  input: decodeScanState(location.hash), curveKey: '', curve: undefined,
 };
 
 const state: State = {
@@ -648,7 +648,6 @@ function runScan({ fromLink = false } = {}): void {
   }
   clearScanErrors();
   const m = a.model;
-  scanState.model = m;
   renderScanResult(m);
   const key = JSON.stringify([input.step, m.init, input.length]);
   const c = m.chosen.checkpoints;
