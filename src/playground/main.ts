@@ -44,8 +44,8 @@ interface State {
 }
 
 /** The plot's runs are measured once per (step, initial values, k); changing c reuses them. */
-const scanState: { input: ScanInput; model: ScanModel | undefined; curveKey: string; curve: TradeoffCurve | undefined } = {
-  input: decodeScanState(location.hash), model: undefined, curveKey: '', curve: undefined,
+const scanState: { input: ScanInput; curveKey: string; curve: TradeoffCurve | undefined } = {
+  input: decodeScanState(location.hash), curveKey: '', curve: undefined,
 };
 
 const state: State = {
@@ -591,13 +591,13 @@ function renderScanResult(m: ScanModel): void {
   const { chosen, plain } = m;
   const c = chosen.checkpoints;
   const head = c === null ? 'no checkpointing' : `c = ${c}`;
-  const row = (key: keyof ScanMeasurement['cost'] | 'evaluations' | 'milliseconds', label: string, of: (r: ScanMeasurement) => string) =>
+  const row = (key: keyof ScanMeasurement['cost'] | 'milliseconds', label: string, of: (r: ScanMeasurement) => string) =>
     h('tr', { 'data-key': key }, h('th', { scope: 'row' }, label), h('td', { class: 'num chosen' }, of(chosen)), h('td', { class: 'num' }, of(plain)));
   const table = h('table', { id: 'scan-table' },
     h('caption', {}, `scan of ${m.input.length} steps, ${count(m.perStep)} primitive${m.perStep === 1 ? '' : 's'} per step, carry (${m.parsed.variables.join(', ')})`),
     h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', { scope: 'col', class: 'chosen' }, head), h('th', { scope: 'col' }, 'plain recording'))),
     h('tbody', {},
-      row('storedValues', 'values stored', (r) => count(r.cost.storedValues)),
+      row('storedValues', 'values stored by the forward run', (r) => count(r.recorded.storedValues)),
       row('peakBytes', 'peak bytes of the sweep', (r) => count(r.cost.peakBytes)),
       row('forwardEvaluations', 'primitive evaluations, forward run', (r) => count(r.cost.forwardEvaluations)),
       row('sweepEvaluations', 'primitive evaluations re-done in the sweep', (r) => count(r.cost.sweepEvaluations)),
@@ -648,7 +648,6 @@ function runScan({ fromLink = false } = {}): void {
   }
   clearScanErrors();
   const m = a.model;
-  scanState.model = m;
   renderScanResult(m);
   const key = JSON.stringify([input.step, m.init, input.length]);
   const c = m.chosen.checkpoints;

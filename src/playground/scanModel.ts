@@ -123,12 +123,19 @@ export function parseStep(text: string): { readonly ok: true; readonly step: Par
   }
 }
 
-/** What one run measured: the recording's own cost accounting after its backward sweep, the value and the gradient. */
+/** What one run measured: the recording's own cost accounting, the value and the gradient. */
 export interface ScanMeasurement {
   /** Snapshots, or null for the plain loop (every step recorded). */
   readonly checkpoints: number | null;
   readonly value: number;
   readonly gradient: readonly number[];
+  /**
+   * The cost as the forward run left it, before the sweep: what the recording stores then
+   * (`storedValues` counts the carries a checkpointed scan keeps for its sweep, which the
+   * sweep uses up).
+   */
+  readonly recorded: RecordingCost;
+  /** The cost after the backward sweep: what the sweep re-ran, and its peak bytes. */
   readonly cost: RecordingCost;
   /** Primitive evaluations in all: the forward run and the sweep's re-runs. */
   readonly evaluations: number;
@@ -152,9 +159,10 @@ export function measureScan(step: ScanStep, init: readonly number[], length: num
   const tape = record((x) => scan(step, x, length, checkpoints === null ? undefined : { checkpoints })[0] as Value, init);
   try {
     const value = tape.output as number;
+    const recorded = tape.cost;
     const gradient = tape.backward(1);
     const cost = tape.cost;
-    return { checkpoints, value, gradient, cost, evaluations: cost.forwardEvaluations + cost.sweepEvaluations, milliseconds: now() - t0 };
+    return { checkpoints, value, gradient, recorded, cost, evaluations: cost.forwardEvaluations + cost.sweepEvaluations, milliseconds: now() - t0 };
   } finally {
     tape.release();
   }

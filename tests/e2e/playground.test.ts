@@ -381,7 +381,8 @@ describe('the playground in Chromium', () => {
       p.textContent(`#scan-table tr[data-key="${key}"] td:nth-of-type(${column === 'chosen' ? 1 : 2})`).then((t) => Number((t ?? '').replace(/,/g, '')));
     /** The page's counts are the library's: the same scan, recorded and swept here in Node. */
     const expectCounts = async (m: ScanMeasurement, column: 'chosen' | 'plain') => {
-      for (const key of ['storedValues', 'peakBytes', 'forwardEvaluations', 'sweepEvaluations', 'stepsRecomputed'] as const) {
+      expect(['storedValues', await shown('storedValues', column)]).toEqual(['storedValues', m.recorded.storedValues]);
+      for (const key of ['peakBytes', 'forwardEvaluations', 'sweepEvaluations', 'stepsRecomputed'] as const) {
         expect([key, await shown(key, column)]).toEqual([key, m.cost[key]]);
       }
     };
