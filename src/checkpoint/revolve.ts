@@ -34,8 +34,9 @@ export function repetitions(k: number, c: number): number {
 
 /**
  * The fewest unrecorded step evaluations (advances) that reverse k steps with c snapshots,
- * the starting carry included: r·k − β(c + 1, r − 1). The checkpointed scan's sweep does
- * exactly this many (see `cost.stepsRecomputed`), plus the k recorded turns.
+ * the starting carry included: r·k − β(c + 1, r − 1). A checkpointed scan's schedule makes
+ * this many, plus the k recorded turns; its sweep re-runs fewer (`cost.stepsRecomputed`),
+ * because the forward run already kept the carries of the schedule's first descent.
  *
  * @example
  * ```ts

@@ -9,6 +9,7 @@ import type { Formula } from '../expr/index';
 import { choice, parseArgs, parseAssignments, parseNumbers, UsageError, type ParsedArgs } from './args';
 import { SPARSITY_HELP, sparsityReportOf } from './sparsity';
 import { CODE_HELP, codeOf } from './code';
+import { SCAN_HELP, scanReportOf } from './scan';
 
 /**
  * dualtape/expr, and mathjs with it, is loaded only by the commands that parse a formula, so
@@ -230,6 +231,12 @@ const COMMANDS: Record<string, Command> = {
       const { f, x } = await problem('sparsity', argv, []);
       return sparsityReportOf(f, x);
     },
+  },
+  scan: {
+    usage: `scan "<step>" --at ... --length k   a checkpointed scan's memory vs recomputation for several
+                             snapshot counts c, e.g. scan "y = sin(y)*a + cos(y*b)" --at y=0.5,a=0.5,b=0.3 --length 1000`,
+    help: SCAN_HELP,
+    run: async (argv) => scanReportOf(argv, (await loadExpr()).stepFormula),
   },
   code: {
     usage: 'code "<formula>" --at ...    the tangent and adjoint programs as JavaScript (--mode forward|reverse)',

@@ -14,6 +14,9 @@ import { CALL_CODE, type CallRecord } from '../engine/calls';
 import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
 
+const NO_GUARDS: Guard[] = [];
+const NO_OUTPUTS: number[] = [];
+
 /**
  * The Wengert list: the evaluation trace of one run of f, entries in evaluation order
  * (so already topologically sorted), stored as flat data rather than closures or one
@@ -40,9 +43,6 @@ import type { Widen } from '../internal/types';
  * tape.backward(1); // [5.5, 1.7163378145367738]
  * ```
  */
-const NO_GUARDS: Guard[] = [];
-const NO_OUTPUTS: number[] = [];
-
 export class WengertList implements Trace {
   readonly level: number;
   readonly label = 'recording (reverse mode)';
@@ -679,6 +679,10 @@ export class WengertList implements Trace {
   }
 }
 
+function allNumbers(xs: readonly unknown[]): boolean {
+  for (let k = 0; k < xs.length; k++) if (typeof xs[k] !== 'number') return false;
+  return true;
+}
 
 /**
  * Records the evaluation trace of f at x as a {@link WengertList}: one entry per input and
@@ -693,11 +697,6 @@ export class WengertList implements Trace {
  * tape.backward(1); // [5.5, 1.7163378145367738]
  * ```
  */
-function allNumbers(xs: readonly unknown[]): boolean {
-  for (let k = 0; k < xs.length; k++) if (typeof xs[k] !== 'number') return false;
-  return true;
-}
-
 export function record(f: VectorFunction, x: ArrayLike<Value>): WengertList {
   checkFunction('record', f);
   const tape = new WengertList(checkVector('record', 'x', x));

@@ -38,3 +38,13 @@ export {
   type GradientCheck,
   type InputDiscrepancy,
 } from './checkGradient';
+export {
+  checkpointCounts,
+  checkpointReport,
+  checkpointRun,
+  checkpointSweepBound,
+  renderCheckpointReport,
+  type CheckpointReport,
+  type CheckpointReportOptions,
+  type CheckpointRun,
+} from './checkpointReport';

@@ -52,6 +52,7 @@ prepare('jacobian', 'sin(3); 2', '--at', '');
 prepare('jacobian', 'x*y', '--at', 'x=1,y=2');
 prepare('jacobian', 'x*y; x+y; x', '--at', 'x=1,y=2');
 prepare('sparsity', 'x1*x2 - x1; sin(x2) + x3^2; exp(x3)', '--at', 'x1=1,x2=2,x3=3');
+prepare('scan', 'x = x + h*v; v = v - h*x', '--at', 'x=1,v=0,h=0.01', '--length', '200', '--checkpoints', '2,8,200');
 
 const BAD: [string[], RegExp][] = [
   [['bogus'], /unknown command 'bogus'/],
@@ -68,6 +69,11 @@ const BAD: [string[], RegExp][] = [
   [['code', 'x*y', '--at', 'x=1'], /^dualtape code: .*no value given for variable 'y'/],
   [['sparsity', 'x1'], /needs --at x1=1/],
   [['sparsity', 'x1', 'x2', '--at', 'x1=1'], /takes one formula/],
+  [['scan', 'y = sin(y)*a', '--at', 'y=1,a=2'], /^dualtape scan: scan needs --length k/],
+  [['scan', 'y = sin(y)*a', '--at', 'y=1', '--length', '10'], /--at has no value for a/],
+  [['scan', 'y = sin(y)*a', '--at', 'y=1,a=2', '--length', '10', '--checkpoints', '0,4'], /bad --checkpoints '0,4'.*got 0/],
+  [['scan', 'sin(y)*a', '--at', 'y=1,a=2', '--length', '10'], /assigns a carry variable/],
+  [['scan', 'y = sin(y', '--at', 'y=1', '--length', '10'], /Parenthesis \) expected at position 10 in 'y = sin\(y'/],
 ];
 BAD.forEach(([args]) => prepare(...args));
 
@@ -111,6 +117,23 @@ describe('dualtape CLI', () => {
     expect(sparsity.code).toBe(0);
     expect(sparsity.out).toContain('Jacobian pattern (3 × 3, 5 structural nonzeros');
   });
+  test('scan prints the memory/recomputation trade-off of the checkpointed loop, each gradient the plain loop\'s', () => {
+    const { code, out, err } = run('scan', 'x = x + h*v; v = v - h*x', '--at', 'x=1,v=0,h=0.01', '--length', '200', '--checkpoints', '2,8,200');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('scan of 200 steps, 4 primitives per recorded step');
+    // explicit Euler by hand: x_200 and its derivative in x_0 (the map is linear in (x, v))
+    let [x, v, dx, dv] = [1, 0, 1, 0];
+    for (let k = 0; k < 200; k++) [x, v, dx, dv] = [x + 0.01 * v, v - 0.01 * x, dx + 0.01 * dv, dv - 0.01 * dx];
+    expect(out).toContain(`x after the last step = ${x.toFixed(6)}`);
+    expect(out).toContain(`d/dx = ${dx.toFixed(6)}`);
+    const rows = out.split('\n').filter((l) => /^(plain loop|\d+) /.test(l));
+    expect(rows.map((l) => l.split(/\s{2,}/)[0])).toEqual(['plain loop', '2', '8', '200']);
+    const stored = rows.map((l) => Number(l.split(/\s{2,}/)[1]));
+    expect(stored[0]).toBe(803); // every entry: 3 inputs, 200 steps of 4 primitives
+    expect(stored[1]).toBeLessThan(stored[2]!);
+    for (const l of rows.slice(1)) expect(l).toMatch(/yes, bit for bit$/);
+  });
   test('code prints the adjoint program, which evaluates to the gradient', () => {
     const { code, out } = run('code', WORKED, '--at', 'x1=2,x2=5', '--mode', 'reverse');
     expect(code).toBe(0);
@@ -127,7 +150,7 @@ describe('dualtape CLI', () => {
   });
   test('--help lists every command and starts without mathjs', () => {
     const help = run('--help').out;
-    for (const c of ['example', 'trace', 'graph', 'jacobian', 'check', '--version']) expect(help).toContain(`\n  ${c} `);
+    for (const c of ['example', 'trace', 'graph', 'jacobian', 'check', 'sparsity', 'scan', 'code', '--version']) expect(help).toContain(`\n  ${c} `);
     // mathjs comes with dualtape/expr, which the CLI imports only dynamically, in the commands that parse a formula;
     // the library itself is imported from the package, not bundled into the CLI a second time
     const cli = readFileSync(resolve(ROOT, 'dist/cli.js'), 'utf8');

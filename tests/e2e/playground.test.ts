@@ -3,7 +3,8 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { add, compile, cos, exp, grad, jacobian, jvp, mul, sin, vjp, workedExample, type Value } from '../../src/index';
-import { DEFAULT_SCAN, measureScan, parseStep, type ScanMeasurement } from '../../src/playground/scanModel';
+import { DEFAULT_SCAN, parseStep, type ScanMeasurement } from '../../src/playground/scanModel';
+import { checkpointRun } from '../../src/index';
 import { servePlayground, type RunningServer } from '../../src/playground/serve';
 import { ensurePlaygroundBuilt, launchChromium, PLAYGROUND, ROOT } from './browser';
 
@@ -386,8 +387,8 @@ describe('the playground in Chromium', () => {
         expect([key, await shown(key, column)]).toEqual([key, m.cost[key]]);
       }
     };
-    const plain = measureScan(parsed.step.step, init, k, null);
-    const c8 = measureScan(parsed.step.step, init, k, DEFAULT_SCAN.checkpoints);
+    const plain = checkpointRun(parsed.step.step, init, k, null);
+    const c8 = checkpointRun(parsed.step.step, init, k, DEFAULT_SCAN.checkpoints);
     expect(await p.inputValue('#scan-step')).toBe('y = sin(y)*a + cos(y*b)');
     expect(await p.inputValue('#scan-checkpoints')).toBe(String(DEFAULT_SCAN.checkpoints));
     await expectCounts(c8, 'chosen');
@@ -416,7 +417,7 @@ describe('the playground in Chromium', () => {
     const at8 = await markerAt();
     await p.fill('#scan-checkpoints', '64');
     await current('64');
-    await expectCounts(measureScan(parsed.step.step, init, k, 64), 'chosen');
+    await expectCounts(checkpointRun(parsed.step.step, init, k, 64), 'chosen');
     expect(await shown('peakBytes', 'chosen')).toBeGreaterThan(peak8);
     const at64 = await markerAt();
     expect(at64[0]).toBeLessThan(at8[0]!); // fewer evaluations: left
@@ -432,7 +433,7 @@ describe('the playground in Chromium', () => {
     // a c the plot had not measured joins it
     await p.fill('#scan-checkpoints', '3');
     await current('3');
-    await expectCounts(measureScan(parsed.step.step, init, k, 3), 'chosen');
+    await expectCounts(checkpointRun(parsed.step.step, init, k, 3), 'chosen');
     expect(await p.$$eval('#tradeoff-plot .point', (els) => els.length)).toBe(12);
     // the slider (log scale) sets the field
     await p.$eval('#scan-c-slider', (e) => {

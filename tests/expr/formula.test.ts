@@ -1,6 +1,6 @@
 // The mathjs front-end: formulas become dualtape functions in the seed notes' evaluation order, with clear errors.
-import { forwardTrace, grad, jacfwd, record, renderTrace, reverseTrace, type Value } from '../../src/index';
-import { checkFormula, formula, FormulaError } from '../../src/expr/index';
+import { forwardTrace, grad, jacfwd, record, renderTrace, reverseTrace, scan, type Value } from '../../src/index';
+import { checkFormula, formula, FormulaError, stepFormula } from '../../src/expr/index';
 
 const WORKED = 'ln(x1) + x1*x2 - sin(x2)';
 
@@ -76,5 +76,50 @@ describe('checkFormula', () => {
     expect(c.symbolic[1]).toEqual([2, 1]);
     expect(c.symbolicErrors[0]).toMatch(/sigmoid/);
     expect(c.forwardVsSymbolic).toEqual([0, 0]);
+  });
+});
+
+describe('stepFormula: a scan step written as assignments', () => {
+  test('the assigned names are the carry, the other variables parameters; the assignments are simultaneous', () => {
+    const s = stepFormula('x = x + h*v; v = v - h*x');
+    expect(s.carry).toEqual(['x', 'v']);
+    expect(s.parameters).toEqual(['h']);
+    expect(s.variables).toEqual(['x', 'v', 'h']);
+    // v's update reads the x before the step (1), not the new one (1 + 0.1·2)
+    expect(s.step([1, 2, 0.1], 0)).toEqual([1 + 0.1 * 2, 2 - 0.1 * 1, 0.1]);
+    expect(stepFormula('y = sin(y)*a + cos(y*b)').variables).toEqual(['y', 'a', 'b']);
+    expect(stepFormula('y = y/2').step([3], 0)).toEqual([1.5]);
+  });
+  test('its gradient through a checkpointed scan is the hand-written loop\'s', () => {
+    const { step } = stepFormula('y = sin(y)*a + cos(y*b)');
+    const g = grad((x: Value[]) => scan(step, x, 50, { checkpoints: 4 })[0]!)([0.5, 0.5, 0.3]);
+    const fd = (j: number) => {
+      const at = (d: number) => {
+        const x = [0.5, 0.5, 0.3];
+        x[j]! += d;
+        let y = x[0]!;
+        for (let k = 0; k < 50; k++) y = Math.sin(y) * x[1]! + Math.cos(y * x[2]!);
+        return y;
+      };
+      return (at(1e-6) - at(-1e-6)) / 2e-6;
+    };
+    g.forEach((gj, j) => expect(Math.abs(gj - fd(j))).toBeLessThan(1e-6));
+  });
+  test('bad steps: FormulaErrors whose position points into the text as typed', () => {
+    const error = (text: string) => {
+      try {
+        stepFormula(text);
+      } catch (e) {
+        return e as FormulaError;
+      }
+      throw new Error('no error');
+    };
+    expect(error('x = 1; sin(x)')).toMatchObject({ position: 8, message: expect.stringContaining("'sin(x)' assigns none") });
+    expect(error('x = 1; x = 2')).toMatchObject({ position: 8, message: expect.stringContaining('assigns x twice') });
+    expect(error(' ; ')).toMatchObject({ position: 0, message: expect.stringContaining('the step is empty') });
+    const e = error('x = x + h*v; v = v - foo(x)');
+    expect(e.position).toBe(22);
+    expect(e.message).toBe("formula: unknown function 'foo' at position 22");
+    expect(() => stepFormula(3 as never)).toThrow(TypeError);
   });
 });

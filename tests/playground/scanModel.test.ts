@@ -166,8 +166,8 @@ describe('the plot', () => {
     expect(cs).toEqual([1, 2]);
     const skipped = tradeoffCurve({ ...big, input: { ...big.input, length: 10_000 } }, []).skipped;
     expect(skipped.slice(0, 2).map((s) => [s.checkpoints, s.reason])).toEqual([[1, expect.stringMatching(/budget/)], [2, expect.stringMatching(/budget/)]]);
-    // the rest either ran or overflowed the schedule's recursion (it nests once per snapshot)
-    for (const s of skipped.slice(2)) expect(s.reason).toMatch(/call stack/);
+    // the rest ran, however many snapshots (the schedule keeps its pending ranges off the call stack)
+    expect(skipped).toHaveLength(2);
   });
 
   test('geometry: log-log, the plain recording leftmost and highest', () => {

@@ -1,7 +1,8 @@
 // Graph export, the Jacobian cost report and the gradient check, on the worked example and a vector function.
 import {
   add, checkGradient, chooseJacobianMode, computationalGraph, div, graphToDot, graphToMermaid, jacfwd, jacobianReport, mul, renderGradientCheck,
-  renderJacobianReport, sin, workedExample, type Value,
+  renderJacobianReport, sin, workedExample, type Value, binomialRecomputations, checkpointCounts, checkpointReport, cos, record,
+  renderCheckpointReport, scan,
 } from '../../src/index';
 
 const X = [2, 5];
@@ -93,5 +94,47 @@ describe('checkGradient', () => {
     expect(text).toMatch(/^x +Infinity +Infinity +unreliable +0 +n\/a +n\/a$/m);
     expect(text).toContain('finite differences are unreliable for x, y');
     expect(checkGradient(workedExample, X).inputs.every((d) => d.finiteDifferenceReliable)).toBe(true);
+  });
+});
+
+describe('checkpointReport: the memory/recomputation trade-off of a checkpointed scan, from the recordings\' own accounting', () => {
+  const step = ([y, a, b]: Value[]) => [add(mul(sin(y!), a!), cos(mul(y!, b!))), a!, b!];
+  const init = [0.5, 0.5, 0.3];
+  test('each run is the accounting of record(scan) itself, and every gradient is the plain loop\'s', () => {
+    const report = checkpointReport(step, init, 300, { checkpoints: [64, 1, 8] });
+    expect(report.runs.map((r) => r.checkpoints)).toEqual([null, 1, 8, 64]);
+    expect(report.perStep).toBe(5);
+    for (const run of report.runs) {
+      const tape = record((x) => scan(step, x, 300, run.checkpoints === null ? undefined : { checkpoints: run.checkpoints })[0]!, init);
+      expect(run.recorded).toEqual(tape.cost);
+      expect(run.gradient).toEqual(tape.backward(1));
+      expect(run.cost).toEqual(tape.cost);
+      expect(run.evaluations).toBe(tape.cost.forwardEvaluations + tape.cost.sweepEvaluations);
+      expect(run.gradient).toEqual(report.runs[0]!.gradient);
+    }
+    // fewer snapshots: less kept, more recomputed; c = 1 re-runs every carry from the start
+    const [, c1, c8, c64] = report.runs;
+    expect(c1!.cost.peakBytes).toBeLessThan(c8!.cost.peakBytes);
+    expect(c8!.cost.peakBytes).toBeLessThan(c64!.cost.peakBytes);
+    expect(c64!.cost.peakBytes).toBeLessThan(report.runs[0]!.cost.peakBytes);
+    expect(c1!.cost.stepsRecomputed).toBe(binomialRecomputations(300, 1));
+    expect(c8!.cost.stepsRecomputed).toBeLessThanOrEqual(binomialRecomputations(300, 8));
+    const text = renderCheckpointReport(report, { variables: ['y', 'a', 'b'] });
+    expect(text).toContain('scan of 300 steps, 5 primitives per recorded step');
+    expect(text).toMatch(/\n1 +6 +\d+ +\d+ +\d+ +44850 +44850 +yes, bit for bit\n/);
+  });
+  test('counts over the budget are left out and named; the default counts are 1, 2, 4, ... then k', () => {
+    expect(checkpointCounts(10)).toEqual([1, 2, 4, 8, 10]);
+    const report = checkpointReport(step, init, 1000, { budget: 1e6 });
+    expect(report.skipped.map((s) => s.checkpoints)).toEqual([1]);
+    expect(report.skipped[0]!.reason).toContain('2,502,500 primitive evaluations');
+    expect(report.runs.map((r) => r.checkpoints)).toEqual([null, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000]);
+  });
+  test('bad input: clear errors naming the argument', () => {
+    expect(() => checkpointReport(step, init, 0)).toThrow(new RangeError('checkpointReport: length must be a positive integer number of steps, got 0'));
+    expect(() => checkpointReport(step, init, 10, { checkpoints: [11] })).toThrow(/options.checkpoints must hold integers from 1 to length = 10, got 11/);
+    expect(() => checkpointReport('step' as never, init, 10)).toThrow(TypeError);
+    expect(() => checkpointReport(step, [0.5, 'a' as never, 1], 10)).toThrow(/init\[1\] must be a number/);
+    expect(() => renderCheckpointReport({} as never)).toThrow(/report must be the result of checkpointReport/);
   });
 });
