@@ -136,40 +136,46 @@ export function revolve<S>(k: number, c: number, s0: S, actions: RevolveActions<
   actions.snapshots?.(-1);
 }
 
-/** Steps start .. end-1 still to reverse from snapshot s, with c snapshots allowed (s included). */
-interface Range<S> {
-  start: number;
-  end: number;
-  readonly s: S;
-  readonly c: number;
-  /** s was taken by the schedule (dropped once the range is reversed), not given to it. */
-  readonly taken: boolean;
-}
-
 /** Reverses steps start .. end-1 from the snapshot s (the carry before `start`), c snapshots allowed (s included). */
 function reverseRange<S>(start: number, end: number, s: S, c: number, actions: RevolveActions<S>): void {
   // From each snapshot the schedule advances m steps, keeps the carry there as a new snapshot,
   // reverses the steps after it with one snapshot fewer, drops it, then reverses the first m
   // with the same number. The ranges waiting for their turn are kept on a stack of our own
-  // rather than the call stack: with c in the thousands, recursion overflowed it.
-  const pending: Range<S>[] = [{ start, end, s, c, taken: false }];
-  while (pending.length > 0) {
-    const r = pending[pending.length - 1] as Range<S>;
-    if (r.end - r.start > 1) {
-      if (r.c === 1) {
-        for (let i = r.end - 1; i > r.start; i--) actions.turn(actions.advance(r.s, r.start, i), i);
-        r.end = r.start + 1;
+  // rather than the call stack (with c in the thousands, recursion overflowed it), as
+  // parallel arrays: this runs once per step of the scan, and an object per range showed.
+  // Range j: steps starts[j] .. ends[j]-1 from snapshot snaps[j] with counts[j] snapshots;
+  // every range but the first holds a snapshot the schedule took (dropped when it is done).
+  const starts = [start];
+  const ends = [end];
+  const counts = [c];
+  const snaps = [s];
+  while (starts.length > 0) {
+    const j = starts.length - 1;
+    const from = starts[j] as number;
+    const to = ends[j] as number;
+    const snap = snaps[j] as S;
+    if (to - from > 1) {
+      const cj = counts[j] as number;
+      if (cj === 1) {
+        for (let i = to - 1; i > from; i--) actions.turn(actions.advance(snap, from, i), i);
+        ends[j] = from + 1;
         continue;
       }
-      const m = split(r.end - r.start, r.c);
-      const mid = actions.advance(r.s, r.start, r.start + m);
+      const m = split(to - from, cj);
+      const mid = actions.advance(snap, from, from + m);
       actions.snapshots?.(1);
-      pending.push({ start: r.start + m, end: r.end, s: mid, c: r.c - 1, taken: true });
-      r.end = r.start + m;
+      ends[j] = from + m;
+      starts.push(from + m);
+      ends.push(to);
+      counts.push(cj - 1);
+      snaps.push(mid);
       continue;
     }
-    actions.turn(r.s, r.start);
-    pending.pop();
-    if (r.taken) actions.snapshots?.(-1);
+    actions.turn(snap, from);
+    starts.pop();
+    ends.pop();
+    counts.pop();
+    snaps.pop();
+    if (j > 0) actions.snapshots?.(-1);
   }
 }
