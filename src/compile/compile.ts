@@ -212,6 +212,8 @@ class Compiled {
   #program!: Program;
   #values!: Float64Array;
   #adjoints!: Float64Array;
+  /** The tangent and adjoint-tangent arrays of second-order calls, by slot (see hessianProducts). */
+  #secondOrderArrays: Float64Array[] = [];
   /** Whether #adjoints is 0 wherever the program's backward sweep reads (see Program.clearsAdjoints). */
   #adjointsClear = false;
   #cost: JacobianCost | undefined;
@@ -233,6 +235,7 @@ class Compiled {
     this.#values = flat.values.slice(0, flat.length);
     this.#adjoints = new Float64Array(flat.length);
     this.#adjointsClear = true;
+    this.#secondOrderArrays = [];
     this.#cost = undefined;
     const options = this.#options;
     let wanted: CompileMode =
@@ -466,7 +469,12 @@ class Compiled {
     const program = this.#program;
     // The second-order sweep fills every adjoint (it clears them first).
     this.#adjointsClear = false;
-    return hessianProducts(this.#flat, this.#values, (v, t) => program.tangent(v, t), seeds, this.#adjoints, program.mode !== 'plain interpreter');
+    return hessianProducts(this.#flat, this.#values, program, seeds, this.#adjoints, (slot) => {
+      // Reused from call to call: every caller reads the products before the next one.
+      const kept = this.#secondOrderArrays[slot];
+      if (kept !== undefined) return kept.fill(0);
+      return (this.#secondOrderArrays[slot] = new Float64Array(this.#flat.length));
+    });
   }
 
   source(mode: SourceMode): string {

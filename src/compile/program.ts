@@ -35,6 +35,14 @@ export interface Program {
   evaluate(v: Float64Array): void;
   backward(v: Float64Array, a: Float64Array): void;
   tangent(v: Float64Array, t: Float64Array): void;
+  /**
+   * The second-order sweep along `t.length` directions (see src/engine/secondOrder.ts) as code
+   * generated for this list, made on first use for each number of directions; false where
+   * the list has an entry it cannot generate (the engine's generated loop runs instead).
+   */
+  secondOrder?(v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[]): boolean;
+  /** Whether the engine's loops may be generated code (false: the plain interpreter, for a strict CSP). */
+  readonly generated?: boolean;
   /** Whether every recorded comparison comes out as recorded at values v (generated for re-rolled lists; else compile walks the guards). */
   guardsHold?(v: Float64Array): boolean;
 }
@@ -43,6 +51,7 @@ export interface Program {
 export function interpreted(list: SweepList, sweeps: Sweeps): Program {
   return {
     mode: sweeps.mode,
+    generated: sweeps.mode !== 'plain interpreter',
     evaluate: (v) => sweeps.evaluate(list, v),
     backward: (v, a) => sweeps.backward(list, v, a),
     tangent: (v, t) => sweeps.tangent(list, v, t),

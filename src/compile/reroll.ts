@@ -38,7 +38,7 @@ import { evaluateComparison } from '../ops/compare';
 import type { SweepList } from '../engine/sweeps';
 import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
 import type { Program } from './program';
-import { canGenerateFor, entryEmitters, straightChunks, type Emit } from './straightLine';
+import { canGenerateFor, entryEmitters, secondOrderProgram, straightChunks, type Emit } from './straightLine';
 
 /**
  * One run of repetitions: entries start .. start + period·reps - 1, repetition k (0-based)
@@ -498,15 +498,14 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
   };
 
   /** The sweep's functions in list order (the backward sweep runs them, and their statements, in reverse). */
-  const build = (sweep: Sweep): Pass[] => {
-    const emit: Emit = emitters[sweep];
-    const reverse = sweep === 'backward';
-    const sources: string[] = [];
+  /** A sweep's function bodies in list order: straight stretches by `emit`, each run a loop of `body(run)`; reversed loops for `reverse`. */
+  const sources = (emit: Emit, body: (run: LoopRun) => string[], reverse: boolean): string[] => {
+    const out: string[] = [];
     let p = 0;
     let i = inputCount;
     const straight = (to: number) => {
       const done = straightChunks(list, i, to, p, emit, chunkChars);
-      for (const chunk of done.chunks) sources.push((reverse ? chunk.reverse() : chunk).join('\n'));
+      for (const chunk of done.chunks) out.push((reverse ? chunk.reverse() : chunk).join('\n'));
       i = to;
       p = done.p;
     };
@@ -514,23 +513,41 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       straight(run.start);
       const end = run.start + run.period * run.reps;
       for (; i < end; i++) p += ar[codes[i] as number] as number;
-      const body = loopBody(run, sweep);
-      if (body.length === 0) continue;
+      const lines = body(run);
+      if (lines.length === 0) continue;
       const last = run.reps - 1;
-      sources.push(
+      out.push(
         reverse
-          ? `for (let k = ${last}, i = ${run.start + last * run.period}; k >= 0; k--, i -= ${run.period}) {\n${body.join('\n')}\n}`
-          : `for (let k = 0, i = ${run.start}; k < ${run.reps}; k++, i += ${run.period}) {\n${body.join('\n')}\n}`,
+          ? `for (let k = ${last}, i = ${run.start + last * run.period}; k >= 0; k--, i -= ${run.period}) {\n${lines.join('\n')}\n}`
+          : `for (let k = 0, i = ${run.start}; k < ${run.reps}; k++, i += ${run.period}) {\n${lines.join('\n')}\n}`,
       );
     }
     straight(length);
+    return out;
+  };
+  const build = (sweep: Sweep): Pass[] => {
+    const reverse = sweep === 'backward';
     const params = sweep === 'evaluate' ? '$v' : sweep === 'backward' ? '$v, $a' : '$v, $t';
+    const bodies = sources(emitters[sweep], (run) => loopBody(run, sweep), reverse);
+    // The names after the sources are made: emitting them registers the functions they call.
     const names = [...deps.keys()];
-    const fns = sources.map(
+    const fns = bodies.map(
       (body) => new Function(...names, `"use strict"; return function (${params}) {\n${reverse ? 'let g;\n' : ''}${body}\n};`)(...deps.values()) as Pass,
     );
     return reverse ? fns.reverse() : fns;
   };
+  // The second-order sweep: every adjoint in the arrays (no locals), each repetition's entries last to first.
+  const secondOrder = secondOrderProgram(deps, (emit) =>
+    sources(emit, (run) => {
+      const lines: string[] = [];
+      for (let o = 0; o < run.period; o++) {
+        const op = opByCode(codes[run.start + o] as number);
+        const line = emit(plus('i', o), op, Array.from({ length: op.arity }, (_, j) => loopSlot(run, o, j, 'backward', [])));
+        if (line !== '') lines.push(line);
+      }
+      return lines.reverse();
+    }, true).reverse(),
+  );
   const lazy = (sweep: Sweep): Pass => {
     let fns: Pass[] | undefined;
     return (a, b) => {
@@ -545,6 +562,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     return {
       mode: 'rerolled',
       clearsAdjoints: true,
+      secondOrder,
       ...(guardsHold === undefined ? {} : { guardsHold }),
       evaluate(v) {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);

@@ -4,6 +4,7 @@ import { canGenerateCode, numberLiteral } from '../symbolic/index';
 import { arities } from '../engine/entries';
 import type { SweepList } from '../engine/sweeps';
 import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
+import { secondOrderEntry } from '../engine/secondOrder';
 import type { Program } from './program';
 
 type Pass = (a: Float64Array, b: Float64Array) => void;
@@ -72,6 +73,53 @@ export function straightChunks(list: SweepList, from: number, to: number, p: num
   return { chunks, p };
 }
 
+type SecondOrderPass = (v: Float64Array, a: Float64Array, t: readonly Float64Array[], at: readonly Float64Array[]) => void;
+
+/** Most directions a generated second-order sweep takes at once: its code grows with them (compile's chunks have at most 8). */
+const MAX_SECOND_ORDER_DIRECTIONS = 8;
+
+/**
+ * A list's second-order sweep as generated code (Program.secondOrder), made on first use for
+ * each number of directions k: `sources(emit)` gives the function bodies in the order they
+ * run, each entry's statements from `emit` (src/engine/secondOrder.ts's secondOrderEntry, the
+ * generated loop's case for the op written for this entry). False, and the engine's loop
+ * runs, for more than 8 directions or a list with an entry it has no code for.
+ */
+export function secondOrderProgram(deps: Deps, sources: (emit: Emit) => string[]): NonNullable<Program['secondOrder']> {
+  const built = new Map<number, SecondOrderPass[] | null>();
+  const build = (k: number): SecondOrderPass[] | null => {
+    let missing = false;
+    const emit: Emit = (i, op, slots) => {
+      const line = secondOrderEntry(op, slots, String(i), k, deps);
+      if (line === undefined) missing = true;
+      return line ?? '';
+    };
+    const bodies = sources(emit);
+    if (missing) return null;
+    const prologue = Array.from({ length: k }, (_, c) => `const $t${c} = $t[${c}], $at${c} = $at[${c}];`).join(' ');
+    try {
+      return bodies.map(
+        (body) => new Function(...deps.keys(), `"use strict"; return function ($v, $a, $t, $at) {\n${prologue}\n${body}\n};`)(...deps.values()) as SecondOrderPass,
+      );
+    } catch (e) {
+      if (e instanceof EvalError) return null;
+      throw e;
+    }
+  };
+  return (v, t, a, at) => {
+    const k = t.length;
+    if (k > MAX_SECOND_ORDER_DIRECTIONS) return false;
+    let fns = built.get(k);
+    if (fns === undefined) {
+      fns = build(k);
+      built.set(k, fns);
+    }
+    if (fns === null) return false;
+    for (let f = 0; f < fns.length; f++) (fns[f] as SecondOrderPass)(v, a, t, at);
+    return true;
+  };
+}
+
 /**
  * Generated code for one list, or undefined where `new Function` is not allowed. Each sweep
  * is split into functions of about `chunkChars` characters of source, because V8 does not
@@ -112,6 +160,10 @@ export function straightLine(list: SweepList, chunkChars: number): Program | und
     return {
       mode: 'codegen',
       clearsAdjoints: true,
+      // Entries last to first, each chunk's statements reversed (as the backward sweep).
+      secondOrder: secondOrderProgram(deps, (emit) =>
+        straightChunks(list, inputCount, length, 0, emit, chunkChars).chunks.map((c) => c.reverse().join('\n')).reverse(),
+      ),
       evaluate(v) {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);
       },

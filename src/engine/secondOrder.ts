@@ -19,7 +19,7 @@ import { canGenerateCode } from '../symbolic/index';
 import { addAdjoint, addAdjointCode, contributes, contributesCode } from './accumulate';
 import { arities, entryPartials, partialsScratch, read } from './entries';
 import { partialTangentsParts } from './partialTangents';
-import { partialsTemplate, type Deps } from './templates';
+import { partialsTemplate, type ArgSlot, type Deps } from './templates';
 import { seedOutputs, type SweepList } from './sweeps';
 
 const out = partialsScratch();
@@ -75,31 +75,47 @@ export function secondOrderSweep(
 
 /**
  * Hessian-vector products of a scalar list at its values v, one per direction: each `seeds[c]`
- * fills the inputs' tangents of direction c, `tangent` (the caller's engine: the list's own
- * sweep, or a compiled program) carries them through the list, then one second-order sweep
- * takes every direction at once. Returns the adjoint tangents: `at[c][0 .. n)` is H·d_c.
- * `a` (length ≥ the list's) is scratch for the first-order adjoints.
+ * fills the inputs' tangents of direction c, the engine's tangent sweep (the list's own, or
+ * a compiled program's) carries them through the list, then one second-order sweep takes
+ * every direction at once. Returns the adjoint tangents: `at[c][0 .. n)` is H·d_c.
+ * `a` (length ≥ the list's) is scratch for the first-order adjoints; `zeros(slot)` gives the
+ * zeroed arrays of the tangents (slots 0 .. k-1) and adjoint tangents (k .. 2k-1), by default
+ * new ones: a caller that reads the result before its next call may hand out the same arrays
+ * every time (for a list of a thousand entries, allocating them was a fifth of a Hessian).
  */
 export function hessianProducts(
   list: SweepList & { readonly outputs: readonly number[] },
   v: Float64Array,
-  tangent: (v: Float64Array, t: Float64Array) => void,
+  engine: SecondOrderEngine,
   seeds: readonly ((t: Float64Array) => void)[],
   a: Float64Array = new Float64Array(list.length),
-  generated = true,
+  zeros: (slot: number) => Float64Array = () => new Float64Array(list.length),
 ): Float64Array[] {
-  const L = list.length;
-  const t = seeds.map((seed) => {
-    const tc = new Float64Array(L);
+  const { tangent } = engine;
+  const k = seeds.length;
+  const t = seeds.map((seed, c) => {
+    const tc = zeros(c);
     seed(tc);
     tangent(v, tc);
     return tc;
   });
   a.fill(0);
   seedOutputs(list.outputs, [1], a);
-  const at = seeds.map(() => new Float64Array(L));
-  secondOrderSweep(list, v, t, a, at, generated);
+  const at = seeds.map((_, c) => zeros(k + c));
+  if (engine.secondOrder?.(v, t, a, at) !== true) secondOrderSweep(list, v, t, a, at, engine.generated ?? true);
   return at;
+}
+
+/**
+ * The sweeps {@link hessianProducts} runs: a tangent sweep, and optionally a second-order
+ * sweep of the engine's own (a compiled list's generated code), which returns false where it
+ * has none for that many directions; then the generated loop runs (or the plain loop, for
+ * `generated: false`).
+ */
+export interface SecondOrderEngine {
+  readonly tangent: (v: Float64Array, t: Float64Array) => void;
+  readonly secondOrder?: (v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[]) => boolean;
+  readonly generated?: boolean;
 }
 
 /** One entry of the plain loop: entry i, its references from refs[p]. */
@@ -229,6 +245,48 @@ function caseOf(op: OpDef, deps: Deps): string | undefined {
     for (let cc = 0; cc < k; cc++) { const tc = t[cc]; ${tangentReads} ${parts.loop.join(' ')} ${parts.roots.map((r, j) => `dd[${j} * k + cc] = ${r};`).join(' ')} } }
   ${updates}
   break; }`;
+}
+
+/**
+ * One entry's step of the second-order sweep as straight-line code for `k` directions (the
+ * per-list programs of src/compile/, unrolled over the directions): the same statements as
+ * the generated loop's case for the op, with the entry's index and arguments as literal
+ * expressions (`slots`, `i`) and direction c's tangents and adjoint tangents in `$tc`, `$atc`.
+ * Undefined for an op with no tangent program of its partials (the loop's plain step serves it).
+ */
+export function secondOrderEntry(op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps): string | undefined {
+  if (!op.builtin || op.arity > 2) return undefined;
+  const parts = partialTangentsParts(op);
+  if (parts === undefined) return undefined;
+  const live = slots.flatMap((s, j) => (s.entry === undefined ? [] : [j]));
+  if (live.length === 0) return '';
+  for (const [name, fn] of parts.deps) deps.set(name, fn);
+  const dirs = Array.from({ length: k }, (_, c) => c);
+  const reads = slots.map((s, j) => `const a${j} = ${s.value};`).join(' ');
+  const seeds = dirs.map((c) => `const s${c} = $at${c}[${i}];`).join(' ');
+  const anySeed = ['g !== 0', ...dirs.map((c) => `s${c} !== 0`)].join(' || ');
+  const tangentOf = (j: number, c: number) => (slots[j]?.entry === undefined ? '0' : `$t${c}[${slots[j]?.entry}]`);
+  const moving = dirs.flatMap((c) => live.map((j) => `${tangentOf(j, c)} !== 0`)).join(' || ');
+  const dd = slots.flatMap((_, j) => dirs.map((c) => `dd${j}_${c} = 0`)).join(', ');
+  const perDirection = dirs
+    .map((c) => `{ ${slots.map((_, j) => `const u${j} = ${tangentOf(j, c)};`).join(' ')} const uy = $t${c}[${i}]; ${parts.loop.join(' ')} ` +
+      `${parts.roots.map((r, j) => `dd${j}_${c} = ${r};`).join(' ')} }`)
+    .join(' ');
+  const updates = live
+    .map((j) => {
+      const target = slots[j]?.entry as string;
+      return `${addAdjointCode(`$a[${target}]`, 'g', `_d${j}`)} ` +
+        dirs
+          .map((c) => `{ const first = ${contributesCode(`s${c}`, `_d${j}`)}; const second = moving && ${contributesCode('g', `dd${j}_${c}`)}; ` +
+            `if (first && second) $at${c}[${target}] += s${c} * _d${j} + g * dd${j}_${c}; else if (first) $at${c}[${target}] += s${c} * _d${j}; ` +
+            `else if (second) $at${c}[${target}] += g * dd${j}_${c}; }`)
+          .join(' ');
+    })
+    .join(' ');
+  return `{ const g = $a[${i}]; ${seeds} if (${anySeed}) { ${reads} const y = $v[${i}]; ${partialsTemplate(op, slots.map((_, j) => `a${j}`), 'y', deps)}
+  let moving = false; let ${dd};
+  if (g !== 0 && (${moving})) { moving = true; ${parts.once.join(' ')} ${perDirection} }
+  ${updates} } }`;
 }
 
 /** The source of the generated second-order loop. */

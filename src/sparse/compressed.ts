@@ -286,5 +286,5 @@ export function sparseHessian(f: ScalarFunction, x: ArrayLike<number>, options?:
     rememberPlan(f, flat, read, key, plan);
   }
   const sweeps = listSweeps();
-  return decompress(plan, hessianCompressed(plan.coloring, (seeds) => hessianProducts(flat, flat.values, (v, t) => sweeps.tangent(flat, v, t), seeds)));
+  return decompress(plan, hessianCompressed(plan.coloring, (seeds) => hessianProducts(flat, flat.values, { tangent: (v, t) => sweeps.tangent(flat, v, t) }, seeds)));
 }

@@ -1,7 +1,12 @@
 // The re-rolled backend on lists that have loops: runs are found, and every engine replays them bit for bit as a fresh recording does.
 import fc from 'fast-check';
 import { add, compile, gt, lt, mul, record, select, sin, sub, BranchChangedError, type Value } from '../../src/index';
-import { coverage, findGuardRuns, findRuns, guardCheck } from '../../src/compile/reroll';
+import { coverage, findGuardRuns, findRuns, guardCheck, rerolled } from '../../src/compile/reroll';
+import { straightLine } from '../../src/compile/straightLine';
+import { secondOrderSweep } from '../../src/engine/secondOrder';
+import { seedOutputs } from '../../src/engine/sweeps';
+import { partialTangentsParts } from '../../src/engine/partialTangents';
+import { opByCode } from '../../src/ops/opDef';
 import { rosenbrock, scalarLoop, sinSum } from '../../benchmarks/workloads';
 import { engines, expectReplayLikeFresh } from '../helpers/engines';
 import { withoutNewFunction } from '../helpers/csp';
@@ -193,4 +198,50 @@ test('where new Function is forbidden, the re-rolled engine falls back to the pl
     expect(c.mode).toBe('plain interpreter');
     expect(c.gradient(x)).toEqual(Float64Array.from(record(rosenbrock.f, x).backward(1)));
   });
+});
+
+// compile's generated second-order sweeps (straight-line and re-rolled, unrolled over the
+// directions) are the engine's generated loop written for one list: the same statements, so
+// the same bits, in every adjoint and adjoint tangent, on looped random programs.
+test.each(['codegen', 'rerolled'] as const)('%s: the generated second-order sweep equals the engine loop bit for bit', (engine) => {
+  let compared = 0;
+  fc.assert(
+    fc.property(loopedArb, pointArb(SPECIAL), fc.integer({ min: 1, max: 4 }), (p, pt, k) => {
+      const x = pt.slice(0, p.inputs);
+      const scalar = (z: Value[]) => p.f(z)[0]!;
+      const flat = record(scalar, x).flat();
+      const program = (engine === 'codegen' ? straightLine(flat, 24_000) : rerolled(flat, findRuns(flat), 24_000))!;
+      expect(program.secondOrder).toBeDefined();
+      const v = flat.values.slice(0, flat.length);
+      const t = Array.from({ length: k }, (_, c) => {
+        const tc = new Float64Array(flat.length);
+        for (let j = 0; j < flat.inputCount; j++) tc[j] = Math.sin(1 + j + 3 * c);
+        program.tangent(v, tc);
+        return tc;
+      });
+      const seeded = () => {
+        const a = new Float64Array(flat.length);
+        seedOutputs(flat.outputs, [1], a);
+        return a;
+      };
+      const a = seeded();
+      const at = t.map(() => new Float64Array(flat.length));
+      // Generated wherever every op has its partials' tangent program (a rule branching on values has none: the loop serves it)
+      const generated = program.secondOrder!(v, t, a, at);
+      let every = true;
+      for (let i = flat.inputCount; i < flat.length; i++) if (partialTangentsParts(opByCode(flat.codes[i]!)) === undefined) every = false;
+      expect(generated).toBe(every);
+      if (!generated) return;
+      const aRef = seeded();
+      const atRef = t.map(() => new Float64Array(flat.length));
+      secondOrderSweep(flat, v, t, aRef, atRef);
+      // Object.is: signed zeros and NaNs too
+      const same = (u: Float64Array, w: Float64Array) => u.every((ui, i) => Object.is(ui, w[i]));
+      expect(same(a, aRef)).toBe(true);
+      at.forEach((atc, c) => expect(same(atc, atRef[c]!)).toBe(true));
+      compared++;
+    }),
+    { numRuns: runs(60), ...seed },
+  );
+  expect(compared).toBeGreaterThan(5);
 });
