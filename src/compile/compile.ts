@@ -11,7 +11,7 @@ import { coverage, findRuns, rerolled, STRAIGHT_LIMIT } from './reroll';
 import { interpreted, type CompileMode, type Program } from './program';
 import { hessianProducts } from '../engine/secondOrder';
 import { defaultChunkSize } from '../forward/chunk';
-import { jacobianCost, type JacobianCost } from './jacobianCost';
+import { forwardIsCheaper, jacobianCost, type JacobianCost } from './jacobianCost';
 import { derivativeSource, type SourceMode } from './source';
 import { compiledHessianPlan, compiledSparseHessian, compiledSparseJacobian } from '../sparse/compiled';
 import { hessianCompressed, type SparseHessianOptions, type SparseJacobianOptions } from '../sparse/compressed';
@@ -105,11 +105,12 @@ export interface CompiledFunction<F extends VectorFunction = VectorFunction> {
   jvp(x: ArrayLike<number>, v: ArrayLike<number>): [NumberOut<F>, NumberOut<F>];
   jvp(x: ArrayLike<Value>, v: ArrayLike<Value>): [number | Float64Array, number | Float64Array] | [Value | Value[], Value | Value[]];
   /**
-   * The m × n Jacobian, by n tangent sweeps or m backward sweeps, whichever computes fewer
-   * entries: each sweep is counted as the entries it really computes (a tangent sweep those
-   * that depend on its input, a backward sweep those its output depends on), summed over the
-   * n (m) sweeps; counted once per recording with one bit per input (output) per entry, and
-   * as n·L against m·L for lists too large to count (L entries). Ties go to reverse.
+   * The m × n Jacobian, by n tangent sweeps or m backward sweeps, whichever costs less:
+   * each sweep is counted as the entries it really computes (a tangent sweep those that
+   * depend on its input, a backward sweep those its output depends on), summed over the n
+   * (m) sweeps, plus what every sweep pays anyway (passing over all L entries, a tenth of
+   * computing one each, and a fixed cost); counted once per recording with one bit per input
+   * (output) per entry, and as n·L against m·L for lists too large to count. Ties go to reverse.
    */
   jacobian(x: ArrayLike<number>): Float64Array[];
   /**
@@ -395,7 +396,7 @@ class Compiled {
     const m = this.outputCount;
     const rows: Float64Array[] = Array.from({ length: m }, () => new Float64Array(n));
     this.#cost ??= jacobianCost(this.#flat, this.#flat.outputs);
-    if (this.#cost.forward < this.#cost.reverse) {
+    if (forwardIsCheaper(this.#cost, n, m, this.#flat.length)) {
       const t = new Float64Array(this.#flat.length);
       const outs = this.#flat.outputs;
       for (let j = 0; j < n; j++) {

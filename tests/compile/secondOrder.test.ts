@@ -4,7 +4,7 @@ import {
   square, sub, tanh, workedExample, BranchChangedError, type Value,
 } from '../../src/index';
 import { compileModes } from '../../src/compile/compile';
-import { jacobianCost } from '../../src/compile/jacobianCost';
+import { forwardIsCheaper, jacobianCost } from '../../src/compile/jacobianCost';
 import { record } from '../../src/reverse/wengertList';
 import { centralDiffJacobian, relErr, rng } from '../helpers/numeric';
 
@@ -147,4 +147,15 @@ describe('a sparse Hessian is computed from its colouring and scattered into the
     expect(H[0]![0]).toBe(2); // max took x_0 here; at the recorded point it took x_1
     expect(c.sparseHessian(falling).colors).toBeLessThan(n);
   });
+});
+
+test('jacobian: when both ways compute as many entries, the fewer sweeps win (1 input, 200 outputs: one tangent sweep, not 200 backward sweeps)', () => {
+  const f = (x: Value[]) => Array.from({ length: 200 }, (_, i) => sin(mul(1 + i / 100, x[0]!)));
+  const flat = record(f, [0.3]).flat();
+  const cost = jacobianCost(flat, Array.from(flat.outputs));
+  expect(cost).toEqual({ forward: 400, reverse: 400, exact: true });
+  expect(forwardIsCheaper(cost, 1, 200, flat.length)).toBe(true);
+  expect(forwardIsCheaper(jacobianCost(record((x: Value[]) => [mul(x[0]!, x[1]!)], [1, 2]).flat(), [2]), 2, 1, 3)).toBe(false);
+  const J = compile(f, [0.3]).jacobian([0.4]);
+  J.forEach((row, i) => expect(row[0]).toBe((1 + i / 100) * Math.cos((1 + i / 100) * 0.4)));
 });
