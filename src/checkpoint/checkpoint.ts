@@ -290,10 +290,15 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
   // snapshots: that sweep then does not run those k − 1 steps again (the forward run is
   // revolve's first advance), and at most c carries are still alive at any time.
   const kept = new Map<number, Value[]>();
-  const positions = new Set(firstSnapshots(blocks, c).map(stepOf));
+  // Increasing positions, met in order by one pointer (a set lookup per step showed in profiles).
+  const positions = firstSnapshots(blocks, c).map(stepOf);
+  let next = 0;
   let y: Value[] = y1;
   for (let i = 1; i < k; i++) {
-    if (positions.has(i)) kept.set(i / b, y.slice());
+    if (i === positions[next]) {
+      kept.set(i / b, y.slice());
+      next++;
+    }
     y = checkStepResult(api, step(y, i), n, i);
   }
   if (list.length !== before || y.some((v) => typeof v !== 'number')) throw closureError(api);
