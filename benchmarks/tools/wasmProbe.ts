@@ -46,7 +46,7 @@ const op = {
 };
 
 interface Fn { name: string; params: number[]; locals: number[]; body: number[] }
-function moduleOf(fns: Fn[], pages: number): Uint8Array {
+function moduleOf(fns: Fn[], pages: number): Uint8Array<ArrayBuffer> {
   const types = section(1, vec(fns.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0])));
   const imports = section(2, vec([[...name('m'), ...name('mem'), 0x02, 0x00, ...uleb(pages)]]));
   const funcs = section(3, vec(fns.map((_, i) => uleb(i))));
@@ -55,7 +55,7 @@ function moduleOf(fns: Fn[], pages: number): Uint8Array {
     const body = [...vec(f.locals.map((t) => [1, t])), ...f.body, 0x0b];
     return [...uleb(body.length), ...body];
   })));
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...types, ...imports, ...funcs, ...exports, ...code]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...types, ...imports, ...funcs, ...exports, ...code]);
 }
 
 // ----- Rosenbrock's list, as compile records it: inputs 0..n-1, then per term i (8 entries)

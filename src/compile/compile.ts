@@ -352,7 +352,7 @@ class Compiled {
   }
 
   /** Seeds the output adjoints and runs the backward sweep at the current values; the input adjoints. */
-  #sweep(seeds: readonly number[]): Float64Array {
+  #sweep(seeds: readonly number[], lo?: number, hi?: number): Float64Array {
     const a = this.#adjoints;
     const program = this.#program;
     const n = this.#flat.inputCount;
@@ -360,7 +360,7 @@ class Compiled {
     // Cleared again only once the sweep has run to the end (a throwing user rule leaves it dirty).
     this.#adjointsClear = false;
     seedOutputs(this.#flat.outputs, seeds, a);
-    program.backward(this.#values, a);
+    program.backward(this.#values, a, lo, hi);
     const inputAdjoints = a.slice(0, n);
     if (program.clearsAdjoints === true) {
       a.fill(0, 0, n);
@@ -410,9 +410,14 @@ class Compiled {
       }
     } else {
       const e = new Array<number>(m).fill(0);
+      const { coneStarts } = this.#cost;
+      const outs = this.#flat.outputs;
       for (let i = 0; i < m; i++) {
+        const r = outs[i] as number;
+        if (r < 0) continue; // a constant output: a row of zeros
         e[i] = 1;
-        rows[i] = this.#sweep(e);
+        // Row i's sweep covers output i's cone only: its first entry up to the output's own.
+        rows[i] = this.#sweep(e, coneStarts?.[i] ?? this.#flat.inputCount, r);
         e[i] = 0;
       }
     }

@@ -10,6 +10,12 @@ export interface JacobianCost {
   readonly reverse: number;
   /** True when the counts are exact; false when the list was too large to count and passes × entries stood in. */
   readonly exact: boolean;
+  /**
+   * Per output, the first entry past the inputs that it depends on (where its backward sweep
+   * may stop; the inputs' count when unknown). Entries before it and after the output's own
+   * keep adjoint 0 in that sweep.
+   */
+  readonly coneStarts?: Int32Array;
 }
 
 // Bit sets of up to this many words in all (4 MB) are counted exactly; past that, passes × entries.
@@ -56,15 +62,22 @@ export function jacobianCost(list: SweepList, outputs: readonly number[]): Jacob
     if (r >= 0) bitsOut[r * wm + (k >>> 5)]! |= 1 << (k & 31);
   });
   let reverse = 0;
+  const coneStarts = new Int32Array(m).fill(n);
   p = list.refCount;
   for (let i = length - 1; i >= n; i--) {
     const arity = ar[codes[i] as number] as number;
     p -= arity;
     let any = false;
     for (let w = 0; w < wm; w++) {
-      const bits = bitsOut[i * wm + w] as number;
+      let bits = bitsOut[i * wm + w] as number;
       if (bits !== 0) any = true;
       reverse += popcount(bits);
+      // Entries are met last to first, so the last one marked is each cone's first.
+      while (bits !== 0) {
+        const low = bits & -bits;
+        coneStarts[w * 32 + (31 - Math.clz32(low))] = i;
+        bits ^= low;
+      }
     }
     if (!any) continue;
     for (let q = 0; q < arity; q++) {
@@ -73,7 +86,7 @@ export function jacobianCost(list: SweepList, outputs: readonly number[]): Jacob
       for (let w = 0; w < wm; w++) bitsOut[r * wm + w]! |= bitsOut[i * wm + w] as number;
     }
   }
-  return { forward, reverse, exact: true };
+  return { forward, reverse, exact: true, coneStarts };
 }
 
 function popcount(x: number): number {

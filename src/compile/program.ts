@@ -33,7 +33,12 @@ export interface Program {
    */
   readonly clearsAdjoints?: boolean;
   evaluate(v: Float64Array): void;
-  backward(v: Float64Array, a: Float64Array): void;
+  /**
+   * The backward sweep; with `lo`, `hi`: every adjoint outside the entries [lo, hi] is 0 and
+   * stays 0 (one output's cone, seeded alone), so an engine may skip those entries (the
+   * re-rolled one skips whole functions and repetitions; the others sweep everything).
+   */
+  backward(v: Float64Array, a: Float64Array, lo?: number, hi?: number): void;
   tangent(v: Float64Array, t: Float64Array): void;
   /**
    * The second-order sweep along `t.length` directions (see src/engine/secondOrder.ts) as code

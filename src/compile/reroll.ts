@@ -498,14 +498,18 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
   };
 
   /** The sweep's functions in list order (the backward sweep runs them, and their statements, in reverse). */
-  /** A sweep's function bodies in list order: straight stretches by `emit`, each run a loop of `body(run)`; reversed loops for `reverse`. */
-  const sources = (emit: Emit, body: (run: LoopRun) => string[], reverse: boolean): string[] => {
-    const out: string[] = [];
+  /**
+   * A sweep's function bodies in list order, with the entries each covers ([from, to)):
+   * straight stretches by `emit`, each run a loop of `body(run)`; reversed loops for
+   * `reverse`, which (`ranged`) skip repetitions outside the entries [$lo, $hi] (a sweep of one cone).
+   */
+  const sources = (emit: Emit, body: (run: LoopRun) => string[], reverse: boolean, ranged = reverse): { body: string; from: number; to: number }[] => {
+    const out: { body: string; from: number; to: number }[] = [];
     let p = 0;
     let i = inputCount;
     const straight = (to: number) => {
       const done = straightChunks(list, i, to, p, emit, chunkChars);
-      for (const chunk of done.chunks) out.push((reverse ? chunk.reverse() : chunk).join('\n'));
+      done.chunks.forEach((chunk, c) => out.push({ body: (reverse ? chunk.reverse() : chunk).join('\n'), ...(done.spans[c] as { from: number; to: number }) }));
       i = to;
       p = done.p;
     };
@@ -516,24 +520,31 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       const lines = body(run);
       if (lines.length === 0) continue;
       const last = run.reps - 1;
-      out.push(
-        reverse
-          ? `for (let k = ${last}, i = ${run.start + last * run.period}; k >= 0; k--, i -= ${run.period}) {\n${lines.join('\n')}\n}`
-          : `for (let k = 0, i = ${run.start}; k < ${run.reps}; k++, i += ${run.period}) {\n${lines.join('\n')}\n}`,
-      );
+      const { start, period } = run;
+      out.push({
+        body: reverse
+          ? ranged
+            ? `for (let k = Math.min(${last}, Math.floor(($hi - ${start}) / ${period})), i = ${start} + k * ${period}; k >= 0 && i + ${period} > $lo; k--, i -= ${period}) {\n${lines.join('\n')}\n}`
+            : `for (let k = ${last}, i = ${start + last * period}; k >= 0; k--, i -= ${period}) {\n${lines.join('\n')}\n}`
+          : `for (let k = 0, i = ${start}; k < ${run.reps}; k++, i += ${period}) {\n${lines.join('\n')}\n}`,
+        from: start,
+        to: end,
+      });
     }
     straight(length);
     return out;
   };
-  const build = (sweep: Sweep): Pass[] => {
+  const build = (sweep: Sweep): { fn: Pass; from: number; to: number }[] => {
     const reverse = sweep === 'backward';
-    const params = sweep === 'evaluate' ? '$v' : sweep === 'backward' ? '$v, $a' : '$v, $t';
-    const bodies = sources(emitters[sweep], (run) => loopBody(run, sweep), reverse);
+    const params = sweep === 'evaluate' ? '$v' : sweep === 'backward' ? '$v, $a, $lo, $hi' : '$v, $t';
+    const pieces = sources(emitters[sweep], (run) => loopBody(run, sweep), reverse);
     // The names after the sources are made: emitting them registers the functions they call.
     const names = [...deps.keys()];
-    const fns = bodies.map(
-      (body) => new Function(...names, `"use strict"; return function (${params}) {\n${reverse ? 'let g;\n' : ''}${body}\n};`)(...deps.values()) as Pass,
-    );
+    const fns = pieces.map(({ body, from, to }) => ({
+      fn: new Function(...names, `"use strict"; return function (${params}) {\n${reverse ? 'let g;\n' : ''}${body}\n};`)(...deps.values()) as Pass,
+      from,
+      to,
+    }));
     return reverse ? fns.reverse() : fns;
   };
   // The second-order sweep: every adjoint in the arrays (no locals), each repetition's entries last to first.
@@ -546,18 +557,27 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
         if (line !== '') lines.push(line);
       }
       return lines.reverse();
-    }, true).reverse(),
+    }, true, false).map((piece) => piece.body).reverse(),
   );
   const lazy = (sweep: Sweep): Pass => {
-    let fns: Pass[] | undefined;
+    let fns: { fn: Pass; from: number; to: number }[] | undefined;
     return (a, b) => {
       fns ??= build(sweep);
-      for (let k = 0; k < fns.length; k++) (fns[k] as Pass)(a, b);
+      for (let k = 0; k < fns.length; k++) (fns[k] as { fn: Pass }).fn(a, b);
     };
+  };
+  // The backward sweep of the entries [lo, hi] only: the pieces that cover none are not called.
+  let backwardPieces: { fn: Pass; from: number; to: number }[] | undefined;
+  const backward = (v: Float64Array, a: Float64Array, lo = inputCount, hi = length - 1): void => {
+    backwardPieces ??= build('backward');
+    for (let k = 0; k < backwardPieces.length; k++) {
+      const piece = backwardPieces[k] as { fn: (v: Float64Array, a: Float64Array, lo: number, hi: number) => void; from: number; to: number };
+      if (piece.from <= hi && piece.to > lo) piece.fn(v, a, lo, hi);
+    }
   };
   try {
     // The forward sweep is built now, so a Content Security Policy shows up here and an interpreter takes over.
-    const evaluate = build('evaluate');
+    const evaluate = build('evaluate').map((piece) => piece.fn as unknown as (v: Float64Array) => void);
     const guardsHold = guardCheck(list.guards, constants);
     return {
       mode: 'rerolled',
@@ -567,7 +587,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       evaluate(v) {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);
       },
-      backward: lazy('backward'),
+      backward,
       tangent: lazy('tangent'),
     };
   } catch (e) {

@@ -47,12 +47,17 @@ export function literalSlot(constants: Float64Array, r: number): ArgSlot {
  * optimise); entries with nothing to do are left out, and so are empty chunks. `p` is where
  * entry `from`'s argument references start; the result says where entry `to`'s start.
  */
-export function straightChunks(list: SweepList, from: number, to: number, p: number, emit: Emit, chunkChars: number): { chunks: string[][]; p: number } {
+export function straightChunks(
+  list: SweepList, from: number, to: number, p: number, emit: Emit, chunkChars: number,
+): { chunks: string[][]; spans: { from: number; to: number }[]; p: number } {
   const { codes, refs, constants } = list;
   const ar = arities();
   const chunks: string[][] = [];
+  // The entries [from, to) each chunk's statements come from (empty entries included).
+  const spans: { from: number; to: number }[] = [];
   let chunk: string[] = [];
   let chars = 0;
+  let chunkFrom = from;
   for (let i = from; i < to; i++) {
     const code = codes[i] as number;
     const n = ar[code] as number;
@@ -63,14 +68,19 @@ export function straightChunks(list: SweepList, from: number, to: number, p: num
     if (line === '') continue;
     if (chars + line.length > chunkChars && chunk.length > 0) {
       chunks.push(chunk);
+      spans.push({ from: chunkFrom, to: i });
       chunk = [];
       chars = 0;
+      chunkFrom = i;
     }
     chunk.push(line);
     chars += line.length + 1;
   }
-  if (chunk.length > 0) chunks.push(chunk);
-  return { chunks, p };
+  if (chunk.length > 0) {
+    chunks.push(chunk);
+    spans.push({ from: chunkFrom, to });
+  }
+  return { chunks, spans, p };
 }
 
 type SecondOrderPass = (v: Float64Array, a: Float64Array, t: readonly Float64Array[], at: readonly Float64Array[]) => void;
