@@ -21,5 +21,6 @@ export const groups: GroupEntry[] = [
   { id: 'X', file: 'crossover.ts' },
   { id: 'W5', file: 'w5Hessian.ts' },
   { id: 'S', file: 'sparse.ts' },
+  { id: 'B', file: 'backends.ts' },
   { id: 'C', file: 'scan.ts' },
 ];

@@ -4,7 +4,7 @@
 // adjoints in locals, the same zero-skip tests), timed against compile(f, x).gradient (re-rolled)
 // and the hand-written gradient in one process; and a variant that stores only the values other
 // repetitions read and recomputes the rest in the backward loop (what a fused backend would do).
-// Run: npx tsx benchmarks/tools/wasmProbe.ts [n]
+// Run: npx tsx benchmarks/tools/wasmProbe.ts [n]; benchmarks/groups/backends.ts (group B of npm run bench) times the same in the run.
 import { add, compile, mul, square, sub, type Value } from '../../src/index';
 
 // ----- a minimal Wasm emitter: one module, one imported memory, exported functions -----
@@ -137,15 +137,17 @@ function rosenbrockModule(n: number, lean = false, zeroTests = true) {
   };
 }
 
-const n = Number(process.argv[2] ?? 1e4);
-const rosenbrock = (x: Value[]): Value => {
-  let s: Value = 0;
-  for (let i = 0; i + 1 < x.length; i++) s = add(s, add(mul(100, square(sub(x[i + 1]!, square(x[i]!)))), square(sub(1, x[i]!))));
-  return s;
-};
-const x = Float64Array.from({ length: n }, (_, i) => 0.5 + 0.01 * (i % 7));
-function wasmGradientOf(lean: boolean, zeroTests = true): (xs: Float64Array) => Float64Array {
-  const { L, bytes } = rosenbrockModule(n, lean, zeroTests);
+/** The variants of the probe: what each Wasm module keeps in memory, and whether it tests for zeros. */
+export type WasmVariant = 'same statements' | 'values recomputed' | 'recomputed, no zero tests';
+
+/**
+ * The Rosenbrock gradient at n by a Wasm module of the given variant: x copied in, the two
+ * sweeps, the inputs' adjoints copied out (and cleared: every other adjoint is zeroed as read).
+ * 'recomputed, no zero tests' is not a backend: an exactly-zero partial would meet an infinite
+ * adjoint; it only measures what the zero tests cost.
+ */
+export function rosenbrockWasmGradient(n: number, variant: WasmVariant): (xs: Float64Array) => Float64Array {
+  const { L, bytes } = rosenbrockModule(n, variant !== 'same statements', variant !== 'recomputed, no zero tests');
   const memory = new WebAssembly.Memory({ initial: Math.ceil((16 * L) / 65536) + 1 });
   const wasm = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { mem: memory } }).exports as { evaluate: () => void; backward: () => void };
   const mem = new Float64Array(memory.buffer);
@@ -155,46 +157,49 @@ function wasmGradientOf(lean: boolean, zeroTests = true): (xs: Float64Array) => 
     mem[L + L - 1] = 1; // seed the output's adjoint (the last entry)
     wasm.backward();
     const g = mem.slice(L, L + n);
-    mem.fill(0, L, L + n); // the inputs' adjoints: every other adjoint was zeroed as it was read
+    mem.fill(0, L, L + n);
     return g;
   };
 }
-const wasmGradient = wasmGradientOf(false);
-const leanGradient = wasmGradientOf(true);
-// Not a backend (an exactly-zero partial times an infinite adjoint would give NaN): how much the zero tests cost.
-const untestedGradient = wasmGradientOf(true, false);
-const L = n + 8 * (n - 1);
-const c = compile(rosenbrock, Array.from(x));
-const g = new Float64Array(n);
-const hand = (xs: Float64Array) => {
-  g.fill(0);
-  for (let i = 0; i + 1 < n; i++) {
-    const xi = xs[i]!, d = xs[i + 1]! - xi * xi;
-    g[i]! += -400 * xi * d - 2 * (1 - xi);
-    g[i + 1]! += 200 * d;
-  }
-  return g;
-};
-const ref = Array.from(hand(x));
-const w = Array.from(wasmGradient(x));
-const js = Array.from(c.gradient(x) as Float64Array);
-const lean = Array.from(leanGradient(x));
-const err = (u: number[]) => u.reduce((m, v, i) => Math.max(m, Math.abs(v - ref[i]!) / Math.max(1, Math.abs(ref[i]!))), 0);
-console.log(`n = ${n}, ${L} entries; compile mode ${c.mode}; max rel. error: wasm ${err(w).toExponential(1)}, js ${err(js).toExponential(1)}; wasm == js bit for bit: ${w.every((v, i) => Object.is(v, js[i]))}, lean wasm too: ${lean.every((v, i) => Object.is(v, js[i]))}`);
-const time = (f: () => void, reps: number) => {
-  const t0 = performance.now();
-  for (let r = 0; r < reps; r++) f();
-  return (performance.now() - t0) / reps;
-};
-const reps = Math.max(1, Math.round(2e6 / n));
-const rows: Record<string, number[]> = { hand: [], 'compiled (re-rolled JS)': [], 'Wasm sweeps': [], 'Wasm, values recomputed': [], 'Wasm, recomputed, no zero tests': [] };
-for (let round = 0; round < 9; round++) {
-  rows.hand!.push(time(() => hand(x), reps * 4));
-  rows['compiled (re-rolled JS)']!.push(time(() => c.gradient(x), reps));
-  rows['Wasm sweeps']!.push(time(() => wasmGradient(x), reps));
-  rows['Wasm, values recomputed']!.push(time(() => leanGradient(x), reps));
-  rows['Wasm, recomputed, no zero tests']!.push(time(() => untestedGradient(x), reps));
+
+function main(): void {
+  const n = Number(process.argv[2] ?? 1e4);
+  const rosenbrock = (x: Value[]): Value => {
+    let s: Value = 0;
+    for (let i = 0; i + 1 < x.length; i++) s = add(s, add(mul(100, square(sub(x[i + 1]!, square(x[i]!)))), square(sub(1, x[i]!))));
+    return s;
+  };
+  const x = Float64Array.from({ length: n }, (_, i) => 0.5 + 0.01 * (i % 7));
+  const c = compile(rosenbrock, Array.from(x));
+  const g = new Float64Array(n);
+  const hand = (xs: Float64Array) => {
+    g.fill(0);
+    for (let i = 0; i + 1 < n; i++) {
+      const xi = xs[i]!, d = xs[i + 1]! - xi * xi;
+      g[i]! += -400 * xi * d - 2 * (1 - xi);
+      g[i + 1]! += 200 * d;
+    }
+    return g;
+  };
+  const variants: WasmVariant[] = ['same statements', 'values recomputed', 'recomputed, no zero tests'];
+  const wasm = variants.map((v) => rosenbrockWasmGradient(n, v));
+  const js = Array.from(c.gradient(x) as Float64Array);
+  console.log(`n = ${n}; compile mode ${c.mode}; Wasm equals the compiled gradient bit for bit: ${wasm.map((w) => Array.from(w(x)).every((v, i) => Object.is(v, js[i]))).join(', ')}`);
+  const time = (f: () => void, reps: number) => {
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) f();
+    return (performance.now() - t0) / reps;
+  };
+  const reps = Math.max(1, Math.round(2e6 / n));
+  const rows: [string, () => void, number[]][] = [
+    ['hand', () => hand(x), []],
+    ['compiled (re-rolled JS)', () => c.gradient(x), []],
+    ...variants.map((v, k): [string, () => void, number[]] => [`Wasm, ${v}`, () => wasm[k]!(x), []]),
+  ];
+  for (let round = 0; round < 9; round++) for (const [name, f, t] of rows) t.push(time(f, name === 'hand' ? reps * 4 : reps));
+  const med = (v: number[]) => v.sort((p, q) => p - q)[v.length >> 1]!;
+  const h = med(rows[0]![2]);
+  for (const [k, , v] of rows) console.log(`${k.padEnd(36)} ${(med(v) * 1000).toFixed(1).padStart(9)} µs  ${(med(v) / h).toFixed(2)}× hand-written`);
 }
-const med = (v: number[]) => v.sort((p, q) => p - q)[v.length >> 1]!;
-const h = med(rows.hand!);
-for (const [k, v] of Object.entries(rows)) console.log(`${k.padEnd(26)} ${(med(v) * 1000).toFixed(1).padStart(9)} µs  ${(med(v) / h).toFixed(2)}× hand-written`);
+
+if (process.argv[1] !== undefined && /wasmProbe\.ts$/.test(process.argv[1])) main();
