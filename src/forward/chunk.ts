@@ -1,6 +1,6 @@
 // Chunked (multi-directional) forward mode: a dual carrying k tangents, so one pass gives k Jacobian columns.
 import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
-import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/value';
+import { ADValue, adValueClass, describe, nextLevel, type Trace, type Value } from '../ops/value';
 import { registerFastPath, type OpText } from '../ops/fastPath';
 import { addTangentCode, addTangentValue } from '../engine/accumulate';
 
@@ -71,13 +71,13 @@ export class ChunkTrace implements Trace {
  * pass.active = false;
  * ```
  */
-export class ChunkDual extends ADValue {
-  readonly value: Value;
-  readonly tangents: Float64Array | Value[];
-  readonly trace: ChunkTrace;
+export class ChunkDual implements ADValue {
+  declare readonly value: Value;
+  declare readonly tangents: Float64Array | Value[];
+  declare readonly trace: ChunkTrace;
+  declare [Symbol.toPrimitive]: ADValue[typeof Symbol.toPrimitive];
 
   constructor(value: Value, tangents: ArrayLike<Value>, trace: ChunkTrace) {
-    super();
     if (tangents.length !== trace.width) {
       throw new RangeError(`ChunkDual: tangents must have length ${trace.width} (the chunk width), got ${tangents.length}`);
     }
@@ -89,10 +89,13 @@ export class ChunkDual extends ADValue {
     this.trace = trace;
   }
 
-  override toString(): string {
+  toString(): string {
     return `ChunkDual(${String(this.value)}, [${Array.from(this.tangents as ArrayLike<Value>, String).join(', ')}])`;
   }
 }
+
+// One chunk dual is made per primitive: a plain constructor (see adValueClass).
+adValueClass(ChunkDual);
 
 /** Splits one output of a chunked pass into (primal, k tangents); values the pass never touched have zero tangents. */
 export function splitChunk(api: string, out: Value, trace: ChunkTrace): [Value, ArrayLike<Value>] {
@@ -133,35 +136,33 @@ export function checkChunkSize(api: string, chunkSize: unknown): number | undefi
  * of one live pass with number parts (mixed with numbers) are handled in place, with the
  * arithmetic, order and zero skips of {@link ChunkTrace.process}'s number-only path.
  */
-function emitChunkFastPath(op: OpText, kind: number): string {
+function emitChunkFastPath(op: OpText): string {
   const accumulate = (k: number) =>
     `if (T${k} !== undefined) for (let c = 0; c < w; c++) { const tc = T${k}[c]; ${addTangentCode('out[c]', 'tc', `d${k}`)} }`;
   if (op.arity === 1) {
-    return `if (k0 === ${kind}) {
-  const tr = x0.trace; const p0 = x0.value; const T0 = x0.tangents;
-  if (tr.active && typeof p0 === 'number' && T0 instanceof Float64Array) {
-    const y = ${op.value(['p0'])};
-    const w = tr.width; const out = new Float64Array(w);
-    ${op.partials(['p0'], 'y')}
-    ${accumulate(0)}
-    return new ChunkDual(y, out, tr);
+    return `const tr = x0.trace; const p0 = x0.value; const T0 = x0.tangents;
+if (!tr.active || typeof p0 !== 'number' || !(T0 instanceof Float64Array)) return generic(x0, x1);
+const y = ${op.value(['p0'])};
+const w = tr.width; const out = new Float64Array(w);
+${op.partials(['p0'], 'y')}
+${accumulate(0)}
+return new C(y, out, tr);`;
   }
-}`;
-  }
-  return `if ((k0 === ${kind} && (k1 === 0 || (k1 === ${kind} && x1.trace === x0.trace))) || (k0 === 0 && k1 === ${kind})) {
-  const tr = k0 === 0 ? x1.trace : x0.trace;
-  let p0 = x0, T0, p1 = x1, T1;
-  if (k0 !== 0) { p0 = x0.value; T0 = x0.tangents; }
-  if (k1 !== 0) { p1 = x1.value; T1 = x1.tangents; }
-  if (tr.active && typeof p0 === 'number' && typeof p1 === 'number' && (T0 === undefined || T0 instanceof Float64Array) && (T1 === undefined || T1 instanceof Float64Array)) {
-    const y = ${op.value(['p0', 'p1'])};
-    const w = tr.width; const out = new Float64Array(w);
-    ${op.partials(['p0', 'p1'], 'y')}
-    ${accumulate(0)}
-    ${accumulate(1)}
-    return new ChunkDual(y, out, tr);
-  }
-}`;
+  return `let tr, p0, T0, p1, T1;
+if (typeof x0 === 'number') { tr = x1.trace; p0 = x0; p1 = x1.value; T1 = x1.tangents; }
+else {
+  tr = x0.trace; p0 = x0.value; T0 = x0.tangents;
+  if (typeof x1 === 'number') p1 = x1;
+  else if (x1 instanceof C && x1.trace === tr) { p1 = x1.value; T1 = x1.tangents; }
+  else return generic(x0, x1);
+}
+if (!tr.active || typeof p0 !== 'number' || typeof p1 !== 'number' || (T0 !== undefined && !(T0 instanceof Float64Array)) || (T1 !== undefined && !(T1 instanceof Float64Array))) return generic(x0, x1);
+const y = ${op.value(['p0', 'p1'])};
+const w = tr.width; const out = new Float64Array(w);
+${op.partials(['p0', 'p1'], 'y')}
+${accumulate(0)}
+${accumulate(1)}
+return new C(y, out, tr);`;
 }
 
-registerFastPath({ name: 'chunked forward', valueClass: ChunkDual, deps: { ChunkDual }, emit: emitChunkFastPath });
+registerFastPath({ name: 'chunked forward', valueClass: ChunkDual, deps: {}, emit: emitChunkFastPath });
