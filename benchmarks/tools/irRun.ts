@@ -31,6 +31,7 @@ const runs: Record<string, () => unknown> = {
   'W2 jvp': () => jvp(W2, x4, v4),
   'W3 grad': () => grad(W3)(x3),
   'W3 jacfwd': () => jacfwd(W3)(x3),
+  'W3 jacfwd1': () => jacfwd(W3, { chunkSize: 1 })(x3),
   'chain jvp': () => jvp(chain, [0.7], [1]),
   'chain jacfwd2': () => jacfwd(chain, { chunkSize: 2 })([0.35, 0.35]),
   'chain grad': () => grad(chain)([0.7]),

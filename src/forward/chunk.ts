@@ -24,11 +24,28 @@ export class ChunkTrace implements Trace {
   active = true;
   readonly label: string;
   readonly width: number;
+  /**
+   * @internal The block the fast paths write the next results' tangents into, and how much of
+   * it is used. A typed array per primitive cost more than everything else the primitive
+   * does (its allocation is a runtime call); one block serves hundreds of primitives.
+   */
+  block: Float64Array;
+  /** @internal */
+  used: number;
 
   constructor(label: string, width: number) {
     this.label = label;
     this.level = nextLevel();
     this.width = width;
+    this.block = new Float64Array(0);
+    this.used = 0;
+  }
+
+  /** @internal A fresh block (the old one stays alive as long as duals in it do). */
+  nextBlock(): Float64Array {
+    this.block = new Float64Array(Math.max(512, 64 * this.width));
+    this.used = 0;
+    return this.block;
   }
 
   process(op: OpDef, args: readonly Value[]): Value {
@@ -73,25 +90,48 @@ export class ChunkTrace implements Trace {
  */
 export class ChunkDual implements ADValue {
   declare readonly value: Value;
-  declare readonly tangents: Float64Array | Value[];
   declare readonly trace: ChunkTrace;
+  /**
+   * @internal Where the tangents live: numbers at data[offset .. offset + width) (a block
+   * shared with other duals of the pass, see ChunkTrace.block), or AD values (offset 0).
+   */
+  declare readonly data: Float64Array | Value[];
+  /** @internal */
+  declare readonly offset: number;
+  /** The view `tangents` returns for tangents in a shared block, made on first read. */
+  declare private view: Float64Array | undefined;
   declare [Symbol.toPrimitive]: ADValue[typeof Symbol.toPrimitive];
 
-  constructor(value: Value, tangents: ArrayLike<Value>, trace: ChunkTrace) {
-    if (tangents.length !== trace.width) {
-      throw new RangeError(`ChunkDual: tangents must have length ${trace.width} (the chunk width), got ${tangents.length}`);
-    }
+  /** The `offset` form is internal: the fast paths' results, whose tangents sit in a shared block. */
+  constructor(value: Value, tangents: ArrayLike<Value>, trace: ChunkTrace, offset?: number) {
     this.value = value;
-    this.tangents =
-      tangents instanceof Float64Array || !Array.from(tangents).every((t) => typeof t === 'number')
-        ? (tangents as Float64Array | Value[])
-        : Float64Array.from(tangents as ArrayLike<number>);
     this.trace = trace;
+    this.data = offset === undefined ? ownTangents(tangents, trace) : (tangents as Float64Array);
+    this.offset = offset ?? 0;
+    this.view = undefined;
+  }
+
+  /** The k tangents (a view of the dual's own numbers: read them, do not write them). */
+  get tangents(): Float64Array | Value[] {
+    const { data, offset } = this;
+    const k = this.trace.width;
+    if (offset === 0 && data.length === k) return data;
+    return (this.view ??= (data as Float64Array).subarray(offset, offset + k));
   }
 
   toString(): string {
     return `ChunkDual(${String(this.value)}, [${Array.from(this.tangents as ArrayLike<Value>, String).join(', ')}])`;
   }
+}
+
+/** Checks hand-given tangents and stores all-number ones compactly. */
+function ownTangents(tangents: ArrayLike<Value>, trace: ChunkTrace): Float64Array | Value[] {
+  if (tangents.length !== trace.width) {
+    throw new RangeError(`ChunkDual: tangents must have length ${trace.width} (the chunk width), got ${tangents.length}`);
+  }
+  return tangents instanceof Float64Array || !Array.from(tangents).every((t) => typeof t === 'number')
+    ? (tangents as Float64Array | Value[])
+    : Float64Array.from(tangents as ArrayLike<number>);
 }
 
 // One chunk dual is made per primitive: a plain constructor (see adValueClass).
@@ -134,35 +174,39 @@ export function checkChunkSize(api: string, chunkSize: unknown): number | undefi
 /**
  * Chunked forward mode's fast path inside each primitive's generated function: chunk duals
  * of one live pass with number parts (mixed with numbers) are handled in place, with the
- * arithmetic, order and zero skips of {@link ChunkTrace.process}'s number-only path.
+ * arithmetic, order and zero skips of {@link ChunkTrace.process}'s number-only path. The
+ * result's tangents go to the pass's current block (see ChunkTrace.block).
  */
 function emitChunkFastPath(op: OpText): string {
   const accumulate = (k: number) =>
-    `if (T${k} !== undefined) for (let c = 0; c < w; c++) { const tc = T${k}[c]; ${addTangentCode('out[c]', 'tc', `d${k}`)} }`;
+    `if (D${k} !== undefined) for (let c = 0; c < w; c++) { const tc = D${k}[o${k} + c]; ${addTangentCode('B[o + c]', 'tc', `d${k}`)} }`;
+  const take = `const w = tr.width; let B = tr.block; let o = tr.used;
+if (o + w > B.length) { B = tr.nextBlock(); o = 0; }
+tr.used = o + w;`;
   if (op.arity === 1) {
-    return `const tr = x0.trace; const p0 = x0.value; const T0 = x0.tangents;
-if (!tr.active || typeof p0 !== 'number' || !(T0 instanceof Float64Array)) return generic(x0, x1);
+    return `const tr = x0.trace; const p0 = x0.value; const D0 = x0.data; const o0 = x0.offset;
+if (!tr.active || typeof p0 !== 'number' || !(D0 instanceof Float64Array)) return generic(x0, x1);
 const y = ${op.value(['p0'])};
-const w = tr.width; const out = new Float64Array(w);
+${take}
 ${op.partials(['p0'], 'y')}
 ${accumulate(0)}
-return new C(y, out, tr);`;
+return new C(y, B, tr, o);`;
   }
-  return `let tr, p0, T0, p1, T1;
-if (typeof x0 === 'number') { tr = x1.trace; p0 = x0; p1 = x1.value; T1 = x1.tangents; }
+  return `let tr, p0, D0, o0 = 0, p1, D1, o1 = 0;
+if (typeof x0 === 'number') { tr = x1.trace; p0 = x0; p1 = x1.value; D1 = x1.data; o1 = x1.offset; }
 else {
-  tr = x0.trace; p0 = x0.value; T0 = x0.tangents;
+  tr = x0.trace; p0 = x0.value; D0 = x0.data; o0 = x0.offset;
   if (typeof x1 === 'number') p1 = x1;
-  else if (x1 instanceof C && x1.trace === tr) { p1 = x1.value; T1 = x1.tangents; }
+  else if (x1 instanceof C && x1.trace === tr) { p1 = x1.value; D1 = x1.data; o1 = x1.offset; }
   else return generic(x0, x1);
 }
-if (!tr.active || typeof p0 !== 'number' || typeof p1 !== 'number' || (T0 !== undefined && !(T0 instanceof Float64Array)) || (T1 !== undefined && !(T1 instanceof Float64Array))) return generic(x0, x1);
+if (!tr.active || typeof p0 !== 'number' || typeof p1 !== 'number' || (D0 !== undefined && !(D0 instanceof Float64Array)) || (D1 !== undefined && !(D1 instanceof Float64Array))) return generic(x0, x1);
 const y = ${op.value(['p0', 'p1'])};
-const w = tr.width; const out = new Float64Array(w);
+${take}
 ${op.partials(['p0', 'p1'], 'y')}
 ${accumulate(0)}
 ${accumulate(1)}
-return new C(y, out, tr);`;
+return new C(y, B, tr, o);`;
 }
 
 registerFastPath({ name: 'chunked forward', valueClass: ChunkDual, deps: {}, emit: emitChunkFastPath });
