@@ -92,8 +92,9 @@ export class ChunkDual implements ADValue {
   declare readonly value: Value;
   declare readonly trace: ChunkTrace;
   /**
-   * @internal Where the tangents live: numbers at data[offset .. offset + width) (a block
-   * shared with other duals of the pass, see ChunkTrace.block), or AD values (offset 0).
+   * @internal Where the tangents live: numbers at data[offset .. offset + width) of a
+   * Float64Array (a block shared with other duals of the pass, see ChunkTrace.block), or AD
+   * values in an array, offset -1 (so the fast paths tell the two apart by one comparison).
    */
   declare readonly data: Float64Array | Value[];
   /** @internal */
@@ -106,8 +107,9 @@ export class ChunkDual implements ADValue {
   constructor(value: Value, tangents: ArrayLike<Value>, trace: ChunkTrace, offset?: number) {
     this.value = value;
     this.trace = trace;
-    this.data = offset === undefined ? ownTangents(tangents, trace) : (tangents as Float64Array);
-    this.offset = offset ?? 0;
+    const data = offset === undefined ? ownTangents(tangents, trace) : (tangents as Float64Array);
+    this.data = data;
+    this.offset = offset ?? (data instanceof Float64Array ? 0 : -1);
     this.view = undefined;
   }
 
@@ -115,7 +117,7 @@ export class ChunkDual implements ADValue {
   get tangents(): Float64Array | Value[] {
     const { data, offset } = this;
     const k = this.trace.width;
-    if (offset === 0 && data.length === k) return data;
+    if (offset <= 0 && data.length === k) return data;
     return (this.view ??= (data as Float64Array).subarray(offset, offset + k));
   }
 
@@ -185,7 +187,7 @@ if (o + w > B.length) { B = tr.nextBlock(); o = 0; }
 tr.used = o + w;`;
   if (op.arity === 1) {
     return `const tr = x0.trace; const p0 = x0.value; const D0 = x0.data; const o0 = x0.offset;
-if (!tr.active || typeof p0 !== 'number' || !(D0 instanceof Float64Array)) return generic(x0, x1);
+if (!tr.active || typeof p0 !== 'number' || o0 < 0) return generic(x0, x1);
 const y = ${op.value(['p0'])};
 ${take}
 ${op.partials(['p0'], 'y')}
@@ -200,7 +202,7 @@ else {
   else if (x1 instanceof C && x1.trace === tr) { p1 = x1.value; D1 = x1.data; o1 = x1.offset; }
   else return generic(x0, x1);
 }
-if (!tr.active || typeof p0 !== 'number' || typeof p1 !== 'number' || (D0 !== undefined && !(D0 instanceof Float64Array)) || (D1 !== undefined && !(D1 instanceof Float64Array))) return generic(x0, x1);
+if (!tr.active || typeof p0 !== 'number' || typeof p1 !== 'number' || o0 < 0 || o1 < 0) return generic(x0, x1);
 const y = ${op.value(['p0', 'p1'])};
 ${take}
 ${op.partials(['p0', 'p1'], 'y')}

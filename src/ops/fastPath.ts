@@ -158,10 +158,12 @@ let wrappersAllowed: boolean | undefined;
 function wrapper(op: OpDef, slot: { ad: Impl }): Impl {
   const { value } = op;
   if (wrappersAllowed !== false) {
-    const call = op.arity === 1 ? 'value(x0)' : 'value(x0, x1)';
-    const numbers = op.arity === 1 ? "typeof x0 === 'number'" : "typeof x0 === 'number' && typeof x1 === 'number'";
+    const body =
+      op.arity === 1
+        ? "(x0) { return typeof x0 === 'number' ? value(x0) : slot.ad(x0, undefined); }"
+        : "(x0, x1) { return typeof x0 === 'number' && typeof x1 === 'number' ? value(x0, x1) : slot.ad(x0, x1); }";
     try {
-      const made = new Function('value', 'slot', `"use strict"; return function primitive(x0, x1) { return ${numbers} ? ${call} : slot.ad(x0, x1); };`)(
+      const made = new Function('value', 'slot', `"use strict"; return function primitive${body};`)(
         value,
         slot,
       ) as Impl;

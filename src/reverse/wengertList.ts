@@ -433,13 +433,22 @@ export class WengertList implements Trace {
     try {
       const inputs = new Array<TapeVar>(this.inputCount);
       for (let i = 0; i < this.inputCount; i++) inputs[i] = new TapeVar(i, this);
-      const outputs = checkOutputs(api, f(inputs));
+      const out = f(inputs);
+      // A scalar f returning its own handle (a gradient's usual case) needs none of checkOutputs' arrays.
+      if (out instanceof TapeVar && out.trace === this) {
+        this.#outputs = [out.index];
+        return;
+      }
+      const outputs = checkOutputs(api, out);
       this.#outputIsArray = outputs.isArray;
-      this.#outputs = outputs.values.map((o) => {
-        if (o instanceof TapeVar && o.trace === this) return o.index;
-        if (o instanceof ADValue && (!o.trace.active || o.trace.level > this.level)) throw escapedError(api, o.trace);
-        return this.#constant(o);
-      });
+      const refs = new Array<number>(outputs.values.length);
+      for (let k = 0; k < refs.length; k++) {
+        const o = outputs.values[k] as Value;
+        if (o instanceof TapeVar && o.trace === this) refs[k] = o.index;
+        else if (o instanceof ADValue && (!o.trace.active || o.trace.level > this.level)) throw escapedError(api, o.trace);
+        else refs[k] = this.#constant(o);
+      }
+      this.#outputs = refs;
     } finally {
       this.#active = false;
       this.recordsNumbers = false;
@@ -482,6 +491,10 @@ export class WengertList implements Trace {
    */
   inputAdjoints(yBar: Value | ArrayLike<Value>, api = 'backward'): Value[] {
     this.#checkFinished(api);
+    // A gradient (one number seeding the one output of a list of numbers) needs no seed array.
+    if (typeof yBar === 'number' && !this.#outputIsArray && this.#lifted === undefined && this.#liftedConstants === undefined) {
+      return this.#sweepNumbers(yBar, this.inputCount);
+    }
     const seeds = this.#seeds(api, yBar);
     if (!this.#numeric(seeds)) return this.#sweepValues(seeds).slice(0, this.inputCount);
     return this.#sweepNumbers(seeds as number[], this.inputCount);
@@ -517,9 +530,10 @@ export class WengertList implements Trace {
   }
 
   /** The adjoints of the first `count` entries, from one numeric backward sweep. */
-  #sweepNumbers(seeds: readonly number[], count: number, observe?: AdjointObserver): number[] {
+  #sweepNumbers(seeds: number | readonly number[], count: number, observe?: AdjointObserver): number[] {
     const adj = takeAdjoints(this.#length);
-    seedOutputs(this.#outputs, seeds, adj);
+    if (typeof seeds !== 'number') seedOutputs(this.#outputs, seeds, adj);
+    else if ((this.#outputs[0] as number) >= 0) adj[this.#outputs[0] as number] += seeds;
     // The engine's sweep (src/engine/); an observer needs the plain one, which reports each update.
     if (observe === undefined) listSweeps().backward(this.flat(), this.#values, adj);
     else plainBackward(this.flat(), this.#values, adj, observe);
