@@ -4,6 +4,9 @@ import { ADValue, adValueClass, describe, nextLevel, type Trace, type Value } fr
 import { registerFastPath, type OpText } from '../ops/fastPath';
 import { addTangentCode, addTangentValue } from '../engine/accumulate';
 
+/** Every pass starts without a block; its first primitive takes one. */
+const NO_BLOCK = new Float64Array(0);
+
 /**
  * A forward pass whose duals carry `width` tangents at once (directions d_1 .. d_k). The
  * primal and every partial are computed once per primitive and shared by all k directions,
@@ -20,24 +23,26 @@ import { addTangentCode, addTangentValue } from '../engine/accumulate';
  * ```
  */
 export class ChunkTrace implements Trace {
-  readonly level: number;
-  active = true;
-  readonly label: string;
-  readonly width: number;
+  // Declared and assigned (see ForwardTrace): one pass is made per jacfwd chunk.
+  declare readonly level: number;
+  declare active: boolean;
+  declare readonly label: string;
+  declare readonly width: number;
   /**
    * @internal The block the fast paths write the next results' tangents into, and how much of
    * it is used. A typed array per primitive cost more than everything else the primitive
    * does (its allocation is a runtime call); one block serves hundreds of primitives.
    */
-  block: Float64Array;
+  declare block: Float64Array;
   /** @internal */
-  used: number;
+  declare used: number;
 
   constructor(label: string, width: number) {
-    this.label = label;
     this.level = nextLevel();
+    this.active = true;
+    this.label = label;
     this.width = width;
-    this.block = new Float64Array(0);
+    this.block = NO_BLOCK;
     this.used = 0;
   }
 
