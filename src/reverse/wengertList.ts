@@ -14,6 +14,9 @@ import { CALL_CODE, type CallRecord } from '../engine/calls';
 import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
 
+const NONE: readonly number[] = Object.freeze([]);
+const NO_GUARDS = Object.freeze([]) as unknown as Guard[];
+
 /**
  * The Wengert list: the evaluation trace of one run of f, entries in evaluation order
  * (so already topologically sorted), stored as flat data rather than closures or one
@@ -57,9 +60,11 @@ export class WengertList implements Trace {
   #flatView: FlatList | undefined;
   #lifted: Value[] | undefined;
   #liftedConstants: Value[] | undefined;
-  #outputs: number[] = [];
+  // Both start as shared empty arrays (most recordings make no comparison, and run() sets the
+  // outputs): two arrays fewer per recording, which a fresh grad of a small f notices.
+  #outputs: readonly number[] = NONE;
   #outputIsArray = false;
-  readonly #guards: Guard[] = [];
+  #guards: Guard[] = NO_GUARDS;
   #calls: Map<number, CallRecord> | undefined;
   /** Number of inputs (the first entries of the list). */
   readonly inputCount: number;
@@ -425,7 +430,7 @@ export class WengertList implements Trace {
     const ra = ref(a);
     const rb = ref(b);
     // A comparison of two constants cannot change when this list is replayed.
-    if (ra >= 0 || rb >= 0) this.#guards.push({ kind, a: ra, b: rb, outcome, after: this.#length });
+    if (ra >= 0 || rb >= 0) (this.#guards === NO_GUARDS ? (this.#guards = []) : this.#guards).push({ kind, a: ra, b: rb, outcome, after: this.#length });
   }
 
   /** @internal Runs f on this list's inputs and closes the recording, whatever happens. */
