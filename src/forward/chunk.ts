@@ -36,6 +36,8 @@ export class ChunkTrace implements Trace {
   declare block: Float64Array;
   /** @internal */
   declare used: number;
+  /** Blocks taken so far (they grow with it). */
+  declare private blocks: number;
 
   constructor(label: string, width: number) {
     this.level = nextLevel();
@@ -44,11 +46,20 @@ export class ChunkTrace implements Trace {
     this.width = width;
     this.block = NO_BLOCK;
     this.used = 0;
+    this.blocks = 0;
   }
 
-  /** @internal A fresh block (the old one stays alive as long as duals in it do). */
+  /**
+   * @internal A fresh block (the old one stays alive as long as duals in it do). The first
+   * two hold 8 numbers (a typed array of up to 64 bytes lives on V8's heap; a larger one is a
+   * malloc that would cost a short pass, such as jacfwd of the worked example, more than its
+   * primitives); later ones double up to 512 rows of tangents.
+   */
   nextBlock(): Float64Array {
-    this.block = new Float64Array(Math.max(512, 64 * this.width));
+    const w = this.width;
+    const size = this.blocks < 2 ? 8 : Math.min(512 * w, 8 << Math.min(this.blocks - 1, 20));
+    this.blocks++;
+    this.block = new Float64Array(Math.max(w, size));
     this.used = 0;
     return this.block;
   }
@@ -146,9 +157,17 @@ adValueClass(ChunkDual);
 
 /** Splits one output of a chunked pass into (primal, k tangents); values the pass never touched have zero tangents. */
 export function splitChunk(api: string, out: Value, trace: ChunkTrace): [Value, ArrayLike<Value>] {
-  if (out instanceof ChunkDual && out.trace === trace) return [out.value, out.tangents];
+  const k = trace.width;
+  if (out instanceof ChunkDual && out.trace === trace) {
+    const { data, offset } = out;
+    if (offset <= 0 && data.length === k) return [out.value, data];
+    // Read out of its block into a small array (a typed-array view costs a runtime call).
+    const tangents = new Array<number>(k);
+    for (let c = 0; c < k; c++) tangents[c] = data[offset + c] as number;
+    return [out.value, tangents];
+  }
   if (typeof out !== 'number' && (!out.trace.active || out.trace.level > trace.level)) throw escapedError(api, out.trace);
-  return [out, new Float64Array(trace.width)];
+  return [out, new Array<number>(k).fill(0)];
 }
 
 /**
