@@ -142,23 +142,31 @@ let t = 0;
 if (t0 !== 0) { ${op.partials(['p0'], 'y')} ${addTangentCode('t', 't0', 'd0')} }
 return new C(y, t, tr);`;
   }
-  return `let tr, p0, t0, p1, t1;
-if (typeof x0 === 'number') { tr = x1.trace; p0 = x0; t0 = 0; p1 = x1.value; t1 = x1.tangent; }
-else {
-  tr = x0.trace; p0 = x0.value; t0 = x0.tangent;
-  if (typeof x1 === 'number') { p1 = x1; t1 = 0; }
-  else if (x1 instanceof C && x1.trace === tr) { p1 = x1.value; t1 = x1.tangent; }
-  else return generic(x0, x1);
+  // One block per case (a number and a Dual, a Dual and a number, two Duals), each with the
+  // same arithmetic: a number's tangent is the constant 0 there, so V8 drops its partial.
+  const body = `const y = ${op.value(['p0', 'p1'])};
+  let t = 0;
+  if (t0 !== 0 || t1 !== 0) {
+    ${op.partials(['p0', 'p1'], 'y')}
+    ${addTangentCode('t', 't0', 'd0')}
+    ${addTangentCode('t', 't1', 'd1')}
+  }
+  return new C(y, t, tr);`;
+  return `if (typeof x0 === 'number') {
+  const tr = x1.trace; const p0 = x0; const t0 = 0; const p1 = x1.value; const t1 = x1.tangent;
+  if (${live} || typeof p1 !== 'number' || typeof t1 !== 'number') return generic(x0, x1);
+  ${body}
 }
+const tr = x0.trace; const p0 = x0.value; const t0 = x0.tangent;
+if (typeof x1 === 'number') {
+  const p1 = x1; const t1 = 0;
+  if (${live} || typeof p0 !== 'number' || typeof t0 !== 'number') return generic(x0, x1);
+  ${body}
+}
+if (!(x1 instanceof C) || x1.trace !== tr) return generic(x0, x1);
+const p1 = x1.value; const t1 = x1.tangent;
 if (${live} || typeof p0 !== 'number' || typeof t0 !== 'number' || typeof p1 !== 'number' || typeof t1 !== 'number') return generic(x0, x1);
-const y = ${op.value(['p0', 'p1'])};
-let t = 0;
-if (t0 !== 0 || t1 !== 0) {
-  ${op.partials(['p0', 'p1'], 'y')}
-  ${addTangentCode('t', 't0', 'd0')}
-  ${addTangentCode('t', 't1', 'd1')}
-}
-return new C(y, t, tr);`;
+${body}`;
 }
 
 registerFastPath({ name: 'forward', valueClass: Dual, deps: {}, emit: emitDualFastPath });
