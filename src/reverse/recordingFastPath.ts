@@ -17,20 +17,21 @@ if (!L.recordsNumbers) return generic(x0, x1);
 const r0 = x0.index; const p0 = L.numberAt(r0);
 return L.record1(${op.code}, ${op.value(['p0'])}, r0);`;
   }
-  return `let L, r0, p0, r1, p1;
-if (typeof x0 === 'number') {
-  L = x1.trace;
+  // One block per argument case, as the forward path does: no value is merged from two cases.
+  const record = `return L.record2(${op.code}, ${op.value(['p0', 'p1'])}, r0, r1);`;
+  return `if (typeof x0 === 'number') {
+  const L = x1.trace;
   if (!L.recordsNumbers) return generic(x0, x1);
-  p0 = x0; r0 = L.constantRef(x0); r1 = x1.index; p1 = L.numberAt(r1);
-} else {
-  L = x0.trace;
-  if (!L.recordsNumbers) return generic(x0, x1);
-  r0 = x0.index; p0 = L.numberAt(r0);
-  if (typeof x1 === 'number') { p1 = x1; r1 = L.constantRef(x1); }
-  else if (x1 instanceof C && x1.trace === L) { r1 = x1.index; p1 = L.numberAt(r1); }
-  else return generic(x0, x1);
+  const p0 = x0; const r0 = L.constantRef(x0); const r1 = x1.index; const p1 = L.numberAt(r1);
+  ${record}
 }
-return L.record2(${op.code}, ${op.value(['p0', 'p1'])}, r0, r1);`;
+const L = x0.trace;
+if (!L.recordsNumbers) return generic(x0, x1);
+const r0 = x0.index; const p0 = L.numberAt(r0);
+if (typeof x1 === 'number') { const p1 = x1; const r1 = L.constantRef(x1); ${record} }
+if (!(x1 instanceof C) || x1.trace !== L) return generic(x0, x1);
+const r1 = x1.index; const p1 = L.numberAt(r1);
+${record}`;
 }
 
 registerFastPath({ name: 'reverse', valueClass: TapeVar, deps: {}, emit: emitRecordingFastPath });
