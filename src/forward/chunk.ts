@@ -223,22 +223,27 @@ ${op.partials(['p0'], 'y')}
 ${accumulate(0)}
 return new C(y, B, tr, o);`;
   }
-  return `let tr, p0, D0, o0 = 0, p1, D1, o1 = 0;
-if (typeof x0 === 'number') { tr = x1.trace; p0 = x0; p1 = x1.value; D1 = x1.data; o1 = x1.offset; }
-else {
-  tr = x0.trace; p0 = x0.value; D0 = x0.data; o0 = x0.offset;
-  if (typeof x1 === 'number') p1 = x1;
-  else if (x1 instanceof C && x1.trace === tr) { p1 = x1.value; D1 = x1.data; o1 = x1.offset; }
-  else return generic(x0, x1);
+  // One block per argument case (as the Dual path): a number's partial is then never used.
+  const result = (accumulation: string) => `const y = ${op.value(['p0', 'p1'])};
+  ${take}
+  ${op.partials(['p0', 'p1'], 'y')}
+  ${accumulation}
+  return new C(y, B, tr, o);`;
+  return `if (typeof x0 === 'number') {
+  const tr = x1.trace; const p0 = x0; const p1 = x1.value; const D1 = x1.data; const o1 = x1.offset;
+  if (!tr.active || typeof p1 !== 'number' || o1 < 0) return generic(x0, x1);
+  ${result(accumulate(1))}
 }
+const tr = x0.trace; const p0 = x0.value; const D0 = x0.data; const o0 = x0.offset;
+if (typeof x1 === 'number') {
+  const p1 = x1;
+  if (!tr.active || typeof p0 !== 'number' || o0 < 0) return generic(x0, x1);
+  ${result(accumulate(0))}
+}
+if (!(x1 instanceof C) || x1.trace !== tr) return generic(x0, x1);
+const p1 = x1.value; const D1 = x1.data; const o1 = x1.offset;
 if (!tr.active || typeof p0 !== 'number' || typeof p1 !== 'number' || o0 < 0 || o1 < 0) return generic(x0, x1);
-const y = ${op.value(['p0', 'p1'])};
-${take}
-${op.partials(['p0', 'p1'], 'y')}
-if (D0 === undefined) ${accumulate(1)}
-else if (D1 === undefined) ${accumulate(0)}
-else ${both}
-return new C(y, B, tr, o);`;
+${result(both)}`;
 }
 
 registerFastPath({ name: 'chunked forward', valueClass: ChunkDual, deps: {}, emit: emitChunkFastPath });
