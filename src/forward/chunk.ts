@@ -1,8 +1,11 @@
 // Chunked (multi-directional) forward mode: a dual carrying k tangents, so one pass gives k Jacobian columns.
 import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
-import { ADValue, describe, nextLevel, type Trace, type Value } from '../ops/value';
+import { ADValue, adValueClass, describe, nextLevel, type Trace, type Value } from '../ops/value';
 import { registerFastPath, type OpText } from '../ops/fastPath';
 import { addTangentCode, addTangentValue } from '../engine/accumulate';
+
+/** Every pass starts without a block; its first primitive takes one. */
+const NO_BLOCK = new Float64Array(0);
 
 /**
  * A forward pass whose duals carry `width` tangents at once (directions d_1 .. d_k). The
@@ -20,15 +23,45 @@ import { addTangentCode, addTangentValue } from '../engine/accumulate';
  * ```
  */
 export class ChunkTrace implements Trace {
-  readonly level: number;
-  active = true;
-  readonly label: string;
-  readonly width: number;
+  // Declared and assigned (see ForwardTrace): one pass is made per jacfwd chunk.
+  declare readonly level: number;
+  declare active: boolean;
+  declare readonly label: string;
+  declare readonly width: number;
+  /**
+   * @internal The block the fast paths write the next results' tangents into, and how much of
+   * it is used. A typed array per primitive cost more than everything else the primitive
+   * does (its allocation is a runtime call); one block serves hundreds of primitives.
+   */
+  declare block: Float64Array;
+  /** @internal */
+  declare used: number;
+  /** Blocks taken so far (they grow with it). */
+  declare private blocks: number;
 
   constructor(label: string, width: number) {
-    this.label = label;
     this.level = nextLevel();
+    this.active = true;
+    this.label = label;
     this.width = width;
+    this.block = NO_BLOCK;
+    this.used = 0;
+    this.blocks = 0;
+  }
+
+  /**
+   * @internal A fresh block (the old one stays alive as long as duals in it do). The first
+   * two hold 8 numbers (a typed array of up to 64 bytes lives on V8's heap; a larger one is a
+   * malloc that would cost a short pass, such as jacfwd of the worked example, more than its
+   * primitives); later ones double up to 512 rows of tangents.
+   */
+  nextBlock(): Float64Array {
+    const w = this.width;
+    const size = this.blocks < 2 ? 8 : Math.min(512 * w, 8 << Math.min(this.blocks - 1, 20));
+    this.blocks++;
+    this.block = new Float64Array(Math.max(w, size));
+    this.used = 0;
+    return this.block;
   }
 
   process(op: OpDef, args: readonly Value[]): Value {
@@ -71,34 +104,70 @@ export class ChunkTrace implements Trace {
  * pass.active = false;
  * ```
  */
-export class ChunkDual extends ADValue {
-  readonly value: Value;
-  readonly tangents: Float64Array | Value[];
-  readonly trace: ChunkTrace;
+export class ChunkDual implements ADValue {
+  declare readonly value: Value;
+  declare readonly trace: ChunkTrace;
+  /**
+   * @internal Where the tangents live: numbers at data[offset .. offset + width) of a
+   * Float64Array (a block shared with other duals of the pass, see ChunkTrace.block), or AD
+   * values in an array, offset -1 (so the fast paths tell the two apart by one comparison).
+   */
+  declare readonly data: Float64Array | Value[];
+  /** @internal */
+  declare readonly offset: number;
+  /** The view `tangents` returns for tangents in a shared block, made on first read. */
+  declare private view: Float64Array | undefined;
+  declare [Symbol.toPrimitive]: ADValue[typeof Symbol.toPrimitive];
 
-  constructor(value: Value, tangents: ArrayLike<Value>, trace: ChunkTrace) {
-    super();
-    if (tangents.length !== trace.width) {
-      throw new RangeError(`ChunkDual: tangents must have length ${trace.width} (the chunk width), got ${tangents.length}`);
-    }
+  /** The `offset` form is internal: the fast paths' results, whose tangents sit in a shared block. */
+  constructor(value: Value, tangents: ArrayLike<Value>, trace: ChunkTrace, offset?: number) {
     this.value = value;
-    this.tangents =
-      tangents instanceof Float64Array || !Array.from(tangents).every((t) => typeof t === 'number')
-        ? (tangents as Float64Array | Value[])
-        : Float64Array.from(tangents as ArrayLike<number>);
     this.trace = trace;
+    const data = offset === undefined ? ownTangents(tangents, trace) : (tangents as Float64Array);
+    this.data = data;
+    this.offset = offset ?? (data instanceof Float64Array ? 0 : -1);
+    this.view = undefined;
   }
 
-  override toString(): string {
+  /** The k tangents (a view of the dual's own numbers: read them, do not write them). */
+  get tangents(): Float64Array | Value[] {
+    const { data, offset } = this;
+    const k = this.trace.width;
+    if (offset <= 0 && data.length === k) return data;
+    return (this.view ??= (data as Float64Array).subarray(offset, offset + k));
+  }
+
+  toString(): string {
     return `ChunkDual(${String(this.value)}, [${Array.from(this.tangents as ArrayLike<Value>, String).join(', ')}])`;
   }
 }
 
+/** Checks hand-given tangents and stores all-number ones compactly. */
+function ownTangents(tangents: ArrayLike<Value>, trace: ChunkTrace): Float64Array | Value[] {
+  if (tangents.length !== trace.width) {
+    throw new RangeError(`ChunkDual: tangents must have length ${trace.width} (the chunk width), got ${tangents.length}`);
+  }
+  return tangents instanceof Float64Array || !Array.from(tangents).every((t) => typeof t === 'number')
+    ? (tangents as Float64Array | Value[])
+    : Float64Array.from(tangents as ArrayLike<number>);
+}
+
+// One chunk dual is made per primitive: a plain constructor (see adValueClass).
+adValueClass(ChunkDual);
+
 /** Splits one output of a chunked pass into (primal, k tangents); values the pass never touched have zero tangents. */
 export function splitChunk(api: string, out: Value, trace: ChunkTrace): [Value, ArrayLike<Value>] {
-  if (out instanceof ChunkDual && out.trace === trace) return [out.value, out.tangents];
+  const k = trace.width;
+  if (out instanceof ChunkDual && out.trace === trace) {
+    const { data, offset } = out;
+    if (offset <= 0 && data.length === k) return [out.value, data];
+    // Read out of its block into a small array (a typed-array view costs a runtime call).
+    const tangents = new Array<number>(k);
+    for (let c = 0; c < k; c++) tangents[c] = data[offset + c] as number;
+    return [out.value, tangents];
+  }
   if (typeof out !== 'number' && (!out.trace.active || out.trace.level > trace.level)) throw escapedError(api, out.trace);
-  return [out, new Float64Array(trace.width)];
+  return [out, new Array<number>(k).fill(0)];
 }
 
 /**
@@ -131,37 +200,50 @@ export function checkChunkSize(api: string, chunkSize: unknown): number | undefi
 /**
  * Chunked forward mode's fast path inside each primitive's generated function: chunk duals
  * of one live pass with number parts (mixed with numbers) are handled in place, with the
- * arithmetic, order and zero skips of {@link ChunkTrace.process}'s number-only path.
+ * arithmetic, order and zero skips of {@link ChunkTrace.process}'s number-only path. The
+ * result's tangents go to the pass's current block (see ChunkTrace.block).
  */
-function emitChunkFastPath(op: OpText, kind: number): string {
+function emitChunkFastPath(op: OpText): string {
+  // One argument's tangents, added into the result's (fresh, so zero) slots of the block.
   const accumulate = (k: number) =>
-    `if (T${k} !== undefined) for (let c = 0; c < w; c++) { const tc = T${k}[c]; ${addTangentCode('out[c]', 'tc', `d${k}`)} }`;
+    `for (let c = 0; c < w; c++) { const u = D${k}[o${k} + c]; ${addTangentCode('B[o + c]', 'u', `d${k}`)} }`;
+  // Both arguments' in one loop, each direction's sum kept in a local and stored once: the
+  // same additions in the same order, without reading the block back (6% fewer instructions
+  // for W3's jacfwd; for one argument the loop above counted fewer).
+  const both = `for (let c = 0; c < w; c++) { let s = 0; const u0 = D0[o0 + c]; ${addTangentCode('s', 'u0', 'd0')} const u1 = D1[o1 + c]; ${addTangentCode('s', 'u1', 'd1')} B[o + c] = s; }`;
+  const take = `const w = tr.width; let B = tr.block; let o = tr.used;
+if (o + w > B.length) { B = tr.nextBlock(); o = 0; }
+tr.used = o + w;`;
   if (op.arity === 1) {
-    return `if (k0 === ${kind}) {
-  const tr = x0.trace; const p0 = x0.value; const T0 = x0.tangents;
-  if (tr.active && typeof p0 === 'number' && T0 instanceof Float64Array) {
-    const y = ${op.value(['p0'])};
-    const w = tr.width; const out = new Float64Array(w);
-    ${op.partials(['p0'], 'y')}
-    ${accumulate(0)}
-    return new ChunkDual(y, out, tr);
+    return `const tr = x0.trace; const p0 = x0.value; const D0 = x0.data; const o0 = x0.offset;
+if (!tr.active || typeof p0 !== 'number' || o0 < 0) return generic(x0, x1);
+const y = ${op.value(['p0'])};
+${take}
+${op.partials(['p0'], 'y')}
+${accumulate(0)}
+return new C(y, B, tr, o);`;
   }
-}`;
-  }
-  return `if ((k0 === ${kind} && (k1 === 0 || (k1 === ${kind} && x1.trace === x0.trace))) || (k0 === 0 && k1 === ${kind})) {
-  const tr = k0 === 0 ? x1.trace : x0.trace;
-  let p0 = x0, T0, p1 = x1, T1;
-  if (k0 !== 0) { p0 = x0.value; T0 = x0.tangents; }
-  if (k1 !== 0) { p1 = x1.value; T1 = x1.tangents; }
-  if (tr.active && typeof p0 === 'number' && typeof p1 === 'number' && (T0 === undefined || T0 instanceof Float64Array) && (T1 === undefined || T1 instanceof Float64Array)) {
-    const y = ${op.value(['p0', 'p1'])};
-    const w = tr.width; const out = new Float64Array(w);
-    ${op.partials(['p0', 'p1'], 'y')}
-    ${accumulate(0)}
-    ${accumulate(1)}
-    return new ChunkDual(y, out, tr);
-  }
-}`;
+  // One block per argument case (as the Dual path): a number's partial is then never used.
+  const result = (accumulation: string) => `const y = ${op.value(['p0', 'p1'])};
+  ${take}
+  ${op.partials(['p0', 'p1'], 'y')}
+  ${accumulation}
+  return new C(y, B, tr, o);`;
+  return `if (typeof x0 === 'number') {
+  const tr = x1.trace; const p0 = x0; const p1 = x1.value; const D1 = x1.data; const o1 = x1.offset;
+  if (!tr.active || typeof p1 !== 'number' || o1 < 0) return generic(x0, x1);
+  ${result(accumulate(1))}
+}
+const tr = x0.trace; const p0 = x0.value; const D0 = x0.data; const o0 = x0.offset;
+if (typeof x1 === 'number') {
+  const p1 = x1;
+  if (!tr.active || typeof p0 !== 'number' || o0 < 0) return generic(x0, x1);
+  ${result(accumulate(0))}
+}
+if (!(x1 instanceof C) || x1.trace !== tr) return generic(x0, x1);
+const p1 = x1.value; const D1 = x1.data; const o1 = x1.offset;
+if (!tr.active || typeof p0 !== 'number' || typeof p1 !== 'number' || o0 < 0 || o1 < 0) return generic(x0, x1);
+${result(both)}`;
 }
 
-registerFastPath({ name: 'chunked forward', valueClass: ChunkDual, deps: { ChunkDual }, emit: emitChunkFastPath });
+registerFastPath({ name: 'chunked forward', valueClass: ChunkDual, deps: {}, emit: emitChunkFastPath });

@@ -39,22 +39,23 @@ export interface OpText {
 
 /**
  * How one mode handles its own values inside a primitive's function. `valueClass` is the
- * class of the mode's AD values; `emit` returns statements over the arguments `x0`, `x1`
- * and their kinds `k0`, `k1` (0 for a number, `kind` for an instance of valueClass, another
- * number otherwise) that `return` the result when the mode claims the call, and fall
- * through otherwise. `deps` are the names its text refers to.
+ * class of the mode's AD values. `emit` returns the body of a function of `(x0, x1)` that
+ * is called when the first argument that is not a number is an instance of valueClass
+ * (so either x0 is one, or x0 is a number and x1 is one); the body returns the result, or
+ * `generic(x0, x1)` for any case it does not claim. In its text `C` is valueClass, and
+ * `deps` are further names it refers to.
  */
 export interface FastPathTemplate {
   readonly name: string;
   readonly valueClass: abstract new (...args: never[]) => object;
   readonly deps: Readonly<Record<string, unknown>>;
-  emit(op: OpText, kind: number): string;
+  emit(op: OpText): string;
 }
 
 /**
- * Where a value's kind lives: on its class's prototype, so reading it is one constant load.
- * (An `instanceof` test of a class the value is not an instance of measured about 35 ns per
- * primitive on Node 20, as much as all the rest of a fast path; a load is below 1 ns.)
+ * Where a value's kind lives: on its class's prototype, so reading it is one constant load
+ * for any class (an `instanceof` test of a class the value is not an instance of measured
+ * about 35 ns per primitive on Node 20, as much as all the rest of a fast path).
  */
 const KIND = Symbol('dualtape fast-path kind');
 
@@ -110,45 +111,92 @@ function opText(op: OpDef, deps: Map<string, unknown>, from: OpTextSource): OpTe
 type Impl = (x0: unknown, x1: unknown) => unknown;
 
 /**
- * The function for AD-valued calls of `op`: every template's fast path in turn, then
- * `generic` (apply). Without `new Function` (a strict Content Security Policy) it is
- * `generic` alone.
+ * The function for AD-valued calls of `op`: a small dispatcher on the kind of the first
+ * argument that is not a number, calling that mode's own function for the op (or
+ * `generic`, apply, for any other value). Each piece is small, so V8 inlines the
+ * dispatcher and the mode's function into the primitive, and the primitive into user code,
+ * as far as its inlining budget goes. Without `new Function` (a strict Content Security
+ * Policy) it is `generic` alone.
  */
 function buildImpl(op: OpDef, generic: Impl): Impl {
   if (!enabled || textSource === undefined || !textSource.canGenerateCode() || templates.length === 0) return generic;
   const deps = new Map<string, unknown>();
   const text = opText(op, deps, textSource);
   if (text === undefined) return generic;
-  for (const t of templates) for (const [name, dep] of Object.entries(t.deps)) deps.set(name, dep);
-  const body = templates.map((t, i) => t.emit(text, i + 1)).join('\n');
-  const kind = (x: string) => `const k${x.slice(1)} = typeof ${x} === 'number' ? 0 : ${x} != null ? (${x}[KIND] ?? -1) : -1;`;
-  const kinds = op.arity === 1 ? kind('x0') : `${kind('x0')} ${kind('x1')}`;
-  const source = `"use strict"; return function ${op.name}_ad(x0, x1) {\n${kinds}\n${body}\nreturn generic(x0, x1);\n};`;
   try {
-    return new Function('generic', 'KIND', ...deps.keys(), source)(generic, KIND, ...deps.values()) as Impl;
+    const modes = templates.map((t) => {
+      const names = new Map(deps);
+      for (const [name, dep] of Object.entries(t.deps)) names.set(name, dep);
+      const source = `"use strict"; return function ${op.name}_${t.name.replace(/\W/g, '_')}(x0, x1) {\n${t.emit(text)}\n};`;
+      return new Function('generic', 'C', ...names.keys(), source)(generic, t.valueClass, ...names.values()) as Impl;
+    });
+    const first = op.arity === 1 ? 'x0' : "(typeof x0 === 'number' ? x1 : x0)";
+    const cases = modes.map((_, i) => `if (k === ${i + 1}) return M${i + 1}(x0, x1);`).join(' ');
+    const source = `"use strict"; return function ${op.name}_ad(x0, x1) {
+  const a = ${first};
+  // The kind is made an int32 (undefined | 0 is 0), so its tests are word comparisons.
+  if (typeof a === 'object' && a !== null) { const k = a[KIND] | 0; ${cases} }
+  return generic(x0, x1);
+};`;
+    return new Function('generic', 'KIND', ...modes.map((_, i) => `M${i + 1}`), source)(generic, KIND, ...modes) as Impl;
   } catch (e) {
     if (e instanceof EvalError) return generic;
     throw e;
   }
 }
 
+let wrappersAllowed: boolean | undefined;
+
 /**
- * @internal The function behind a primitive of arity 1 or 2 with AD-valued arguments. It is
- * built on first use (the rules it derives from may name ops defined after this one) and
- * rebuilt when a mode registers its template.
+ * The primitive itself, generated once per op (a closure where `new Function` is refused):
+ * numbers go straight to the op's value function, AD values to `slot.ad`.
+ *
+ * Why per op: closures made by one function literal share one feedback vector in V8, so
+ * every primitive's inner calls (the value function, the AD route) looked megamorphic and
+ * none was inlined; a function of its own per op sees one target at each call.
  */
-export function fastImpl(op: OpDef, generic: Impl): Impl {
-  let impl: Impl | undefined;
-  resets.push(() => {
-    impl = undefined;
-  });
-  return (x0, x1) => {
-    if (impl === undefined) {
-      // Deriving the op's text runs rules on symbols, which may call this very op again:
-      // those calls (and every call, should building fail) take the generic route.
-      impl = generic;
-      impl = buildImpl(op, generic);
+function wrapper(op: OpDef, slot: { ad: Impl }): Impl {
+  const { value } = op;
+  if (wrappersAllowed !== false) {
+    const body =
+      op.arity === 1
+        ? "(x0) { return typeof x0 === 'number' ? value(x0) : slot.ad(x0, undefined); }"
+        : "(x0, x1) { return typeof x0 === 'number' && typeof x1 === 'number' ? value(x0, x1) : slot.ad(x0, x1); }";
+    try {
+      const made = new Function('value', 'slot', `"use strict"; return function primitive${body};`)(
+        value,
+        slot,
+      ) as Impl;
+      wrappersAllowed = true;
+      return made;
+    } catch (e) {
+      if (!(e instanceof EvalError)) throw e;
+      wrappersAllowed = false;
     }
-    return impl(x0, x1);
+  }
+  return op.arity === 1
+    ? (x0) => (typeof x0 === 'number' ? value(x0) : slot.ad(x0, undefined))
+    : (x0, x1) => (typeof x0 === 'number' && typeof x1 === 'number' ? value(x0, x1) : slot.ad(x0, x1));
+}
+
+/**
+ * @internal The function of a primitive of arity 1 or 2: numbers to its value function,
+ * AD values to its generated fast paths and then `generic` (apply). The fast paths are
+ * built on the first AD call (the rules they derive from may name ops defined after this
+ * one) and rebuilt when a mode registers its template.
+ */
+export function primitiveFunction(op: OpDef, generic: Impl): Impl {
+  const slot: { ad: Impl } = { ad: generic };
+  const build: Impl = (x0, x1) => {
+    // Deriving the op's text runs rules on symbols, which may call this very op again:
+    // those calls (and every call, should building fail) take the generic route.
+    slot.ad = generic;
+    slot.ad = buildImpl(op, generic);
+    return slot.ad(x0, x1);
   };
+  slot.ad = build;
+  resets.push(() => {
+    slot.ad = build;
+  });
+  return wrapper(op, slot);
 }

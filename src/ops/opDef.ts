@@ -1,6 +1,6 @@
 // What a primitive is (its definition in the op table) and the one way to add one: defineOp.
 import { ADValue, describe, type Trace, type Value } from './value';
-import { fastImpl } from './fastPath';
+import { primitiveFunction } from './fastPath';
 
 /**
  * The partial derivatives of a primitive at `args`, one per argument: ∂y/∂args[i].
@@ -246,16 +246,13 @@ export function defineOp<A extends number>(spec: OpSpec<A>): Primitive<A> {
 }
 
 function makePrimitive(op: OpDef): Primitive1 | Primitive2 | PrimitiveN {
-  const { value } = op;
   let fn: (...args: Value[]) => Value;
   // The all-number path skips dispatch entirely: it is the common case and must cost no more
   // than Math.*. AD values go to the op's generated fast paths (fastPath.ts), then apply().
   if (op.arity === 1) {
-    const ad = fastImpl(op, (x) => apply(op, [x as Value]));
-    fn = (x: Value) => (typeof x === 'number' ? value(x) : (ad(x, undefined) as Value));
+    fn = primitiveFunction(op, (x) => apply(op, [x as Value])) as (x: Value) => Value;
   } else if (op.arity === 2) {
-    const ad = fastImpl(op, (a, b) => apply(op, [a as Value, b as Value]));
-    fn = (a: Value, b: Value) => (typeof a === 'number' && typeof b === 'number' ? value(a, b) : (ad(a, b) as Value));
+    fn = primitiveFunction(op, (a, b) => apply(op, [a as Value, b as Value])) as (a: Value, b: Value) => Value;
   } else {
     fn = (...args: Value[]) => apply(op, args);
   }

@@ -90,6 +90,20 @@ export abstract class ADValue {
 }
 
 /**
+ * @internal Makes `cls` a kind of {@link ADValue} without `extends`: its prototype is put
+ * under ADValue's, so `instanceof ADValue`, `toString` and the operator guard all hold. The
+ * class declares its fields with `declare` and implements ADValue's members as types only.
+ *
+ * Why: the values made once per primitive (Dual, ChunkDual, TapeVar) are the hot path's one
+ * allocation, and on Node 20 `new` of a derived class (a `super()` call) or of a class with
+ * field declarations (define semantics) measured about 3× the cost of a plain constructor
+ * that assigns its fields: a fresh jvp of Rosenbrock n = 10^4 took 1.8 ms instead of 0.5 ms.
+ */
+export function adValueClass(cls: abstract new (...args: never[]) => object): void {
+  Object.setPrototypeOf(cls.prototype, ADValue.prototype);
+}
+
+/**
  * The plain number inside any value, however deeply nested (a number is returned as is).
  * Use it where user code must branch on a value; no derivative flows through it.
  *

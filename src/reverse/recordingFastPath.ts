@@ -6,24 +6,32 @@ import { TapeVar } from './tapeVar';
  * Reverse mode's fast path inside each primitive's generated function: handles of one list
  * that records plain numbers (mixed with numbers) are recorded in place, as
  * {@link WengertList.process} would: argument references in order (a number becomes a
- * constant), the value computed on numbers, one entry and one handle.
+ * constant), the value computed on numbers, one entry and one handle. Nothing is written
+ * before the call is known to be claimed (a constant added and then handed to apply() would
+ * be added twice).
  */
-function emitRecordingFastPath(op: OpText, kind: number): string {
+function emitRecordingFastPath(op: OpText): string {
   if (op.arity === 1) {
-    return `if (k0 === ${kind}) {
-  const L = x0.trace;
-  if (L.recordsNumbers) { const r0 = x0.index; const p0 = L.numberAt(r0); return L.record1(${op.code}, ${op.value(['p0'])}, r0); }
-}`;
+    return `const L = x0.trace;
+if (!L.recordsNumbers) return generic(x0, x1);
+const r0 = x0.index; const p0 = L.numberAt(r0);
+return L.record1(${op.code}, ${op.value(['p0'])}, r0);`;
   }
-  return `if ((k0 === ${kind} && (k1 === 0 || (k1 === ${kind} && x1.trace === x0.trace))) || (k0 === 0 && k1 === ${kind})) {
-  const L = k0 === 0 ? x1.trace : x0.trace;
-  if (L.recordsNumbers) {
-    let r0, p0, r1, p1;
-    if (k0 === 0) { p0 = x0; r0 = L.constantRef(x0); } else { r0 = x0.index; p0 = L.numberAt(r0); }
-    if (k1 === 0) { p1 = x1; r1 = L.constantRef(x1); } else { r1 = x1.index; p1 = L.numberAt(r1); }
-    return L.record2(${op.code}, ${op.value(['p0', 'p1'])}, r0, r1);
-  }
-}`;
+  // One block per argument case, as the forward path does: no value is merged from two cases.
+  const record = `return L.record2(${op.code}, ${op.value(['p0', 'p1'])}, r0, r1);`;
+  return `if (typeof x0 === 'number') {
+  const L = x1.trace;
+  if (!L.recordsNumbers) return generic(x0, x1);
+  const p0 = x0; const r0 = L.constantRef(x0); const r1 = x1.index; const p1 = L.numberAt(r1);
+  ${record}
+}
+const L = x0.trace;
+if (!L.recordsNumbers) return generic(x0, x1);
+const r0 = x0.index; const p0 = L.numberAt(r0);
+if (typeof x1 === 'number') { const p1 = x1; const r1 = L.constantRef(x1); ${record} }
+if (!(x1 instanceof C) || x1.trace !== L) return generic(x0, x1);
+const r1 = x1.index; const p1 = L.numberAt(r1);
+${record}`;
 }
 
 registerFastPath({ name: 'reverse', valueClass: TapeVar, deps: {}, emit: emitRecordingFastPath });

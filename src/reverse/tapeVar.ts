@@ -1,5 +1,5 @@
 // Reverse mode's AD value: a small handle on one entry of a list being recorded.
-import { ADValue, type Value } from '../ops/value';
+import { adValueClass, type ADValue, type Value } from '../ops/value';
 import type { WengertList } from './wengertList';
 
 /**
@@ -13,14 +13,15 @@ import type { WengertList } from './wengertList';
  * record((x) => { console.log(x[0] instanceof TapeVar); return sin(x[0]); }, [1]); // logs true
  * ```
  */
-export class TapeVar extends ADValue {
+export class TapeVar implements ADValue {
   /** The entry of `trace` this value is. */
-  readonly index: number;
-  readonly trace: WengertList;
+  declare readonly index: number;
+  declare readonly trace: WengertList;
+  declare [Symbol.toPrimitive]: ADValue[typeof Symbol.toPrimitive];
+  declare toString: ADValue['toString'];
 
   /** @internal */
   constructor(index: number, trace: WengertList) {
-    super();
     this.index = index;
     this.trace = trace;
   }
@@ -30,3 +31,6 @@ export class TapeVar extends ADValue {
     return this.trace.valueAt(this.index);
   }
 }
+
+// One handle is made per recorded primitive: a plain constructor (see adValueClass).
+adValueClass(TapeVar);

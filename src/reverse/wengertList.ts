@@ -14,8 +14,8 @@ import { CALL_CODE, type CallRecord } from '../engine/calls';
 import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
 
-const NO_GUARDS: Guard[] = [];
-const NO_OUTPUTS: number[] = [];
+const NONE: readonly number[] = Object.freeze([]);
+const NO_GUARDS = Object.freeze([]) as unknown as Guard[];
 
 /**
  * The Wengert list: the evaluation trace of one run of f, entries in evaluation order
@@ -60,9 +60,10 @@ export class WengertList implements Trace {
   #flatView: FlatList | undefined;
   #lifted: Value[] | undefined;
   #liftedConstants: Value[] | undefined;
-  #outputs: number[] = NO_OUTPUTS;
+  // Both start as shared empty arrays (most recordings make no comparison, and run() sets the
+  // outputs): two arrays fewer per recording, which a fresh grad of a small f notices.
+  #outputs: readonly number[] = NONE;
   #outputIsArray = false;
-  // Made on the first guard: most recordings have none, and a small gradient's cost is its allocations.
   #guards: Guard[] = NO_GUARDS;
   #calls: Map<number, CallRecord> | undefined;
   /** Number of inputs (the first entries of the list). */
@@ -441,7 +442,11 @@ export class WengertList implements Trace {
       const inputs = new Array<TapeVar>(this.inputCount);
       for (let i = 0; i < this.inputCount; i++) inputs[i] = new TapeVar(i, this);
       const out: unknown = f(inputs);
-      // The common results (this list's handles, numbers) are read in place; anything else is checked and copied first.
+      // A scalar f returning its own handle (a gradient's usual case) needs none of checkOutputs' arrays.
+      if (out instanceof TapeVar && out.trace === this) {
+        this.#outputs = [out.index];
+        return;
+      }
       let values: ArrayLike<unknown>;
       if (out instanceof TapeVar || typeof out === 'number') {
         values = [out];

@@ -1,6 +1,6 @@
 // Chunked forward mode: k tangents per pass give the same Jacobian as one-tangent passes and as reverse mode.
 import {
-  ChunkDual, ChunkTrace, add, defaultChunkSize, grad, jacfwd, jacrev, mul, sin, sqrt, exp, hessian, type Value,
+  ADValue, ChunkDual, ChunkTrace, add, defaultChunkSize, grad, jacfwd, jacrev, mul, sin, sqrt, exp, hessian, type Value,
 } from '../../src/index';
 import fc from 'fast-check';
 import { relErr } from '../helpers/numeric';
@@ -61,7 +61,44 @@ test('ChunkDual by hand, and bad input', () => {
   const pass = new ChunkTrace('test', 2);
   expect(Array.from((mul(new ChunkDual(3, [1, 0], pass), new ChunkDual(4, [0, 1], pass)) as ChunkDual).tangents)).toEqual([4, 3]);
   expect(() => new ChunkDual(1, [1], pass)).toThrow(/tangents must have length 2/);
+  // An AD value like the others (its class is linked under ADValue without `extends`).
+  const d = new ChunkDual(1, [1, 2], pass);
+  expect(d instanceof ADValue && String(d) === 'ChunkDual(1, [1, 2])').toBe(true);
+  expect(() => (d as unknown as number) * 2).toThrow(/used with a JavaScript operator/);
   pass.active = false;
   expect(() => jacfwd((x) => x[0]!, { chunkSize: 0 })).toThrow(/jacfwd: options.chunkSize must be a positive integer/);
   expect(() => jacfwd((x) => x[0]!, { chunkSize: 1.5 })).toThrow(RangeError);
+});
+
+test('results past many blocks of a pass keep their own tangents (the fast path writes them into shared blocks)', () => {
+  // 3 tangents and 2,000 steps: the pass fills several blocks; every intermediate kept must still
+  // read its own tangents, as the same steps with one tangent per pass give them.
+  let kept: Value[] = [];
+  const steps = (x: Value[]) => {
+    kept = [];
+    let y: Value = x[0]!;
+    for (let k = 0; k < 2000; k++) {
+      y = add(mul(sin(y), x[1]!), mul(0.5, x[2]!));
+      if (k % 97 === 0) kept.push(y);
+    }
+    return [y, ...kept.map((v) => mul(v, 1))];
+  };
+  const x = [0.3, 0.9, -0.2];
+  let views = false;
+  const C = jacfwd((x) => {
+    const out = steps(x);
+    views = kept.every((v) => v instanceof ChunkDual && v.tangents instanceof Float64Array && v.tangents.length === 3);
+    return out;
+  }, { chunkSize: 3 })(x);
+  expect(kept.length).toBe(21);
+  expect(views).toBe(true);
+  expect(C).toEqual(jacfwd(steps, { chunkSize: 1 })(x));
+  // And a chunk dual built by hand with AD-valued tangents (nesting) is read as it was given.
+  const outer = new ChunkTrace('outer', 1);
+  const inner = new ChunkTrace('inner', 2);
+  const nested = new ChunkDual(2, [new ChunkDual(1, [1], outer), 0], inner);
+  expect(nested.tangents[1]).toBe(0);
+  expect((mul(nested, nested) as ChunkDual).tangents[0]).toBeInstanceOf(ChunkDual);
+  outer.active = false;
+  inner.active = false;
 });
