@@ -3,6 +3,8 @@
 export interface Timing {
   /** Median seconds per call. */
   median: number;
+  /** Fastest batch, seconds per call. */
+  fastest: number;
   samples: number;
 }
 
@@ -46,7 +48,7 @@ export function time(
   }
   consume(sink);
   perCall.sort((a, b) => a - b);
-  return { median: perCall[Math.floor(perCall.length / 2)]!, samples: n };
+  return { median: perCall[Math.floor(perCall.length / 2)]!, fastest: perCall[0]!, samples: n };
 }
 
 let blackhole = 0;
