@@ -1,5 +1,5 @@
 // The scan panel's model: a step formula in carry variables, run as the real scan(step, init, k, { checkpoints: c }) under a recording, and the memory/recomputation each c measured.
-import { binomialRecomputations, checkpointCounts, checkpointRun, checkpointSweepBound, type CheckpointRun } from '../index';
+import { binomialRecomputations, checkpointCounts, checkpointReport, checkpointRun, checkpointSweepBound, type CheckpointRun } from '../index';
 import { FormulaError, stepFormula, type StepFormula } from '../expr/index';
 
 /** Longest scan the page runs (the plain recording of 10^4 W3 steps takes some 80 ms). */
@@ -169,20 +169,8 @@ export const curveCheckpoints = checkpointCounts;
  */
 export function tradeoffCurve(model: ScanModel, extra: readonly number[] = []): TradeoffCurve {
   const k = model.input.length;
-  const cs = [...new Set([...curveCheckpoints(k), ...extra.filter((c) => Number.isInteger(c) && c >= 1 && c <= k)])].sort((a, b) => a - b);
-  const points: ScanMeasurement[] = [model.plain];
-  const skipped: { checkpoints: number; reason: string }[] = [];
-  for (const c of cs) {
-    if (model.chosen.checkpoints === c) {
-      points.push(model.chosen);
-      continue;
-    }
-    const predicted = checkpointSweepBound(k, c, model.perStep);
-    if (predicted > SWEEP_BUDGET) {
-      skipped.push({ checkpoints: c, reason: `over the page's budget: ${predicted.toLocaleString('en-US')} primitive evaluations to re-run` });
-      continue;
-    }
-    points.push(checkpointRun(model.parsed.step, model.init, k, c));
-  }
-  return { points, skipped };
+  const checkpoints = [...curveCheckpoints(k), ...extra.filter((c) => Number.isInteger(c) && c >= 1 && c <= k)];
+  // The library's report (the one the CLI prints), with the runs the panel already made.
+  const report = checkpointReport(model.parsed.step, model.init, k, { checkpoints, budget: SWEEP_BUDGET, measured: [model.plain, model.chosen] });
+  return { points: report.runs, skipped: report.skipped };
 }

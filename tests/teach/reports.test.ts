@@ -130,6 +130,15 @@ describe('checkpointReport: the memory/recomputation trade-off of a checkpointed
     expect(report.skipped[0]!.reason).toContain('2,502,500 primitive evaluations');
     expect(report.runs.map((r) => r.checkpoints)).toEqual([null, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000]);
   });
+  test('runs already made are reused, not run again, even over the budget', () => {
+    const plain = checkpointReport(step, init, 50, { checkpoints: [] }).runs[0]!;
+    const c1 = checkpointReport(step, init, 50, { checkpoints: [1] }).runs[1]!;
+    const report = checkpointReport(step, init, 50, { checkpoints: [1, 4], budget: 10, measured: [plain, c1] });
+    expect(report.runs[0]).toBe(plain);
+    expect(report.runs[1]).toBe(c1);
+    expect(report.runs.map((r) => r.checkpoints)).toEqual([null, 1]);
+    expect(report.skipped.map((s) => s.checkpoints)).toEqual([4]);
+  });
   test('bad input: clear errors naming the argument', () => {
     expect(() => checkpointReport(step, init, 0)).toThrow(new RangeError('checkpointReport: length must be a positive integer number of steps, got 0'));
     expect(() => checkpointReport(step, init, 10, { checkpoints: [11] })).toThrow(/options.checkpoints must hold integers from 1 to length = 10, got 11/);
