@@ -89,3 +89,30 @@ export function addTangentValue(sum: Value, tangent: Value, partial: Value): Val
 export function addTangentCode(sum: string, tangent: string, partial: string): string {
   return `if (${contributesCode(tangent, partial)}) { const m_ = ${partial} * ${tangent}; ${sum} = ${sum} === 0 ? m_ : ${sum} + m_; }`;
 }
+
+/**
+ * The second-order sweep's update of an adjoint tangent: ȧ_r += ȧ_i·d + a_i·ḋ, with `seed`
+ * ȧ_i, `partial` d, `adjoint` a_i and `partialTangent` ḋ (`moving`: whether ḋ was computed at
+ * all). Each product is taken only where it contributes, and the two are summed as the tangent
+ * of the product a_i·d is, then added once, like the first-order term.
+ *
+ * @example
+ * ```ts
+ * const at = new Float64Array([0, 0]);
+ * addAdjointTangent(at, 0, 0, Infinity, 2, 3, true); // at[0] = 6: the zero seed meets no ∞
+ * ```
+ */
+export function addAdjointTangent(target: Float64Array, r: number, seed: number, partial: number, adjoint: number, partialTangent: number, moving: boolean): void {
+  const first = contributes(seed, partial);
+  const second = moving && contributes(adjoint, partialTangent);
+  if (first && second) target[r] += seed * partial + adjoint * partialTangent;
+  else if (first) target[r] += seed * partial;
+  else if (second) target[r] += adjoint * partialTangent;
+}
+
+/** `addAdjointTangent` as a JavaScript statement (arguments are expressions without side effects; `moving` a boolean one). */
+export function addAdjointTangentCode(target: string, seed: string, partial: string, adjoint: string, partialTangent: string, moving: string): string {
+  return `{ const first = ${contributesCode(seed, partial)}; const second = ${moving} && ${contributesCode(adjoint, partialTangent)}; ` +
+    `if (first && second) ${target} += ${seed} * ${partial} + ${adjoint} * ${partialTangent}; else if (first) ${target} += ${seed} * ${partial}; ` +
+    `else if (second) ${target} += ${adjoint} * ${partialTangent}; }`;
+}

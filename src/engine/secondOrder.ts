@@ -16,7 +16,7 @@ import { checkedPartials, listOps, opByCode, type OpDef } from '../ops/opDef';
 import { ChunkDual, ChunkTrace } from '../forward/chunk';
 import type { Value } from '../ops/value';
 import { canGenerateCode } from '../symbolic/index';
-import { addAdjoint, addAdjointCode, contributes, contributesCode } from './accumulate';
+import { addAdjoint, addAdjointCode, addAdjointTangent, addAdjointTangentCode } from './accumulate';
 import { arities, entryPartials, partialsScratch, read } from './entries';
 import { partialTangentsParts } from './partialTangents';
 import { partialsTemplate, type ArgSlot, type Deps } from './templates';
@@ -139,14 +139,7 @@ function plainStep(list: SweepList, v: Float64Array, t: readonly Float64Array[],
     addAdjoint(a, r, g, d);
     for (let e = 0; e < k; e++) {
       const target = at[e] as Float64Array;
-      const seed = target[i] as number;
-      // ȧ_r += ȧ_i·d + a_i·ḋ: each product only where it contributes, the two summed as the
-      // tangent of the product a_i·d is, then added once (like the first-order term).
-      const first = contributes(seed, d);
-      const second = moving && contributes(g, dd[q * k + e] as number);
-      if (first && second) target[r] += seed * d + g * (dd[q * k + e] as number);
-      else if (first) target[r] += seed * d;
-      else if (second) target[r] += g * (dd[q * k + e] as number);
+      addAdjointTangent(target, r, target[i] as number, d, g, dd[q * k + e] as number, moving);
     }
   }
 }
@@ -234,8 +227,7 @@ function caseOf(op: OpDef, deps: Deps): string | undefined {
     .map((j) => {
       const dd = `dd[${j} * k + e]`;
       return `if (r${j} >= 0) { ${addAdjointCode(`a[r${j}]`, 'g', `_d${j}`)} for (let e = 0; e < k; e++) { const target = at[e]; const seed = target[i]; ` +
-        `const first = ${contributesCode('seed', `_d${j}`)}; const second = moving && ${contributesCode('g', dd)}; ` +
-        `if (first && second) target[r${j}] += seed * _d${j} + g * ${dd}; else if (first) target[r${j}] += seed * _d${j}; else if (second) target[r${j}] += g * ${dd}; } }`;
+        `${addAdjointTangentCode(`target[r${j}]`, 'seed', `_d${j}`, 'g', dd, 'moving')} } }`;
     })
     .join(' ');
   return `case ${op.code}: { p -= ${n}; ${reads} const y = v[i]; ${partialsTemplate(op, q.map((j) => `a${j}`), 'y', deps)}
@@ -276,11 +268,7 @@ export function secondOrderEntry(op: OpDef, slots: readonly ArgSlot[], i: string
     .map((j) => {
       const target = slots[j]?.entry as string;
       return `${addAdjointCode(`$a[${target}]`, 'g', `_d${j}`)} ` +
-        dirs
-          .map((c) => `{ const first = ${contributesCode(`s${c}`, `_d${j}`)}; const second = moving && ${contributesCode('g', `dd${j}_${c}`)}; ` +
-            `if (first && second) $at${c}[${target}] += s${c} * _d${j} + g * dd${j}_${c}; else if (first) $at${c}[${target}] += s${c} * _d${j}; ` +
-            `else if (second) $at${c}[${target}] += g * dd${j}_${c}; }`)
-          .join(' ');
+        dirs.map((c) => addAdjointTangentCode(`$at${c}[${target}]`, `s${c}`, `_d${j}`, 'g', `dd${j}_${c}`, 'moving')).join(' ');
     })
     .join(' ');
   return `{ const g = $a[${i}]; ${seeds} if (${anySeed}) { ${reads} const y = $v[${i}]; ${partialsTemplate(op, slots.map((_, j) => `a${j}`), 'y', deps)}

@@ -1,5 +1,5 @@
 // The zero-skip helper: each function and the code text generated engines emit for it compute the same thing.
-import { addAdjoint, addAdjointCode, addTangent, addTangentCode, contributes, contributesCode } from '../../src/engine/accumulate';
+import { addAdjoint, addAdjointCode, addAdjointTangent, addAdjointTangentCode, addTangent, addTangentCode, contributes, contributesCode } from '../../src/engine/accumulate';
 
 const SPECIAL = [0, -0, 1, -2.5, Infinity, -Infinity, NaN, 1e-320];
 
@@ -18,6 +18,18 @@ describe('accumulate.ts: each helper and the code generated from it compute the 
     const expected = [contributes(seed, partial), a[1], addTangent(0, seed, partial), addTangent(2, seed, partial)];
     expect(generated(seed, partial)).toEqual(expected);
   });
+  // The second-order update: seed and partial from the special values, adjoint and partial tangent too (a sample of the pairs).
+  const quads = pairs.flatMap(([seed, partial], k) => [[seed, partial, SPECIAL[k % 8]!, SPECIAL[(k * 3) % 8]!] as const]);
+  test.each(quads)('adjoint tangent: seed %p, partial %p, adjoint %p, partial tangent %p', (seed, partial, adjoint, dd) => {
+    for (const moving of [true, false]) {
+      const generated = new Function('s', 'd', 'g', 'dd', 'moving', `const at = new Float64Array([0, 3]); ${addAdjointTangentCode('at[1]', 's', 'd', 'g', 'dd', 'moving')} return at[1];`) as (
+        ...args: [number, number, number, number, boolean]
+      ) => number;
+      const at = new Float64Array([0, 3]);
+      addAdjointTangent(at, 1, seed, partial, adjoint, dd, moving);
+      expect(Object.is(generated(seed, partial, adjoint, dd, moving), at[1])).toBe(true);
+    }
+  });
   test('the conventions themselves', () => {
     expect(contributes(0, Infinity)).toBe(false);
     expect(contributes(Infinity, 0)).toBe(false);
@@ -27,5 +39,10 @@ describe('accumulate.ts: each helper and the code generated from it compute the 
     expect(Object.is(addTangent(0, -0, 1), 0)).toBe(true);
     expect(Object.is(addTangent(0, 1, -0), -0)).toBe(false); // -0 partial is "exactly zero": skipped, the sum stays +0
     expect(Object.is(addTangent(0, -1, 1e-320 * 1e-10), 0)).toBe(true);
+    const at = new Float64Array([0]);
+    addAdjointTangent(at, 0, 0, Infinity, 2, 3, true); // the zero seed never meets the infinite partial
+    expect(at[0]).toBe(6);
+    addAdjointTangent(at, 0, 1, 2, Infinity, 0, true); // nor the infinite adjoint the zero partial tangent
+    expect(at[0]).toBe(8);
   });
 });
