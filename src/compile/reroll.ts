@@ -383,7 +383,14 @@ export function guardCheck(guards: readonly GuardRecord[], constants: Float64Arr
   }
 }
 
-type Pass = (a: Float64Array, b: Float64Array) => void;
+/** A generated function of a sweep: evaluate takes the values only; backward also the entries [lo, hi] of one cone. */
+type Pass = (v: Float64Array, b?: Float64Array, lo?: number, hi?: number) => void;
+/** One generated function and the entries [from, to) its statements come from. */
+interface Piece {
+  readonly fn: Pass;
+  readonly from: number;
+  readonly to: number;
+}
 type Sweep = 'evaluate' | 'backward' | 'tangent';
 
 /**
@@ -534,7 +541,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     straight(length);
     return out;
   };
-  const build = (sweep: Sweep): { fn: Pass; from: number; to: number }[] => {
+  const build = (sweep: Sweep): Piece[] => {
     const reverse = sweep === 'backward';
     const params = sweep === 'evaluate' ? '$v' : sweep === 'backward' ? '$v, $a, $lo, $hi' : '$v, $t';
     const pieces = sources(emitters[sweep], (run) => loopBody(run, sweep), reverse);
@@ -559,25 +566,23 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       return lines.reverse();
     }, true, false).map((piece) => piece.body).reverse(),
   );
-  const lazy = (sweep: Sweep): Pass => {
-    let fns: { fn: Pass; from: number; to: number }[] | undefined;
-    return (a, b) => {
-      fns ??= build(sweep);
-      for (let k = 0; k < fns.length; k++) (fns[k] as { fn: Pass }).fn(a, b);
-    };
+  // Generated on first use; the backward sweep calls only the pieces that cover entries of [lo, hi].
+  let tangentPieces: Piece[] | undefined;
+  const tangent = (v: Float64Array, t: Float64Array): void => {
+    tangentPieces ??= build('tangent');
+    for (let k = 0; k < tangentPieces.length; k++) (tangentPieces[k] as Piece).fn(v, t);
   };
-  // The backward sweep of the entries [lo, hi] only: the pieces that cover none are not called.
-  let backwardPieces: { fn: Pass; from: number; to: number }[] | undefined;
+  let backwardPieces: Piece[] | undefined;
   const backward = (v: Float64Array, a: Float64Array, lo = inputCount, hi = length - 1): void => {
     backwardPieces ??= build('backward');
     for (let k = 0; k < backwardPieces.length; k++) {
-      const piece = backwardPieces[k] as { fn: (v: Float64Array, a: Float64Array, lo: number, hi: number) => void; from: number; to: number };
+      const piece = backwardPieces[k] as Piece;
       if (piece.from <= hi && piece.to > lo) piece.fn(v, a, lo, hi);
     }
   };
   try {
     // The forward sweep is built now, so a Content Security Policy shows up here and an interpreter takes over.
-    const evaluate = build('evaluate').map((piece) => piece.fn as unknown as (v: Float64Array) => void);
+    const evaluate = build('evaluate');
     const guardsHold = guardCheck(list.guards, constants);
     return {
       mode: 'rerolled',
@@ -585,10 +590,10 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       secondOrder,
       ...(guardsHold === undefined ? {} : { guardsHold }),
       evaluate(v) {
-        for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);
+        for (let k = 0; k < evaluate.length; k++) (evaluate[k] as Piece).fn(v);
       },
       backward,
-      tangent: lazy('tangent'),
+      tangent,
     };
   } catch (e) {
     if (e instanceof EvalError) return undefined;
