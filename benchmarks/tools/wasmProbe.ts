@@ -5,7 +5,8 @@
 // and the hand-written gradient in one process; and a variant that stores only the values other
 // repetitions read and recomputes the rest in the backward loop (what a fused backend would do).
 // Run: npx tsx benchmarks/tools/wasmProbe.ts [n]; benchmarks/groups/backends.ts (group B of npm run bench) times the same in the run.
-import { add, compile, mul, square, sub, type Value } from '../../src/index';
+import { compile } from '../../src/index';
+import { rosenbrock } from '../workloads';
 
 // ----- a minimal Wasm emitter: one module, one imported memory, exported functions -----
 const uleb = (n: number): number[] => {
@@ -164,23 +165,11 @@ export function rosenbrockWasmGradient(n: number, variant: WasmVariant): (xs: Fl
 
 function main(): void {
   const n = Number(process.argv[2] ?? 1e4);
-  const rosenbrock = (x: Value[]): Value => {
-    let s: Value = 0;
-    for (let i = 0; i + 1 < x.length; i++) s = add(s, add(mul(100, square(sub(x[i + 1]!, square(x[i]!)))), square(sub(1, x[i]!))));
-    return s;
-  };
-  const x = Float64Array.from({ length: n }, (_, i) => 0.5 + 0.01 * (i % 7));
-  const c = compile(rosenbrock, Array.from(x));
+  // The workload and the hand-written gradient are benchmarks/workloads.ts's, as group B uses them.
+  const x = rosenbrock.point(n);
+  const c = compile(rosenbrock.f, x);
   const g = new Float64Array(n);
-  const hand = (xs: Float64Array) => {
-    g.fill(0);
-    for (let i = 0; i + 1 < n; i++) {
-      const xi = xs[i]!, d = xs[i + 1]! - xi * xi;
-      g[i]! += -400 * xi * d - 2 * (1 - xi);
-      g[i + 1]! += 200 * d;
-    }
-    return g;
-  };
+  const hand = (xs: Float64Array) => rosenbrock.gradientInto(xs, g);
   const variants: WasmVariant[] = ['same statements', 'values recomputed', 'recomputed, no zero tests'];
   const wasm = variants.map((v) => rosenbrockWasmGradient(n, v));
   const js = Array.from(c.gradient(x) as Float64Array);
