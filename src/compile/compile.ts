@@ -10,6 +10,7 @@ import { straightLine } from './straightLine';
 import { coverage, findRuns, rerolled, STRAIGHT_LIMIT } from './reroll';
 import { interpreted, type CompileMode, type Program } from './program';
 import { hessianProducts } from '../engine/secondOrder';
+import { uncheckedAdjointsExact } from '../engine/accumulate';
 import { defaultChunkSize } from '../forward/chunk';
 import { forwardIsCheaper, jacobianCost, type JacobianCost } from './jacobianCost';
 import { derivativeSource, type SourceMode } from './source';
@@ -264,8 +265,11 @@ class Compiled {
     return this.#flat.outputs.length;
   }
 
-  /** Loads x and runs the forward sweep; false when x holds AD values (callers then replay the tape). */
-  #evaluate(api: string, x: ArrayLike<Value>): boolean {
+  /**
+   * Loads x and runs the forward sweep; false when x holds AD values (callers then replay the
+   * tape). `forBackward`: only a backward sweep reads the values next (the lean forward sweep may run).
+   */
+  #evaluate(api: string, x: ArrayLike<Value>, forBackward = false): boolean {
     const flat = this.#flat;
     const n = flat.inputCount;
     if (!Array.isArray(x) && !ArrayBuffer.isView(x)) throw new TypeError(`${api}: x must be an array of numbers, got ${describe(x)}`);
@@ -280,12 +284,14 @@ class Compiled {
       }
       v[i] = xi;
     }
-    this.#program.evaluate(v);
+    const program = this.#program;
+    if (forBackward && program.evaluateForBackward !== undefined) program.evaluateForBackward(v);
+    else program.evaluate(v);
     const flipped = flat.guards.length === 0 || this.#program.guardsHold?.(v) === true ? undefined : flippedGuard(flat.guards, v, flat.constants);
     if (flipped !== undefined) {
       if (!this.#rerecord) throw new BranchChangedError(api, flipped);
       this.#load(record(this.#f as VectorFunction, Array.from(x as ArrayLike<number>)));
-      return this.#evaluate(api, x);
+      return this.#evaluate(api, x, forBackward);
     }
     return true;
   }
@@ -332,7 +338,7 @@ class Compiled {
 
   #vjp(api: string, x: ArrayLike<Value>, yBar: number | ArrayLike<number>): Float64Array | Value[] {
     const seeds = this.#seedVector(api, yBar);
-    if (!this.#evaluate(api, x)) {
+    if (!this.#evaluate(api, x, true)) {
       this.#replayTape(api, x);
       return this.#tape.inputAdjoints(this.#flat.outputIsArray ? seeds : (seeds[0] as number), api);
     }
@@ -360,13 +366,25 @@ class Compiled {
     // Cleared again only once the sweep has run to the end (a throwing user rule leaves it dirty).
     this.#adjointsClear = false;
     seedOutputs(this.#flat.outputs, seeds, a);
-    program.backward(this.#values, a, lo, hi);
+    const unchecked = program.backwardUnchecked !== undefined;
+    if (unchecked) program.backwardUnchecked?.(this.#values, a, lo, hi);
+    else program.backward(this.#values, a, lo, hi);
     // A loop, not slice and fill: for a few inputs those builtin calls cost more than the sweep.
     const inputAdjoints = new Float64Array(n);
     const clears = program.clearsAdjoints === true;
     for (let i = 0; i < n; i++) {
       inputAdjoints[i] = a[i] as number;
       if (clears) a[i] = 0;
+    }
+    if (unchecked && !uncheckedAdjointsExact(inputAdjoints, n)) {
+      // A zero met an ∞ or NaN somewhere: the tested sweep gives the conventions' numbers.
+      a.fill(0);
+      seedOutputs(this.#flat.outputs, seeds, a);
+      program.backward(this.#values, a, lo, hi);
+      for (let i = 0; i < n; i++) {
+        inputAdjoints[i] = a[i] as number;
+        if (clears) a[i] = 0;
+      }
     }
     this.#adjointsClear = clears;
     return inputAdjoints;

@@ -34,11 +34,22 @@ export interface Program {
   readonly clearsAdjoints?: boolean;
   evaluate(v: Float64Array): void;
   /**
+   * The forward sweep storing only the values `backward` (and `backwardUnchecked`), the guards
+   * and the outputs read; other entries of `v` are left as they were. Engines without it store everything.
+   */
+  evaluateForBackward?(v: Float64Array): void;
+  /**
    * The backward sweep; with `lo`, `hi`: every adjoint outside the entries [lo, hi] is 0 and
    * stays 0 (one output's cone, seeded alone), so an engine may skip those entries (the
    * re-rolled one skips whole functions and repetitions; the others sweep everything).
    */
   backward(v: Float64Array, a: Float64Array, lo?: number, hi?: number): void;
+  /**
+   * `backward` without the zero-skip tests (generated engines only): its input adjoints are
+   * exact where `uncheckedAdjointsExact` (src/engine/accumulate.ts) says so; else the caller
+   * clears `a` and runs `backward`. Zeroes adjoints as it reads them, as `backward` does.
+   */
+  backwardUnchecked?(v: Float64Array, a: Float64Array, lo?: number, hi?: number): void;
   tangent(v: Float64Array, t: Float64Array): void;
   /**
    * The second-order sweep along `t.length` directions (see src/engine/secondOrder.ts) as code

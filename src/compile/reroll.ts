@@ -22,14 +22,21 @@
 //     9·10^6 (run search 160-300 ms; 1.6 s before it walked the list once); the search on an
 //     irregular list whose op codes repeat every 3 entries: 40-80 ms per 8·10^4 (9 s before
 //     candidates were rejected without allocating). All ≤ 100 ms per 10^5 entries.
-// Where the Rosenbrock gradient goes (n = 10^4): the evaluate sweep ~1.1-1.3× hand-written, the
-// backward sweep ~1.5-2×, clearing the adjoints (compile's a.fill) and copying x ~0.5×. In a
-// standalone copy of the generated backward loop, storing the in-repetition adjoints made it
-// 1.9× against 1.5× without (so they stay in locals), and dropping the zero-skip tests (`g !== 0`,
-// `_d !== 0`) would take it to 0.9×: the rule, not the dispatch, is what remains. ≤ 3× needs
-// less stored-entry traffic (e.g. recomputing a repetition's values inside the backward loop
-// instead of storing them), not a faster dispatch. WebAssembly was not tried for that reason:
-// the remaining cost is memory traffic and the per-entry zero tests, which Wasm runs the same way.
+// Where the Rosenbrock gradient went (n = 10^4, 2026-12-01): evaluate ~1.1-1.3× hand-written,
+// backward ~1.5-2×, the rest clearing and copying. What took it from 7.7× to 4.0-4.3× (and
+// n = 10^6 from 6.7-15.6× to 4.3×; 2026-12-02, benchmarks/tools/rerollProbe.ts):
+//   - the backward sweep runs first without its zero tests (the tests cost 1.5× the arithmetic;
+//     see addAdjointUncheckedCode for why the result is exact where it is finite);
+//   - adjoints that pass from one repetition to the next (an accumulator's) and the inputs'
+//     adjoints read at stride 1 (x[i], x[i + 1]) stay in locals, as the hand-written loop keeps
+//     its carry in a register: each `$a[...] +=` through memory waited on the store before it;
+//   - the gradient's forward sweep (evaluateForBackward) stores only what is read later, and
+//     the backward loop computes cheap values again instead of reading them: the forward loop
+//     then touches x only, where it wrote 8 values per repetition.
+// What remains is passes over n: x copied in, the evaluate and backward loops, the gradient
+// array allocated and copied out (the hand-written loop makes one pass).
+// WebAssembly (benchmarks group B) ran the same sweeps 1.0-1.7× faster than the re-rolled JS
+// before these changes: not worth a second backend.
 import { opByCode } from '../ops/opDef';
 import { canGenerateCode, numberLiteral } from '../symbolic/index';
 import { arities } from '../engine/entries';
@@ -391,7 +398,7 @@ interface Piece {
   readonly from: number;
   readonly to: number;
 }
-type Sweep = 'evaluate' | 'backward' | 'tangent';
+type Sweep = 'evaluate' | 'evaluateForBackward' | 'backward' | 'backwardUnchecked' | 'tangent';
 
 /**
  * The list's sweeps with each run as a loop and the rest straight-line, or undefined where
@@ -399,11 +406,14 @@ type Sweep = 'evaluate' | 'backward' | 'tangent';
  * `chunkChars` characters; each loop is a function of its own, so V8 optimises it alone.
  *
  * Inside a loop body, a value or tangent computed earlier in the same repetition is read from
- * a local variable (it is still stored, for the other sweeps), and an entry used only inside
- * its own repetition (and no output) keeps its adjoint in a local that starts at 0 as the
- * array does: the same operations in the same order, without a round trip through memory.
- * Such adjoints are not written to `a`; the others are zeroed as they are read (see
- * Program.clearsAdjoints), so after the backward sweep `a` holds the adjoints of the inputs.
+ * a local variable (the full forward sweep still stores it, for the other sweeps), and so is
+ * the previous repetition's value. An entry used only inside its own repetition (and no
+ * output) keeps its adjoint in a local that starts at 0 as the array does; an accumulator's
+ * adjoint is carried in a local to the repetition before; the inputs read at stride 1 keep
+ * theirs in a sliding window of locals: the same operations in the same order, without a
+ * round trip through memory. Such adjoints are not written to `a` (the window's are, as they
+ * leave it); the others are zeroed as they are read (see Program.clearsAdjoints), so after the
+ * backward sweep `a` holds the adjoints of the inputs.
  */
 export function rerolled(list: SweepList & { readonly outputs: readonly number[]; readonly guards: readonly GuardRecord[] }, runs: readonly LoopRun[], chunkChars: number): Program | undefined {
   if (!canGenerateFor(list)) return undefined;
@@ -419,6 +429,11 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
   }
   const isOutput = new Uint8Array(length);
   for (const r of list.outputs) if (r >= 0) isOutput[r] = 1;
+  const isGuarded = new Uint8Array(length);
+  for (const g of list.guards) {
+    if (g.a >= 0) isGuarded[g.a] = 1;
+    if (g.b >= 0) isGuarded[g.b] = 1;
+  }
 
   /** Which body entry of the same repetition slot j of body entry o reads (-1: none, it reads elsewhere). */
   const sameRep = (run: LoopRun, o: number, j: number): number => {
@@ -427,38 +442,109 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     return r0 >= 0 && run.stride[o]?.[j] === run.period && e >= 0 && e < o ? e : -1;
   };
 
-  /** Body entries whose every use is in their own repetition (and that are no output): their adjoints live in locals. */
-  const localAdjoints = (run: LoopRun): boolean[] => {
+  /** Which body entry of the previous repetition slot j of body entry o reads (-1: none). Repetition 0 reads the entries before the run there. */
+  const previousRep = (run: LoopRun, o: number, j: number): number => {
+    const r0 = run.first[o]?.[j] as number;
+    const e = r0 - run.start + run.period;
+    return r0 >= 0 && run.stride[o]?.[j] === run.period && e >= 0 && e < run.period ? e : -1;
+  };
+
+  /** Per body entry: how many slots of its own repetition read it, and how many of the next repetition. */
+  const readers = (run: LoopRun): { inRep: number[]; next: number[] } => {
     const inRep = new Array<number>(run.period).fill(0);
+    const next = new Array<number>(run.period).fill(0);
     for (let o = 0; o < run.period; o++) {
       for (let j = 0; j < (run.first[o] as number[]).length; j++) {
         const e = sameRep(run, o, j);
         if (e >= 0) inRep[e]++;
+        const before = previousRep(run, o, j);
+        if (before >= 0) next[before]++;
       }
     }
-    return inRep.map((n, o) => {
+    return { inRep, next };
+  };
+
+  /** Body entries read in their own repetition and nowhere else (and no output): their adjoints live in locals. */
+  const localAdjoints = (run: LoopRun): boolean[] =>
+    readers(run).inRep.map((n, o) => {
       if (n === 0) return false;
-      let total = 0;
       for (let k = 0; k < run.reps; k++) {
         const e = run.start + k * run.period + o;
-        if (isOutput[e] === 1) return false;
-        total += uses[e] as number;
+        if (isOutput[e] === 1 || uses[e] !== n) return false;
       }
-      return total === n * run.reps;
+      return true;
     });
+
+  /**
+   * Body entries whose values the lean forward sweep (evaluateForBackward) stores: those read
+   * outside their own repetition, the outputs, the guards' operands, and those the backward
+   * sweep's loop body reads (its statements name them `$v[i + o]`).
+   */
+  const storedForBackward = (run: LoopRun): boolean[] => {
+    const { inRep, next: prevReaders } = readers(run);
+    const keep = inRep.map((n, o) => {
+      // Read by the next repetition through the carried local, and in the last repetition by
+      // anything after the run: stored once after the loop (see forwardEpilogue).
+      const afterLoop = (prevReaders[o] as number) > 0;
+      for (let k = 0; k < run.reps; k++) {
+        const e = run.start + k * run.period + o;
+        const last = k === run.reps - 1;
+        if (last && afterLoop) continue;
+        if (isOutput[e] === 1 || isGuarded[e] === 1) return true;
+        if ((uses[e] as number) !== n + (last ? 0 : (prevReaders[o] as number))) return true;
+      }
+      return false;
+    });
+    for (const sweep of ['backward', 'backwardUnchecked'] as const) {
+      for (const line of loopBody(run, sweep)) {
+        for (const m of line.matchAll(/\$v\[i(?: ([+-]) (\d+))?\]/g)) {
+          const o = m[1] === undefined ? 0 : m[1] === '+' ? Number(m[2]) : run.period - Number(m[2]);
+          if (o >= 0 && o < run.period) keep[o] = true;
+        }
+      }
+    }
+    return keep;
+  };
+
+  /**
+   * Body entries the backward loop computes again from their arguments instead of reading
+   * them from `$v` (the same expression on the same numbers, so the same value): those whose
+   * value is plain arithmetic (no function call) on numbers of the repetition itself or from
+   * outside the run. Storing fewer values makes the forward sweep touch less memory, which
+   * for a large loop is most of its cost.
+   */
+  const recomputable = (run: LoopRun): boolean[] => {
+    const out: boolean[] = [];
+    for (let o = 0; o < run.period; o++) {
+      const op = opByCode(codes[run.start + o] as number);
+      const text = valueTemplate(op, Array.from({ length: op.arity }, (_, j) => `$${j}`), deps);
+      let ok = !/[\w$.]\s*\(/.test(text.replace(/\$\d+/g, 'x'));
+      for (let j = 0; j < op.arity && ok; j++) ok = previousRep(run, o, j) < 0;
+      out.push(ok);
+    }
+    return out;
   };
 
   /** Slot j of body entry o of a run, in repetition `k` whose first entry is `i`. */
-  const loopSlot = (run: LoopRun, o: number, j: number, sweep: Sweep, local: readonly boolean[]): ArgSlot => {
+  const loopSlot = (
+    run: LoopRun, o: number, j: number, sweep: Sweep, local: readonly boolean[], carry: readonly boolean[] = [], recompute: readonly boolean[] = [],
+    window?: { lo: number; width: number },
+  ): ArgSlot => {
     const r0 = run.first[o]?.[j] as number;
     const d = run.stride[o]?.[j] as number;
     if (r0 >= 0) {
       const index = d === 0 ? String(r0) : d === run.period ? plus('i', r0 - run.start) : plus(d === 1 ? 'k' : `${d} * k`, r0);
       const e = sameRep(run, o, j);
+      const forward = sweep === 'evaluate' || sweep === 'evaluateForBackward';
+      if (forward && previousRep(run, o, j) >= 0) return { value: `p${previousRep(run, o, j)}_`, entry: index };
+      const before = previousRep(run, o, j);
+      if (before >= 0 && carry[before] === true) return { value: `$v[${index}]`, entry: index, adjoint: `c${before}_` };
+      if (window !== undefined && d === 1) return { value: `$v[${index}]`, entry: index, adjoint: `w${r0 - window.lo}_` };
       if (e < 0) return { value: `$v[${index}]`, entry: index };
-      if (sweep === 'evaluate') return { value: `v${e}_`, entry: index };
+      if (forward) return { value: `v${e}_`, entry: index };
       if (sweep === 'tangent') return { value: `$v[${index}]`, entry: index, tangent: `t${e}_` };
-      return local[e] === true ? { value: `$v[${index}]`, entry: index, adjoint: `a${e}_` } : { value: `$v[${index}]`, entry: index };
+      const value = recompute[e] === true ? `r${e}_` : `$v[${index}]`;
+      return local[e] === true || carry[e] === true ? { value, entry: index, adjoint: `a${e}_` } : { value, entry: index };
     }
     // A constant: a literal when every repetition has the same value (Object.is: -0 and NaN count), else read from the constants.
     const c0 = constants[-1 - r0] as number;
@@ -469,39 +555,191 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     return { value: `$c[${plus(-d === 1 ? 'k' : `${-d} * k`, -1 - r0)}]` };
   };
 
+  let refStarts: Int32Array | undefined;
+  /** How many argument references in entries [from, to) point at entry x. */
+  const refsTo = (x: number, from: number, to: number): number => {
+    refStarts ??= refOffsets(list);
+    let n = 0;
+    for (let q = refStarts[from] as number; q < (refStarts[to] as number); q++) if (refs[q] === x) n++;
+    return n;
+  };
+
+  /**
+   * Body entries whose adjoint the backward loop carries from one repetition to the one before
+   * in a local `c<e>_` (an accumulator's running sum, read by the next repetition only): read
+   * by exactly one slot of the next repetition and otherwise only inside their own, no output
+   * (except in the last repetition, whose adjoint from outside starts the carry), and the entry
+   * repetition 0 reads there pushed to by nothing else in the run (the carry is added to it
+   * after the loop, which keeps the order of additions).
+   */
+  const carriedAdjoints = (run: LoopRun): boolean[] => {
+    const { inRep, next } = readers(run);
+    const end = run.start + run.period * run.reps;
+    return next.map((n, o) => {
+      if (n !== 1) return false;
+      for (let k = 0; k + 1 < run.reps; k++) {
+        const e = run.start + k * run.period + o;
+        if (isOutput[e] === 1 || uses[e] !== (inRep[o] as number) + 1) return false;
+      }
+      return refsTo(run.start - run.period + o, run.start, end) === 1;
+    });
+  };
+
+  /**
+   * The adjoints a backward loop keeps in a sliding window of locals `w0_ .. w<W-1>_` (scalar
+   * replacement, as a hand-written loop keeps `g[i + 1]` in a register): the entries before the
+   * run that slots with stride 1 read (x[i], x[i + 1] of a loop over an array). Repetition k
+   * pushes to entries k + lo .. k + lo + W - 1; each is loaded as it enters the window and
+   * stored as it leaves, so its additions happen in the same order as through `$a`. Only where
+   * nothing else in the run reads those entries.
+   */
+  const adjointWindow = (run: LoopRun): { lo: number; width: number } | undefined => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let o = 0; o < run.period; o++) {
+      for (let j = 0; j < (run.first[o] as number[]).length; j++) {
+        const r0 = run.first[o]?.[j] as number;
+        if (r0 < 0 || run.stride[o]?.[j] !== 1) continue;
+        if (r0 + run.reps - 1 >= run.start) return undefined;
+        lo = Math.min(lo, r0);
+        hi = Math.max(hi, r0);
+      }
+    }
+    if (lo === Infinity) return undefined;
+    const width = hi - lo + 1;
+    if (width > 8) return undefined;
+    const span = hi + run.reps - lo;
+    const expected = new Int32Array(span);
+    for (let o = 0; o < run.period; o++) {
+      for (let j = 0; j < (run.first[o] as number[]).length; j++) {
+        const r0 = run.first[o]?.[j] as number;
+        if (r0 < 0 || run.stride[o]?.[j] !== 1) continue;
+        for (let k = 0; k < run.reps; k++) expected[r0 - lo + k]++;
+      }
+    }
+    refStarts ??= refOffsets(list);
+    const end = run.start + run.period * run.reps;
+    for (let q = refStarts[run.start] as number; q < (refStarts[end] as number); q++) {
+      const x = (refs[q] as number) - lo;
+      if (x >= 0 && x < span) expected[x]--;
+    }
+    return expected.every((n) => n === 0) ? { lo, width } : undefined;
+  };
+
+  /**
+   * Around a backward loop: the carries start at the last repetition's adjoints from outside
+   * and end in repetition 0's reads; the window is loaded once the first repetition is known,
+   * moved down one entry after each repetition, and stored when the loop ends.
+   */
+  const backwardCarries = (run: LoopRun): { prologue: string[]; init: string[]; epilogue: string[] } => {
+    const carry = carriedAdjoints(run);
+    const window = adjointWindow(run);
+    const last = run.start + (run.reps - 1) * run.period;
+    const w = window === undefined ? [] : Array.from({ length: window.width }, (_, m) => m);
+    const lo = window?.lo ?? 0;
+    return {
+      prologue: carry.flatMap((c, o) => (c ? [`let c${o}_ = $a[${last + o}]; $a[${last + o}] = 0;`] : [])),
+      init: w.map((m) => `let w${m}_ = $a[${plus('k', lo + m)}] ?? 0;`),
+      epilogue: [
+        ...carry.flatMap((c, o) => (c ? [`if (k < 0) $a[${run.start - run.period + o}] += c${o}_;`] : [])),
+        ...w.map((m) => `$a[${plus('k', lo + m)}] = w${m}_;`),
+      ],
+    };
+  };
+
+  /** The statements that move a backward loop's adjoint window from repetition k to k - 1. */
+  const windowShift = (run: LoopRun): string[] => {
+    const window = adjointWindow(run);
+    if (window === undefined) return [];
+    const { lo, width } = window;
+    const top = width - 1;
+    const shifts = Array.from({ length: top }, (_, m) => `w${top - m}_ = w${top - m - 1}_;`);
+    return [`$a[${plus('k', lo + top)}] = w${top}_;`, ...shifts, `w0_ = ${lo >= 1 ? `$a[${plus('k', lo - 1)}]` : `k > 0 ? $a[k - 1] : 0`};`];
+  };
+
+  /** Body entries the next repetition reads (the forward sweeps carry their values in locals `p<e>_`). */
+  const carried = (run: LoopRun): number[] => {
+    const es = new Set<number>();
+    for (let o = 0; o < run.period; o++) {
+      for (let j = 0; j < (run.first[o] as number[]).length; j++) {
+        const e = previousRep(run, o, j);
+        if (e >= 0) es.add(e);
+      }
+    }
+    return [...es].sort((x, y) => x - y);
+  };
+
+  /** Statements before a forward sweep's loop: the carried locals start at what repetition 0 reads (entries before the run). */
+  const forwardPrologue = (run: LoopRun): string[] =>
+    carried(run).map((e) => `let p${e}_ = $v[${run.start - run.period + e}];`);
+
+  /** After a forward sweep's loop: the last repetition's carried values, which the lean sweep stores only here. */
+  const forwardEpilogue = (run: LoopRun): string[] =>
+    carried(run).map((e) => `$v[${run.start + (run.reps - 1) * run.period + e}] = p${e}_;`);
+
   /** One repetition of a run as statements, in the order the sweep runs them. */
   const loopBody = (run: LoopRun, sweep: Sweep): string[] => {
-    const local = sweep === 'backward' ? localAdjoints(run) : [];
+    const backward = sweep === 'backward' || sweep === 'backwardUnchecked';
+    const local = backward ? localAdjoints(run) : [];
+    const carry = backward ? carriedAdjoints(run) : [];
+    const recompute = backward ? recomputable(run) : [];
+    const window = backward ? adjointWindow(run) : undefined;
+    const stored = sweep === 'evaluateForBackward' ? storedForBackward(run) : undefined;
     const lines: string[] = [];
     // Entries with partials to push: only their adjoints are read (an entry with none pushes nothing).
     const pushes: boolean[] = [];
     for (let o = 0; o < run.period; o++) {
       const op = opByCode(codes[run.start + o] as number);
-      const slots = Array.from({ length: op.arity }, (_, j) => loopSlot(run, o, j, sweep, local));
+      const slots = Array.from({ length: op.arity }, (_, j) => loopSlot(run, o, j, sweep, local, carry, recompute, window));
       const at = plus('i', o);
-      if (sweep === 'evaluate') {
-        lines.push(`const v${o}_ = ${valueTemplate(op, slots.map((s) => s.value), deps)}; $v[${at}] = v${o}_;`);
+      if (sweep === 'evaluate' || sweep === 'evaluateForBackward') {
+        const store = stored === undefined || stored[o] === true ? ` $v[${at}] = v${o}_;` : '';
+        lines.push(`const v${o}_ = ${valueTemplate(op, slots.map((s) => s.value), deps)};${store}`);
       } else if (sweep === 'tangent') {
         lines.push(`let t${o}_; { ${tangentTemplate(op, slots, `$v[${at}]`, '$t', deps)} t${o}_ = s_; } $t[${at}] = t${o}_;`);
       } else {
-        const body = backwardTemplate(op, slots, `$v[${at}]`, 'g', '$a', deps);
+        const checked = sweep === 'backward';
+        const body = backwardTemplate(op, slots, recompute[o] === true ? `r${o}_` : `$v[${at}]`, 'g', '$a', deps, checked);
         // A local adjoint is complete here (every use came later in the repetition). It is not
         // stored: callers read the inputs' adjoints only, and the stores cost a quarter of the sweep.
         pushes[o] = body !== '';
         if (body === '') continue;
-        if (local[o] === true) lines.push(`g = a${o}_; if (g !== 0) { ${body} }`);
+        const inLocal = local[o] === true || carry[o] === true;
+        if (!checked) lines.push(inLocal ? `g = a${o}_; { ${body} }` : `g = $a[${at}]; $a[${at}] = 0; { ${body} }`);
+        else if (inLocal) lines.push(`g = a${o}_; if (g !== 0) { ${body} }`);
         else lines.push(`g = $a[${at}]; if (g !== 0) { $a[${at}] = 0; ${body} }`);
       }
     }
-    if (sweep !== 'backward') return lines;
-    const locals = local.flatMap((l, o) => (l ? [`a${o}_ = 0`] : []));
+    if (!backward) return sweep === 'tangent' ? lines : [...lines, ...carried(run).map((e) => `p${e}_ = v${e}_;`)];
+    const locals = local.flatMap((l, o) => (l ? [`a${o}_ = 0`] : carry[o] === true ? [`a${o}_ = c${o}_`] : []));
     // A repetition whose entries all have adjoint 0 on arrival (the local ones start at 0; those
     // without partials push nothing whatever their adjoint) pushes
     // nothing anywhere (every contribution has a nonzero seed), so it is skipped: a Jacobian row
     // of W4 then sweeps one repetition, not all of them.
-    const arriving = local.flatMap((l, o) => (l || pushes[o] !== true ? [] : [`$a[${plus('i', o)}] === 0`]));
-    const skip = arriving.length > 0 && arriving.length <= 8 ? [`if (${arriving.join(' && ')}) continue;`] : [];
-    return [...skip, ...(locals.length > 0 ? [`let ${locals.join(', ')};`] : []), ...lines.reverse()];
+    const arriving = local.flatMap((l, o) => (l || pushes[o] !== true ? [] : [carry[o] === true ? `c${o}_ === 0` : `$a[${plus('i', o)}] === 0`]));
+    const skips = arriving.length > 0 && arriving.length <= 8;
+    // A carried adjoint starts from what the next repetition pushed; the carry then collects this repetition's pushes to the one before.
+    const taken = carry.flatMap((c, o) => (c ? [`c${o}_ = 0;`] : []));
+    // The values computed again: those the statements read, and what those read, in list order.
+    const needed = new Set<number>();
+    const need = (text: string) => {
+      for (const m of text.matchAll(/\br(\d+)_/g)) {
+        const e = Number(m[1]);
+        if (needed.has(e)) continue;
+        needed.add(e);
+        need(recomputeLine(e));
+      }
+    };
+    const recomputeLine = (e: number): string => {
+      const op = opByCode(codes[run.start + e] as number);
+      const args = Array.from({ length: op.arity }, (_, j) => loopSlot(run, e, j, sweep, [], [], recompute).value);
+      return `const r${e}_ = ${valueTemplate(op, args, deps)};`;
+    };
+    lines.forEach(need);
+    const values = [...needed].sort((x, y) => x - y).map(recomputeLine);
+    const work = [...values, ...(locals.length > 0 ? [`let ${locals.join(', ')};`] : []), ...taken, ...lines.reverse()];
+    // The window moves on after a skipped repetition too, so the skip is an if, not a continue.
+    return [...(skips ? [`if (!(${arriving.join(' && ')})) {`, ...work, '}'] : work), ...windowShift(run)];
   };
 
   /** The sweep's functions in list order (the backward sweep runs them, and their statements, in reverse). */
@@ -510,7 +748,10 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
    * straight stretches by `emit`, each run a loop of `body(run)`; reversed loops for
    * `reverse`, which (`ranged`) skip repetitions outside the entries [$lo, $hi] (a sweep of one cone).
    */
-  const sources = (emit: Emit, body: (run: LoopRun) => string[], reverse: boolean, ranged = reverse): { body: string; from: number; to: number }[] => {
+  const sources = (
+    emit: Emit, body: (run: LoopRun) => string[], reverse: boolean, ranged = reverse,
+    prologue: (run: LoopRun) => string[] = () => [], epilogue: (run: LoopRun) => string[] = () => [], init: (run: LoopRun) => string[] = () => [],
+  ): { body: string; from: number; to: number }[] => {
     const out: { body: string; from: number; to: number }[] = [];
     let p = 0;
     let i = inputCount;
@@ -531,9 +772,10 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       out.push({
         body: reverse
           ? ranged
-            ? `for (let k = Math.min(${last}, Math.floor(($hi - ${start}) / ${period})), i = ${start} + k * ${period}; k >= 0 && i + ${period} > $lo; k--, i -= ${period}) {\n${lines.join('\n')}\n}`
+            ? `{\n${prologue(run).join('\n')}\nlet k = Math.min(${last}, Math.floor(($hi - ${start}) / ${period})), i = ${start} + k * ${period};\n${init(run).join('\n')}\n` +
+              `for (; k >= 0 && i + ${period} > $lo; k--, i -= ${period}) {\n${lines.join('\n')}\n}\n${epilogue(run).join('\n')}\n}`
             : `for (let k = ${last}, i = ${start + last * period}; k >= 0; k--, i -= ${period}) {\n${lines.join('\n')}\n}`
-          : `for (let k = 0, i = ${start}; k < ${run.reps}; k++, i += ${period}) {\n${lines.join('\n')}\n}`,
+          : `${prologue(run).join('\n')}\nfor (let k = 0, i = ${start}; k < ${run.reps}; k++, i += ${period}) {\n${lines.join('\n')}\n}\n${epilogue(run).join('\n')}`,
         from: start,
         to: end,
       });
@@ -542,9 +784,17 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     return out;
   };
   const build = (sweep: Sweep): Piece[] => {
-    const reverse = sweep === 'backward';
-    const params = sweep === 'evaluate' ? '$v' : sweep === 'backward' ? '$v, $a, $lo, $hi' : '$v, $t';
-    const pieces = sources(emitters[sweep], (run) => loopBody(run, sweep), reverse);
+    const reverse = sweep === 'backward' || sweep === 'backwardUnchecked';
+    const forward = sweep === 'evaluate' || sweep === 'evaluateForBackward';
+    const params = forward ? '$v' : reverse ? '$v, $a, $lo, $hi' : '$v, $t';
+    const pieces = forward
+      ? sources(emitters.evaluate, (run) => loopBody(run, sweep), false, false, forwardPrologue, forwardEpilogue)
+      : reverse
+        ? sources(
+          emitters[sweep], (run) => loopBody(run, sweep), true, true,
+          (run) => backwardCarries(run).prologue, (run) => backwardCarries(run).epilogue, (run) => backwardCarries(run).init,
+        )
+        : sources(emitters[sweep], (run) => loopBody(run, sweep), false);
     // The names after the sources are made: emitting them registers the functions they call.
     const names = [...deps.keys()];
     const fns = pieces.map(({ body, from, to }) => ({
@@ -572,17 +822,20 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     tangentPieces ??= build('tangent');
     for (let k = 0; k < tangentPieces.length; k++) (tangentPieces[k] as Piece).fn(v, t);
   };
-  let backwardPieces: Piece[] | undefined;
-  const backward = (v: Float64Array, a: Float64Array, lo = inputCount, hi = length - 1): void => {
-    backwardPieces ??= build('backward');
-    for (let k = 0; k < backwardPieces.length; k++) {
-      const piece = backwardPieces[k] as Piece;
-      if (piece.from <= hi && piece.to > lo) piece.fn(v, a, lo, hi);
-    }
+  const backwardSweep = (sweep: 'backward' | 'backwardUnchecked') => {
+    let pieces: Piece[] | undefined;
+    return (v: Float64Array, a: Float64Array, lo = inputCount, hi = length - 1): void => {
+      pieces ??= build(sweep);
+      for (let k = 0; k < pieces.length; k++) {
+        const piece = pieces[k] as Piece;
+        if (piece.from <= hi && piece.to > lo) piece.fn(v, a, lo, hi);
+      }
+    };
   };
   try {
     // The forward sweep is built now, so a Content Security Policy shows up here and an interpreter takes over.
     const evaluate = build('evaluate');
+    let evaluateLean: Piece[] | undefined;
     const guardsHold = guardCheck(list.guards, constants);
     return {
       mode: 'rerolled',
@@ -592,7 +845,12 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       evaluate(v) {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as Piece).fn(v);
       },
-      backward,
+      evaluateForBackward(v) {
+        evaluateLean ??= build('evaluateForBackward');
+        for (let k = 0; k < evaluateLean.length; k++) (evaluateLean[k] as Piece).fn(v);
+      },
+      backward: backwardSweep('backward'),
+      backwardUnchecked: backwardSweep('backwardUnchecked'),
       tangent,
     };
   } catch (e) {

@@ -16,13 +16,17 @@ export type Emit = (i: number | string, op: OpDef, slots: ArgSlot[]) => string;
  * The statement each sweep runs for one entry (values `$v`, adjoints `$a`, tangents `$t`):
  * the op's templates, shared by the straight-line code and the re-rolled loops (reroll.ts).
  */
-export function entryEmitters(deps: Deps): { evaluate: Emit; backward: Emit; tangent: Emit } {
+export function entryEmitters(deps: Deps): { evaluate: Emit; backward: Emit; backwardUnchecked: Emit; tangent: Emit } {
   return {
     evaluate: (i, op, slots) => `$v[${i}] = ${valueTemplate(op, slots.map((s) => s.value), deps)};`,
     backward: (i, op, slots) => {
       const body = backwardTemplate(op, slots, `$v[${i}]`, 'g', '$a', deps);
       // Zeroed as it is read (see Program.clearsAdjoints): the next sweep then needs no clearing.
       return body === '' ? '' : `g = $a[${i}]; if (g !== 0) { $a[${i}] = 0; ${body} }`;
+    },
+    backwardUnchecked: (i, op, slots) => {
+      const body = backwardTemplate(op, slots, `$v[${i}]`, 'g', '$a', deps, false);
+      return body === '' ? '' : `g = $a[${i}]; $a[${i}] = 0; { ${body} }`;
     },
     tangent: (i, op, slots) => `{ ${tangentTemplate(op, slots, `$v[${i}]`, '$t', deps)} $t[${i}] = s_; }`,
   };
@@ -178,6 +182,7 @@ export function straightLine(list: SweepList, chunkChars: number): Program | und
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);
       },
       backward: lazy(emitBackward, '$v, $a', true),
+      backwardUnchecked: lazy(emit.backwardUnchecked, '$v, $a', true),
       tangent: lazy(emitTangent, '$v, $t', false),
     };
   } catch (e) {

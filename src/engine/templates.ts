@@ -6,7 +6,7 @@
 // Placeholders of the derived text: `$0 ..` arguments, `$y` the entry's value, `$tN` temporaries.
 import type { OpDef } from '../ops/opDef';
 import { kernelOf, valueCode } from '../symbolic/index';
-import { addAdjointCode, addTangentCode } from './accumulate';
+import { addAdjointCode, addAdjointUncheckedCode, addTangentCode } from './accumulate';
 import { numericPartials } from './entries';
 
 /** Functions the generated text calls by name (`V<code>` value functions, `PN` the fallback partials). */
@@ -49,11 +49,14 @@ export function partialsTemplate(op: OpDef, args: readonly string[], y: string, 
   return `const _p = PN(${op.code}, [${args.join(', ')}], ${y}); ${args.map((_, k) => `const _d${k} = _p[${k}];`).join(' ')}`;
 }
 
-/** Statements pushing adjoint `seed` of an entry to its arguments' adjoints in array `adj` ('' if no argument is an entry). */
-export function backwardTemplate(op: OpDef, slots: readonly ArgSlot[], y: string, seed: string, adj: string, deps: Deps): string {
+/**
+ * Statements pushing adjoint `seed` of an entry to its arguments' adjoints in array `adj` ('' if
+ * no argument is an entry); `checked` false leaves out the zero-skip tests (see addAdjointUncheckedCode).
+ */
+export function backwardTemplate(op: OpDef, slots: readonly ArgSlot[], y: string, seed: string, adj: string, deps: Deps, checked = true): string {
   const updates = slots.map((s, k) => {
     if (s.entry === undefined) return '';
-    const update = addAdjointCode(s.adjoint ?? `${adj}[${s.entry}]`, seed, `_d${k}`);
+    const update = (checked ? addAdjointCode : addAdjointUncheckedCode)(s.adjoint ?? `${adj}[${s.entry}]`, seed, `_d${k}`);
     return s.isEntry === undefined ? update : `if (${s.isEntry}) { ${update} }`;
   });
   if (updates.every((u) => u === '')) return '';

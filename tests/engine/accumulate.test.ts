@@ -1,5 +1,5 @@
 // The zero-skip helper: each function and the code text generated engines emit for it compute the same thing.
-import { addAdjoint, addAdjointCode, addAdjointTangent, addAdjointTangentCode, addTangent, addTangentCode, contributes, contributesCode } from '../../src/engine/accumulate';
+import { addAdjoint, addAdjointCode, addAdjointTangent, addAdjointTangentCode, addTangent, addTangentCode, contributes, contributesCode, uncheckedAdjointsExact } from '../../src/engine/accumulate';
 
 const SPECIAL = [0, -0, 1, -2.5, Infinity, -Infinity, NaN, 1e-320];
 
@@ -45,4 +45,13 @@ describe('accumulate.ts: each helper and the code generated from it compute the 
     addAdjointTangent(at, 0, 1, 2, Infinity, 0, true); // nor the infinite adjoint the zero partial tangent
     expect(at[0]).toBe(8);
   });
+});
+
+test('uncheckedAdjointsExact: true only where every adjoint taken is finite', () => {
+  expect(uncheckedAdjointsExact(new Float64Array([0, -0, 1e308, -5e-324]), 4)).toBe(true);
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    expect(uncheckedAdjointsExact(new Float64Array([1, bad, 2]), 3)).toBe(false);
+    // Only the first n count: the inputs' adjoints, not the rest of the array.
+    expect(uncheckedAdjointsExact(new Float64Array([1, 2, bad]), 2)).toBe(true);
+  }
 });
