@@ -6,6 +6,7 @@ import type { SweepList } from '../engine/sweeps';
 import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
 import { secondOrderEntry } from '../engine/secondOrder';
 import type { Program } from './program';
+import type { GuardRecord } from '../engine/guards';
 
 type Pass = (a: Float64Array, b: Float64Array) => void;
 
@@ -139,7 +140,7 @@ export function secondOrderProgram(deps: Deps, sources: (emit: Emit) => string[]
  * is split into functions of about `chunkChars` characters of source, because V8 does not
  * optimise very large functions; the backward and tangent sweeps are generated on first use.
  */
-export function straightLine(list: SweepList, chunkChars: number): Program | undefined {
+export function straightLine(list: SweepList & { readonly guards?: readonly GuardRecord[] }, chunkChars: number): Program | undefined {
   if (!canGenerateFor(list)) return undefined;
   const { inputCount, length } = list;
   const deps: Deps = new Map();
@@ -163,14 +164,48 @@ export function straightLine(list: SweepList, chunkChars: number): Program | und
   };
   const lazy = (emit: Emit, params: string, reverse: boolean): Pass => {
     let fns: Pass[] | undefined;
+    let only: Pass | undefined;
     return (a, b) => {
+      if (only !== undefined) return only(a, b);
       fns ??= build(emit, params, reverse);
+      // Most lists are one function: called directly after the first time, without the loop.
+      if (fns.length === 1) only = fns[0];
       for (let k = 0; k < fns.length; k++) (fns[k] as Pass)(a, b);
     };
+  };
+  /**
+   * The gradient's forward sweep: only the entries whose values the backward sweep or a guard
+   * reads, and what those are computed from. The primal's other values (f's own value among
+   * them) are left out: for the worked example, log and sin are never called.
+   */
+  const emitLean = (): Emit => {
+    const needed = new Uint8Array(list.length);
+    for (const chunk of straightChunks(list, inputCount, length, 0, emit.backward, chunkChars).chunks) {
+      for (const line of chunk) for (const m of line.matchAll(/\$v\[(\d+)\]/g)) needed[Number(m[1])] = 1;
+    }
+    for (const g of list.guards ?? []) {
+      if (g.a >= 0) needed[g.a] = 1;
+      if (g.b >= 0) needed[g.b] = 1;
+    }
+    const ar = arities();
+    const starts = new Int32Array(length + 1);
+    for (let i = inputCount, p = 0; i < length; i++) {
+      starts[i] = p;
+      p += ar[list.codes[i] as number] as number;
+    }
+    for (let i = length - 1; i >= inputCount; i--) {
+      if (needed[i] !== 1) continue;
+      for (let q = starts[i] as number; q < (starts[i] as number) + (ar[list.codes[i] as number] as number); q++) {
+        const r = list.refs[q] as number;
+        if (r >= 0) needed[r] = 1;
+      }
+    }
+    return (i, op, slots) => (needed[i as number] === 1 ? emitEvaluate(i, op, slots) : '');
   };
   try {
     // The forward sweep is built now, so a Content Security Policy shows up here and an interpreter takes over.
     const evaluate = build(emitEvaluate, '$v', false);
+    let lean: Pass | undefined;
     return {
       mode: 'codegen',
       clearsAdjoints: true,
@@ -178,8 +213,12 @@ export function straightLine(list: SweepList, chunkChars: number): Program | und
       secondOrder: secondOrderProgram(deps, (emit) =>
         straightChunks(list, inputCount, length, 0, emit, chunkChars).chunks.map((c) => c.reverse().join('\n')).reverse(),
       ),
-      evaluate(v) {
+      evaluate: evaluate.length === 1 ? (evaluate[0] as (v: Float64Array) => void) : (v) => {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);
+      },
+      evaluateForBackward(v) {
+        lean ??= lazy(emitLean(), '$v', false);
+        lean(v, v);
       },
       backward: lazy(emitBackward, '$v, $a', true),
       backwardUnchecked: lazy(emit.backwardUnchecked, '$v, $a', true),
