@@ -1,7 +1,7 @@
 // Compiled replay (generated code and interpreter), interpreted replay and fresh recording agree; guards catch branch flips.
 import {
   compile, grad, jacfwd, jvp, record, lt, gt, ge, le, eq, ne, select, ifElse, add, mul, sin, cos, log, pow, max, exp, div, sqrt,
-  atan2, relu, defineOp, floor, sign, jacrev, type Value,
+  atan2, relu, defineOp, floor, sign, jacrev, BranchChangedError, type Value,
 } from '../../src/index';
 import { compileModes } from '../../src/compile/compile';
 import { withoutNewFunction } from '../helpers/csp';
@@ -236,4 +236,16 @@ describe.each(compileModes)('engine %s: jacobian rows from one cone each', (engi
       expect(Array.from(c.vjp(x, yBar) as Float64Array)).toEqual(record(f, x).backward(yBar));
     }
   });
+});
+
+test('codegen: the gradient\'s lean forward sweep still computes what a guard compares, so a branch flip is seen', () => {
+  // The product is read by the comparison only: the backward sweeps of sin and cos read x itself.
+  const f = (x: Value[]): Value => select(gt(mul(x[0]!, x[1]!), 1), sin(x[0]!), cos(x[1]!));
+  expect(() => compile(f, [2, 1], { engine: 'codegen' }).gradient([0.1, 0.1])).toThrow(BranchChangedError);
+  const c = compile(f, [2, 1], { engine: 'codegen', onBranchChange: 'rerecord' });
+  expect(c.mode).toBe('codegen');
+  expect(c.gradient([2, 1])).toEqual(Float64Array.from(record(f, [2, 1]).backward(1)));
+  // 0.1 · 0.1 < 1: the other branch, recorded again.
+  expect(c.gradient([0.1, 0.1])).toEqual(Float64Array.from(record(f, [0.1, 0.1]).backward(1)));
+  expect(Array.from(c.gradient([0.1, 0.1]))).toEqual([0, -Math.sin(0.1)]);
 });
