@@ -1,7 +1,7 @@
 // Compiled replay (generated code and interpreter), interpreted replay and fresh recording agree; guards catch branch flips.
 import {
   compile, grad, jacfwd, jvp, record, lt, gt, ge, le, eq, ne, select, ifElse, add, mul, sin, cos, log, pow, max, exp, div, sqrt,
-  atan2, relu, defineOp, floor, sign, jacrev, BranchChangedError, type Value,
+  atan2, relu, defineOp, floor, sign, jacrev, type Value,
 } from '../../src/index';
 import { compileModes } from '../../src/compile/compile';
 import { withoutNewFunction } from '../helpers/csp';
