@@ -1,15 +1,15 @@
-// One workload group in its own process: `tsx benchmarks/child.ts <group file> <result.json>`, started by run.ts.
+// One workload group in its own process, started by run.ts: run.ts bundles an entry that
+// imports the group and calls runChild, with the library taken from dist/ (the built package,
+// what users run), and runs it with plain node.
 //
 // A fresh process per group keeps one workload's JIT feedback, inline caches and garbage
 // out of the next one's timings.
 import fs from 'node:fs';
 import { Bench, loadPeers, type Group, type GroupResult } from './bench';
 
-async function main(): Promise<void> {
-  const [file, out] = process.argv.slice(2);
-  if (!file || !out) throw new Error('usage: child.ts <group file> <result.json>');
+/** Runs one group and writes its result as JSON to `out`. */
+export async function runChild(group: Group, out: string): Promise<void> {
   const started = performance.now();
-  const group = ((await import(`./groups/${file}`)) as { default: Group }).default;
   const b = new Bench();
   if (group.peers && process.env.BENCH_PEERS !== '0') b.peers.push(...(await loadPeers()));
   try {
@@ -32,7 +32,3 @@ async function main(): Promise<void> {
   fs.writeFileSync(out, JSON.stringify(result));
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});

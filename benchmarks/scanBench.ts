@@ -152,7 +152,8 @@ function markdown(rows: ScanBenchRow[]): string {
   return lines.join('\n');
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Run as a script (tsx benchmarks/scanBench.ts), not when bundled into a group's child (whose own file is also argv[1]).
+if (process.argv[1] !== undefined && /scanBench\.ts$/.test(process.argv[1]) && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { markdown: md } = runScanBench();
   console.log('\n' + md);
 }

@@ -17,20 +17,14 @@
  * Precision: tfjs has no float64 dtype (DataType = float32|int32|bool|complex64|string); all
  * results are float32, converted to Float64Array on return.
  */
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// The gradients live in a module of their own; the bench bundles tfjs's ES modules, so this is the same instance as tf.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { Peer } from './peer';
 import { w4A } from '../workloads';
 
 
-let gradientsRegistered = false;
-function registerGradients(): void {
-  if (gradientsRegistered) return;
-  const req = createRequire(import.meta.url);
-  req('@tensorflow/tfjs-core/dist/register_all_gradients.js');
-  gradientsRegistered = true;
-}
 
 function toTensor(x: Float64Array): tf.Tensor1D {
   return tf.tensor1d(Float32Array.from(x), 'float32');
@@ -100,7 +94,6 @@ function rowsBySeeds(
 // ------------------------------------------------------------------ peer
 export async function createPeer(): Promise<Peer> {
   tf.env().set('PROD', true); // no debug checks, silences the "install tfjs-node" banner
-  registerGradients();
   const ok = await tf.setBackend('cpu');
   if (!ok) throw new Error('tfjs cpu backend failed to initialise');
   await tf.ready();
@@ -121,7 +114,7 @@ export async function createPeer(): Promise<Peer> {
     name: 'tfjs-core (cpu)',
     notes: [
       'float32 only (tfjs has no float64 dtype); compare with a loose tolerance.',
-      'Gradients registered by require()-ing @tensorflow/tfjs-core/dist/register_all_gradients.js via createRequire (needs tsx); the CJS node bundle registers none.',
+      'Gradients registered by importing @tensorflow/tfjs-core/dist/register_all_gradients (tfjs bundled from its ES modules: one instance).',
       'tf.env().set("PROD", true) set (skips debug checks, silences the tfjs-node banner).',
       'Each derivative call re-runs the forward pass under the tape (tfjs has no graph/JIT for grad).',
       'Jacobian: m reverse passes, tf.grad(f)(x, dy = e_i) per output row (no jvp/forward mode, no reusable vjp closure).',
