@@ -53,5 +53,11 @@ test('uncheckedAdjointsExact: true only where every adjoint taken is finite', ()
     expect(uncheckedAdjointsExact(new Float64Array([1, bad, 2]), 3)).toBe(false);
     // Only the first n count: the inputs' adjoints, not the rest of the array.
     expect(uncheckedAdjointsExact(new Float64Array([1, 2, bad]), 2)).toBe(true);
+    // Anywhere in a longer array (the loop takes four at a time, then the rest).
+    for (let at = 0; at < 11; at++) {
+      const a = new Float64Array(11).fill(0.5);
+      a[at] = bad;
+      expect(uncheckedAdjointsExact(a, 11)).toBe(false);
+    }
   }
 });
