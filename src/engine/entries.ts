@@ -3,7 +3,7 @@
 // These per-entry steps are what the plain interpreter runs for every entry, and what the
 // generated engines fall back to for ops without derived code (user-defined ops, rules that
 // branch on values such as pow or max): one implementation of "evaluate this entry".
-import { checkedPartials, opByCode, type OpDef } from '../ops/opDef';
+import { checkedPartials, opByCode, opCount, type OpDef } from '../ops/opDef';
 import { partialsKernel } from '../symbolic/index';
 
 let arityByCode = new Uint8Array(256);
@@ -15,6 +15,8 @@ let known = 0;
  * per-entry offsets table and no lookup of the op object. Extended when ops were added since.
  */
 export function arities(): Uint8Array {
+  // Every sweep calls this: the usual answer without reading past the registry's end.
+  if (known === opCount()) return arityByCode;
   for (let op = opByCode(known); op !== undefined; op = opByCode(known)) {
     if (known === arityByCode.length) {
       const grown = new Uint8Array(arityByCode.length * 2);

@@ -143,6 +143,11 @@ export function opByCode(code: number): OpDef {
   return registry[code] as OpDef;
 }
 
+/** @internal How many primitives are defined (codes run 0 .. opCount() - 1). */
+export function opCount(): number {
+  return registry.length;
+}
+
 /**
  * Every primitive known right now, built-in ones first, in definition order.
  *
