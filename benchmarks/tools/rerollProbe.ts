@@ -6,7 +6,7 @@
 // batch of each is reported (the ratio of two minima taken at the same time). The
 // benchmarks/harness.ts `time()` medians (npm run bench) are the numbers of record.
 import { compile, record, type CompileMode, type WengertList } from '../../src/index';
-import { coverage, findRuns } from '../../src/compile/reroll';
+import { coverage, findRuns } from '../../src/compile/loopRuns';
 import { rosenbrock, scalarLoop, sinSum } from '../workloads';
 
 const args = process.argv.slice(2);

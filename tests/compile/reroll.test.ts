@@ -1,7 +1,9 @@
 // The re-rolled backend on lists that have loops: runs are found, and every engine replays them bit for bit as a fresh recording does.
 import fc from 'fast-check';
 import { add, compile, floor, gt, lt, mul, record, select, sin, sqrt, sub, BranchChangedError, type Value } from '../../src/index';
-import { coverage, findGuardRuns, findRuns, guardCheck, rerolled } from '../../src/compile/reroll';
+import { rerolled } from '../../src/compile/reroll';
+import { coverage, findRuns } from '../../src/compile/loopRuns';
+import { findGuardRuns, guardCheck } from '../../src/compile/guardCheck';
 import { straightLine } from '../../src/compile/straightLine';
 import { secondOrderSweep } from '../../src/engine/secondOrder';
 import { seedOutputs } from '../../src/engine/sweeps';
