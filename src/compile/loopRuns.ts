@@ -5,7 +5,7 @@
 // Measured (2026-12-01, Node 20): the search on Rosenbrock n = 10^6 (9·10^6 entries) took 160-300 ms
 // (1.6 s before it walked the list once); on an irregular list whose op codes repeat every 3
 // entries, 40-80 ms per 8·10^4 (9 s before candidates were rejected without allocating).
-import { arities } from '../engine/entries';
+import { arities, refOffsets } from '../engine/entries';
 import type { SweepList } from '../engine/sweeps';
 
 /**
@@ -33,19 +33,6 @@ export interface RunSearchOptions {
 
 const WINDOW = 4;
 const CANDIDATES = 8;
-
-/** Where each entry's references start in `refs` (index length: refCount). */
-export function refOffsets(list: SweepList): Int32Array {
-  const ar = arities();
-  const offsets = new Int32Array(list.length + 1);
-  let p = 0;
-  for (let i = list.inputCount; i < list.length; i++) {
-    offsets[i] = p;
-    p += ar[list.codes[i] as number] as number;
-  }
-  offsets[list.length] = p;
-  return offsets;
-}
 
 /** A growing open-addressing table from 32-bit hashes to the latest entry that had them (a Map of 10^5 numbers costs more than the whole search). */
 class LatestByHash {

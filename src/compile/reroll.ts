@@ -44,8 +44,8 @@ import type { SweepList } from '../engine/sweeps';
 import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
 import type { Program } from './program';
 import { canGenerateFor, entryEmitters, secondOrderProgram, straightChunks, type Emit } from './straightLine';
-import { arities } from '../engine/entries';
-import { refOffsets, type LoopRun } from './loopRuns';
+import { arities, refOffsets } from '../engine/entries';
+import type { LoopRun } from './loopRuns';
 import { guardCheck } from './guardCheck';
 
 /** A generated function of a sweep: evaluate takes the values only; backward also the entries [lo, hi] of one cone. */
@@ -92,6 +92,17 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     if (g.a >= 0) isGuarded[g.a] = 1;
     if (g.b >= 0) isGuarded[g.b] = 1;
   }
+  /**
+   * `analyse` computed once per run: each sweep's code, its prologue and its epilogue ask the
+   * same questions of a run, and some (the adjoint window) walk all of its references.
+   */
+  const perRun = <T>(analyse: (run: LoopRun) => T): ((run: LoopRun) => T) => {
+    const done = new Map<LoopRun, T>();
+    return (run) => {
+      if (!done.has(run)) done.set(run, analyse(run));
+      return done.get(run) as T;
+    };
+  };
 
   /** Which body entry of the same repetition slot j of body entry o reads (-1: none, it reads elsewhere). */
   const sameRep = (run: LoopRun, o: number, j: number): number => {
@@ -108,7 +119,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
   };
 
   /** Per body entry: how many slots of its own repetition read it, and how many of the next repetition. */
-  const readers = (run: LoopRun): { inRep: number[]; next: number[] } => {
+  const readers = perRun((run: LoopRun): { inRep: number[]; next: number[] } => {
     const inRep = new Array<number>(run.period).fill(0);
     const next = new Array<number>(run.period).fill(0);
     for (let o = 0; o < run.period; o++) {
@@ -120,10 +131,10 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       }
     }
     return { inRep, next };
-  };
+  });
 
   /** Body entries read in their own repetition and nowhere else (and no output): their adjoints live in locals. */
-  const localAdjoints = (run: LoopRun): boolean[] =>
+  const localAdjoints = perRun((run: LoopRun): boolean[] =>
     readers(run).inRep.map((n, o) => {
       if (n === 0) return false;
       for (let k = 0; k < run.reps; k++) {
@@ -131,14 +142,14 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
         if (isOutput[e] === 1 || uses[e] !== n) return false;
       }
       return true;
-    });
+    }));
 
   /**
    * Body entries whose values the lean forward sweep (evaluateForBackward) stores: those read
    * outside their own repetition, the outputs, the guards' operands, and those the backward
    * sweep's loop body reads (its statements name them `$v[i + o]`).
    */
-  const storedForBackward = (run: LoopRun): boolean[] => {
+  const storedForBackward = perRun((run: LoopRun): boolean[] => {
     const { inRep, next: prevReaders } = readers(run);
     const keep = inRep.map((n, o) => {
       // Read by the next repetition through the carried local, and in the last repetition by
@@ -153,16 +164,15 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       }
       return false;
     });
-    for (const sweep of ['backward', 'backwardUnchecked'] as const) {
-      for (const line of loopBody(run, sweep)) {
-        for (const m of line.matchAll(/\$v\[i(?: ([+-]) (\d+))?\]/g)) {
-          const o = m[1] === undefined ? 0 : m[1] === '+' ? Number(m[2]) : run.period - Number(m[2]);
-          if (o >= 0 && o < run.period) keep[o] = true;
-        }
+    // The unchecked body reads the same values (the same templates, only the updates differ).
+    for (const line of loopBody(run, 'backward')) {
+      for (const m of line.matchAll(/\$v\[i(?: ([+-]) (\d+))?\]/g)) {
+        const o = m[1] === undefined ? 0 : m[1] === '+' ? Number(m[2]) : run.period - Number(m[2]);
+        if (o >= 0 && o < run.period) keep[o] = true;
       }
     }
     return keep;
-  };
+  });
 
   /**
    * Body entries the backward loop computes again from their arguments instead of reading
@@ -171,7 +181,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
    * outside the run. Storing fewer values makes the forward sweep touch less memory, which
    * for a large loop is most of its cost.
    */
-  const recomputable = (run: LoopRun): boolean[] => {
+  const recomputable = perRun((run: LoopRun): boolean[] => {
     const out: boolean[] = [];
     for (let o = 0; o < run.period; o++) {
       const op = opByCode(codes[run.start + o] as number);
@@ -181,7 +191,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       out.push(ok);
     }
     return out;
-  };
+  });
 
   /** Slot j of body entry o of a run, in repetition `k` whose first entry is `i`. */
   const loopSlot = (
@@ -194,8 +204,8 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       const index = d === 0 ? String(r0) : d === run.period ? plus('i', r0 - run.start) : plus(d === 1 ? 'k' : `${d} * k`, r0);
       const e = sameRep(run, o, j);
       const forward = sweep === 'evaluate' || sweep === 'evaluateForBackward';
-      if (forward && previousRep(run, o, j) >= 0) return { value: `p${previousRep(run, o, j)}_`, entry: index };
       const before = previousRep(run, o, j);
+      if (forward && before >= 0) return { value: `p${before}_`, entry: index };
       if (before >= 0 && carry[before] === true) return { value: `$v[${index}]`, entry: index, adjoint: `c${before}_` };
       if (window !== undefined && d === 1) return { value: `$v[${index}]`, entry: index, adjoint: `w${r0 - window.lo}_` };
       if (e < 0) return { value: `$v[${index}]`, entry: index };
@@ -230,7 +240,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
    * repetition 0 reads there pushed to by nothing else in the run (the carry is added to it
    * after the loop, which keeps the order of additions).
    */
-  const carriedAdjoints = (run: LoopRun): boolean[] => {
+  const carriedAdjoints = perRun((run: LoopRun): boolean[] => {
     const { inRep, next } = readers(run);
     const end = run.start + run.period * run.reps;
     return next.map((n, o) => {
@@ -241,7 +251,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       }
       return refsTo(run.start - run.period + o, run.start, end) === 1;
     });
-  };
+  });
 
   /**
    * The adjoints a backward loop keeps in a sliding window of locals `w0_ .. w<W-1>_` (scalar
@@ -251,7 +261,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
    * stored as it leaves, so its additions happen in the same order as through `$a`. Only where
    * nothing else in the run reads those entries.
    */
-  const adjointWindow = (run: LoopRun): { lo: number; width: number } | undefined => {
+  const adjointWindow = perRun((run: LoopRun): { lo: number; width: number } | undefined => {
     let lo = Infinity;
     let hi = -Infinity;
     for (let o = 0; o < run.period; o++) {
@@ -282,7 +292,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       if (x >= 0 && x < span) expected[x]--;
     }
     return expected.every((n) => n === 0) ? { lo, width } : undefined;
-  };
+  });
 
   /**
    * Around a backward loop: the carries start at the last repetition's adjoints from outside
@@ -316,7 +326,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
   };
 
   /** Body entries the next repetition reads (the forward sweeps carry their values in locals `p<e>_`). */
-  const carried = (run: LoopRun): number[] => {
+  const carried = perRun((run: LoopRun): number[] => {
     const es = new Set<number>();
     for (let o = 0; o < run.period; o++) {
       for (let j = 0; j < (run.first[o] as number[]).length; j++) {
@@ -325,7 +335,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       }
     }
     return [...es].sort((x, y) => x - y);
-  };
+  });
 
   /** Statements before a forward sweep's loop: the carried locals start at what repetition 0 reads (entries before the run). */
   const forwardPrologue = (run: LoopRun): string[] =>

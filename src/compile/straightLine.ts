@@ -1,7 +1,7 @@
 // compile's code generator: one list's sweeps as straight-line JavaScript, each entry the op's template with literal indices.
 import { opByCode, type OpDef } from '../ops/opDef';
 import { canGenerateCode, numberLiteral } from '../symbolic/index';
-import { arities } from '../engine/entries';
+import { arities, refOffsets } from '../engine/entries';
 import type { SweepList } from '../engine/sweeps';
 import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
 import { secondOrderEntry } from '../engine/secondOrder';
@@ -187,15 +187,11 @@ export function straightLine(list: SweepList & { readonly guards?: readonly Guar
       if (g.a >= 0) needed[g.a] = 1;
       if (g.b >= 0) needed[g.b] = 1;
     }
-    const ar = arities();
-    const starts = new Int32Array(length + 1);
-    for (let i = inputCount, p = 0; i < length; i++) {
-      starts[i] = p;
-      p += ar[list.codes[i] as number] as number;
-    }
+    // Entries last to first, each marking what it is computed from.
+    const starts = refOffsets(list);
     for (let i = length - 1; i >= inputCount; i--) {
       if (needed[i] !== 1) continue;
-      for (let q = starts[i] as number; q < (starts[i] as number) + (ar[list.codes[i] as number] as number); q++) {
+      for (let q = starts[i] as number; q < (starts[i + 1] as number); q++) {
         const r = list.refs[q] as number;
         if (r >= 0) needed[r] = 1;
       }

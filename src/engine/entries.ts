@@ -29,6 +29,23 @@ export function arities(): Uint8Array {
   return arityByCode;
 }
 
+/**
+ * Where each entry's argument references start in a list's `refs` (index `length`: where they
+ * end), for code that visits entries out of list order or more than once; a sweep walks them
+ * with `p += arities()[code]` instead.
+ */
+export function refOffsets(list: { readonly inputCount: number; readonly length: number; readonly codes: ArrayLike<number> }): Int32Array {
+  const ar = arities();
+  const offsets = new Int32Array(list.length + 1);
+  let p = 0;
+  for (let i = list.inputCount; i < list.length; i++) {
+    offsets[i] = p;
+    p += ar[list.codes[i] as number] as number;
+  }
+  offsets[list.length] = p;
+  return offsets;
+}
+
 /** The value of argument reference `r`: entry r of `v`, or constant -1 - r. */
 export function read(v: Float64Array, c: Float64Array, r: number): number {
   return r >= 0 ? (v[r] as number) : (c[-1 - r] as number);

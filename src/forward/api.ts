@@ -20,8 +20,8 @@ const passLabels = new Map<string, string>();
 export function forwardPass(
   api: string,
   f: VectorFunction,
-  x: ArrayLike<Value>,
-  v: ArrayLike<Value>,
+  x: readonly Value[],
+  v: readonly Value[],
 ): { y: Value[]; yDot: Value[]; isArray: boolean } {
   let label = passLabels.get(api);
   if (label === undefined) passLabels.set(api, (label = `forward pass (${api})`));
