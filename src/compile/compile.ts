@@ -97,11 +97,16 @@ export interface CompiledFunction<F extends VectorFunction = VectorFunction> {
   /** f(x), shaped like f's return: a number for a scalar f, a Float64Array for a vector f. */
   value(x: ArrayLike<number>): NumberOut<F>;
   value(x: ArrayLike<Value>): NumberOut<F> | Value | Value[];
-  /** ∇f(x) for a scalar f. */
-  gradient(x: ArrayLike<number>): Float64Array;
+  /**
+   * ∇f(x) for a scalar f. With `out` (a Float64Array of length inputCount, which may be x
+   * itself) the gradient is written into it and out is returned: no array is allocated per
+   * call, as ReverseDiff.jl's `gradient!(result, tape, x)` (an optimiser's loop). `out` takes
+   * numbers only, so x must hold numbers then.
+   */
+  gradient(x: ArrayLike<number>, out?: Float64Array): Float64Array;
   gradient(x: ArrayLike<Value>): Float64Array | Value[];
-  /** yBarᵀJ(x); yBar a number for a scalar f, an array otherwise. */
-  vjp(x: ArrayLike<number>, yBar: number | ArrayLike<number>): Float64Array;
+  /** yBarᵀJ(x); yBar a number for a scalar f, an array otherwise. `out` as for {@link CompiledFunction.gradient}. */
+  vjp(x: ArrayLike<number>, yBar: number | ArrayLike<number>, out?: Float64Array): Float64Array;
   vjp(x: ArrayLike<Value>, yBar: number | ArrayLike<number>): Float64Array | Value[];
   /** `[f(x), J(x)·v]`, by a forward sweep over the list (each output's tangent). */
   jvp(x: ArrayLike<number>, v: ArrayLike<number>): [NumberOut<F>, NumberOut<F>];
@@ -270,12 +275,18 @@ class Compiled {
    * Loads x and runs the forward sweep; false when x holds AD values (callers then replay the
    * tape). `forBackward`: only a backward sweep reads the values next (the lean forward sweep may run).
    */
+  /** Checks x's shape (errors name `api`); false when the list holds AD constants (callers then replay the tape). */
+  #checkPoint(api: string, x: ArrayLike<Value>): boolean {
+    const n = this.#flat.inputCount;
+    if (!Array.isArray(x) && !ArrayBuffer.isView(x)) throw new TypeError(`${api}: x must be an array of numbers, got ${describe(x)}`);
+    if (x.length !== n) throw new RangeError(`${api}: x must have length ${n}, got length ${x.length}`);
+    return !this.#flat.constantsLifted;
+  }
+
   #evaluate(api: string, x: ArrayLike<Value>, forBackward = false): boolean {
     const flat = this.#flat;
     const n = flat.inputCount;
-    if (!Array.isArray(x) && !ArrayBuffer.isView(x)) throw new TypeError(`${api}: x must be an array of numbers, got ${describe(x)}`);
-    if (x.length !== n) throw new RangeError(`${api}: x must have length ${n}, got length ${x.length}`);
-    if (flat.constantsLifted) return false;
+    if (!this.#checkPoint(api, x)) return false;
     const v = this.#values;
     if (x instanceof Float64Array && n > SMALL) {
       // Numbers by construction: one memcpy instead of a checked loop (a tenth of a large gradient).
@@ -331,24 +342,42 @@ class Compiled {
     return this.#tape.outputValue();
   }
 
-  gradient(x: ArrayLike<Value>): Float64Array | Value[] {
+  gradient(x: ArrayLike<Value>, out?: Float64Array): Float64Array | Value[] {
     if (this.#flat.outputIsArray) {
       throw new TypeError(`gradient: f must return a single number, but it returned an array of ${this.outputCount}; use vjp or jacobian`);
     }
-    return this.#vjp('gradient', x, 1);
+    return this.#vjp('gradient', x, 1, out);
   }
 
-  vjp(x: ArrayLike<Value>, yBar: number | ArrayLike<number>): Float64Array | Value[] {
-    return this.#vjp('vjp', x, yBar);
+  vjp(x: ArrayLike<Value>, yBar: number | ArrayLike<number>, out?: Float64Array): Float64Array | Value[] {
+    return this.#vjp('vjp', x, yBar, out);
   }
 
-  #vjp(api: string, x: ArrayLike<Value>, yBar: number | ArrayLike<number>): Float64Array | Value[] {
+  #vjp(api: string, x: ArrayLike<Value>, yBar: number | ArrayLike<number>, out: Float64Array | undefined): Float64Array | Value[] {
     const seeds = this.#seedVector(api, yBar);
+    if (out !== undefined) this.#checkOut(api, out);
+    const fused = this.#program.fusedVjp;
+    if (fused !== undefined && this.#checkPoint(api, x)) {
+      const into = out ?? new Float64Array(this.#flat.inputCount);
+      const done = fused(x, seeds[0] as number, into);
+      if (done === 1) return into;
+      // Not exact: the ordinary path's tested sweep.
+      if (done === 2 && this.#evaluate(api, x, true)) return this.#sweep(seeds, undefined, undefined, into, false);
+    }
     if (!this.#evaluate(api, x, true)) {
+      if (out !== undefined) {
+        throw new TypeError(`${api}: out receives numbers, but x holds AD values (a nested transformation); omit out there`);
+      }
       this.#replayTape(api, x);
       return this.#tape.inputAdjoints(this.#flat.outputIsArray ? seeds : (seeds[0] as number), api);
     }
-    return this.#sweep(seeds);
+    return this.#sweep(seeds, undefined, undefined, out);
+  }
+
+  #checkOut(api: string, out: unknown): void {
+    const n = this.#flat.inputCount;
+    if (!(out instanceof Float64Array)) throw new TypeError(`${api}: out must be a Float64Array of length ${n} (or omitted), got ${describe(out)}`);
+    if (out.length !== n) throw new RangeError(`${api}: out must have length ${n} (one entry per input), got length ${out.length}`);
   }
 
   #seedVector(api: string, yBar: unknown): readonly number[] {
@@ -365,26 +394,25 @@ class Compiled {
   }
 
   /** Seeds the output adjoints and runs the backward sweep at the current values; the input adjoints. */
-  #sweep(seeds: readonly number[], lo?: number, hi?: number): Float64Array {
+  #sweep(seeds: readonly number[], lo?: number, hi?: number, out?: Float64Array, tryUnchecked = true): Float64Array {
     const a = this.#adjoints;
     const program = this.#program;
     const n = this.#flat.inputCount;
-    if (!this.#adjointsClear) a.fill(0);
+    if (!this.#adjointsClear || !tryUnchecked) a.fill(0);
     // Cleared again only once the sweep has run to the end (a throwing user rule leaves it dirty).
     this.#adjointsClear = false;
     seedOutputs(this.#flat.outputs, seeds, a);
-    const unchecked = program.backwardUnchecked !== undefined;
+    const unchecked = tryUnchecked && program.backwardUnchecked !== undefined;
     if (unchecked) program.backwardUnchecked?.(this.#values, a, lo, hi);
     else program.backward(this.#values, a, lo, hi);
     const clears = program.clearsAdjoints === true;
-    let inputAdjoints = takeInputAdjoints(a, n, clears);
-    if (unchecked && !uncheckedAdjointsExact(inputAdjoints, n)) {
+    if (unchecked && !uncheckedAdjointsExact(a, n)) {
       // A zero met an ∞ or NaN somewhere: the tested sweep gives the conventions' numbers.
       a.fill(0);
       seedOutputs(this.#flat.outputs, seeds, a);
       program.backward(this.#values, a, lo, hi);
-      inputAdjoints = takeInputAdjoints(a, n, clears);
     }
+    const inputAdjoints = takeInputAdjoints(a, n, clears, out);
     this.#adjointsClear = clears;
     return inputAdjoints;
   }
@@ -522,14 +550,19 @@ const UNIT_SEED: readonly number[] = Object.freeze([1]);
 /** Up to this many inputs, element loops beat the builtins (set, slice, fill), whose calls cost more than a few elements. */
 const SMALL = 32;
 
-/** A copy of the first n adjoints (the inputs'), zeroed in `a` if `clear`. */
-function takeInputAdjoints(a: Float64Array, n: number, clear: boolean): Float64Array {
+/** The first n adjoints (the inputs') copied into `into` (or a new array), zeroed in `a` if `clear`. */
+function takeInputAdjoints(a: Float64Array, n: number, clear: boolean, into?: Float64Array): Float64Array {
   if (n > SMALL) {
-    const out = a.slice(0, n);
+    let out: Float64Array;
+    if (into === undefined) out = a.slice(0, n);
+    else {
+      out = into;
+      out.set(a.subarray(0, n));
+    }
     if (clear) a.fill(0, 0, n);
     return out;
   }
-  const out = new Float64Array(n);
+  const out = into ?? new Float64Array(n);
   for (let i = 0; i < n; i++) {
     out[i] = a[i] as number;
     if (clear) a[i] = 0;

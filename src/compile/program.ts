@@ -52,6 +52,13 @@ export interface Program {
   backwardUnchecked?(v: Float64Array, a: Float64Array, lo?: number, hi?: number): void;
   tangent(v: Float64Array, t: Float64Array): void;
   /**
+   * A scalar f's whole numeric VJP as one generated function (small straight-line lists,
+   * where the calls between the sweeps cost more than the sweeps): see {@link FusedVjp}.
+   * Returns 0 when it does not apply (the caller takes the ordinary path, which validates
+   * and replays).
+   */
+  fusedVjp?: FusedVjp;
+  /**
    * The second-order sweep along `t.length` directions (see src/engine/secondOrder.ts) as code
    * generated for this list, made on first use for each number of directions; false where
    * the list has an entry it cannot generate (the engine's generated loop runs instead).
@@ -73,3 +80,12 @@ export function interpreted(list: SweepList, sweeps: Sweeps): Program {
     tangent: (v, t) => sweeps.tangent(list, v, t),
   };
 }
+
+/**
+ * Reads x, runs the forward sweep of what the backward sweep needs, adds `seed` to the
+ * output's adjoint, runs the unchecked backward sweep, and where its input adjoints are exact
+ * (all finite) writes them into `out`: returns 1. Returns 2 when they are not exact, 0 when an
+ * element of x is not a number or the list has no fused function; it touches no state of
+ * the program's callers (they take the ordinary path then).
+ */
+export type FusedVjp = (x: ArrayLike<unknown>, seed: number, out: Float64Array) => 0 | 1 | 2;

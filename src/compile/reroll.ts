@@ -145,36 +145,6 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     }));
 
   /**
-   * Body entries whose values the lean forward sweep (evaluateForBackward) stores: those read
-   * outside their own repetition, the outputs, the guards' operands, and those the backward
-   * sweep's loop body reads (its statements name them `$v[i + o]`).
-   */
-  const storedForBackward = perRun((run: LoopRun): boolean[] => {
-    const { inRep, next: prevReaders } = readers(run);
-    const keep = inRep.map((n, o) => {
-      // Read by the next repetition through the carried local, and in the last repetition by
-      // anything after the run: stored once after the loop (see forwardEpilogue).
-      const afterLoop = (prevReaders[o] as number) > 0;
-      for (let k = 0; k < run.reps; k++) {
-        const e = run.start + k * run.period + o;
-        const last = k === run.reps - 1;
-        if (last && afterLoop) continue;
-        if (isOutput[e] === 1 || isGuarded[e] === 1) return true;
-        if ((uses[e] as number) !== n + (last ? 0 : (prevReaders[o] as number))) return true;
-      }
-      return false;
-    });
-    // The unchecked body reads the same values (the same templates, only the updates differ).
-    for (const line of loopBody(run, 'backward')) {
-      for (const m of line.matchAll(/\$v\[i(?: ([+-]) (\d+))?\]/g)) {
-        const o = m[1] === undefined ? 0 : m[1] === '+' ? Number(m[2]) : run.period - Number(m[2]);
-        if (o >= 0 && o < run.period) keep[o] = true;
-      }
-    }
-    return keep;
-  });
-
-  /**
    * Body entries the backward loop computes again from their arguments instead of reading
    * them from `$v` (the same expression on the same numbers, so the same value): those whose
    * value is plain arithmetic (no function call) on numbers of the repetition itself or from
@@ -294,6 +264,34 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     return expected.every((n) => n === 0) ? { lo, width } : undefined;
   });
 
+  let lastReader: Int32Array | undefined;
+  /**
+   * Whether every adjoint of the window's entries is still 0 when it enters the window: no
+   * output among them (no seed) and no entry after the run reading them (the only pushes
+   * the backward sweep makes before this loop). The caller starts the sweep with the inputs'
+   * adjoints cleared (Program.clearsAdjoints), so the loop need not load them: at n = 10^6 the
+   * loads were a pass over 8 MB.
+   */
+  const windowStartsClear = perRun((run: LoopRun): boolean => {
+    const window = adjointWindow(run);
+    if (window === undefined) return false;
+    if (lastReader === undefined) {
+      lastReader = new Int32Array(length).fill(-1);
+      const starts = refStarts ?? (refStarts = refOffsets(list));
+      for (let e = inputCount; e < length; e++) {
+        for (let q = starts[e] as number; q < (starts[e + 1] as number); q++) {
+          const r = refs[q] as number;
+          if (r >= 0) lastReader[r] = e;
+        }
+      }
+    }
+    const end = run.start + run.period * run.reps;
+    for (let x = window.lo; x < window.lo + window.width - 1 + run.reps; x++) {
+      if (isOutput[x] === 1 || (lastReader[x] as number) >= end) return false;
+    }
+    return true;
+  });
+
   /**
    * Around a backward loop: the carries start at the last repetition's adjoints from outside
    * and end in repetition 0's reads; the window is loaded once the first repetition is known,
@@ -307,10 +305,12 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     const lo = window?.lo ?? 0;
     return {
       prologue: carry.flatMap((c, o) => (c ? [`let c${o}_ = $a[${last + o}]; $a[${last + o}] = 0;`] : [])),
-      init: w.map((m) => `let w${m}_ = $a[${plus('k', lo + m)}] ?? 0;`),
+      init: w.map((m) => `let w${m}_ = ${windowStartsClear(run) ? '0' : `$a[${plus('k', lo + m)}] ?? 0`};`),
       epilogue: [
         ...carry.flatMap((c, o) => (c ? [`if (k < 0) $a[${run.start - run.period + o}] += c${o}_;`] : [])),
-        ...w.map((m) => `$a[${plus('k', lo + m)}] = w${m}_;`),
+        // Starting clear, the window's entries were 0 in `a` until stored, so `+=` stores the
+        // same; it also keeps the entry below the window, which the last shift moved in as 0.
+        ...w.map((m) => `$a[${plus('k', lo + m)}] ${windowStartsClear(run) ? '+=' : '='} w${m}_;`),
       ],
     };
   };
@@ -322,7 +322,8 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     const { lo, width } = window;
     const top = width - 1;
     const shifts = Array.from({ length: top }, (_, m) => `w${top - m}_ = w${top - m - 1}_;`);
-    return [`$a[${plus('k', lo + top)}] = w${top}_;`, ...shifts, `w0_ = ${lo >= 1 ? `$a[${plus('k', lo - 1)}]` : `k > 0 ? $a[k - 1] : 0`};`];
+    const entering = windowStartsClear(run) ? '0' : lo >= 1 ? `$a[${plus('k', lo - 1)}]` : `k > 0 ? $a[k - 1] : 0`;
+    return [`$a[${plus('k', lo + top)}] = w${top}_;`, ...shifts, `w0_ = ${entering};`];
   };
 
   /** Body entries the next repetition reads (the forward sweeps carry their values in locals `p<e>_`). */
@@ -345,6 +346,117 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
   const forwardEpilogue = (run: LoopRun): string[] =>
     carried(run).map((e) => `$v[${run.start + (run.reps - 1) * run.period + e}] = p${e}_;`);
 
+  /**
+   * What the lean forward sweep (evaluateForBackward) computes and stores: the values the
+   * backward sweeps read from `$v` and the guards' operands, then, last to first, what
+   * computing those reads from `$v`. f's own value is not among them (a gradient does not
+   * return it), so a loop whose values nothing reads later, such as the running sum of an
+   * objective whose backward loop computes its terms again, is not run at all. Per run:
+   * whether its loop runs, and which body entries it stores (the last repetition's carried
+   * values are stored after the loop, see forwardEpilogue). Undefined where an index
+   * expression is not one this file writes: the full forward sweep runs then.
+   */
+  let leanPlan: { needed: Uint8Array; stored: Map<LoopRun, boolean[] | undefined> } | null | undefined;
+  const planLean = (): { needed: Uint8Array; stored: Map<LoopRun, boolean[] | undefined> } | null => {
+    const needed = new Uint8Array(length);
+    for (const g of list.guards) {
+      if (g.a >= 0) needed[g.a] = 1;
+      if (g.b >= 0) needed[g.b] = 1;
+    }
+    // The index expressions loopSlot and literalSlot write: a literal, or i / k / d * k plus or minus a literal.
+    const markIndex = (index: string, run?: LoopRun): boolean => {
+      if (/^\d+$/.test(index)) {
+        needed[Number(index)] = 1;
+        return true;
+      }
+      const m = /^(i|k|(\d+) \* k)(?: ([+-]) (\d+))?$/.exec(index);
+      if (m === null || run === undefined) return false;
+      const offset = m[3] === undefined ? 0 : (m[3] === '+' ? 1 : -1) * Number(m[4]);
+      const [first, step] = m[1] === 'i' ? [run.start, run.period] : [0, m[2] === undefined ? 1 : Number(m[2])];
+      for (let k = 0; k < run.reps; k++) needed[first + k * step + offset] = 1;
+      return true;
+    };
+    const markReads = (lines: readonly string[], run?: LoopRun): boolean => {
+      for (const line of lines) for (const m of line.matchAll(/\$v\[([^\]]+)\]/g)) if (!markIndex(m[1] as string, run)) return false;
+      return true;
+    };
+    // The pieces in list order: straight stretches [from, to) with their references' start p, and runs.
+    const pieces: ({ from: number; to: number; p: number } | LoopRun)[] = [];
+    let p = 0;
+    let i = inputCount;
+    for (const run of runs) {
+      pieces.push({ from: i, to: run.start, p });
+      const end = run.start + run.period * run.reps;
+      for (; i < end; i++) {
+        if (i === run.start) pieces.push(run);
+        p += ar[codes[i] as number] as number;
+      }
+    }
+    pieces.push({ from: i, to: length, p });
+    for (const piece of pieces) {
+      const ok = 'period' in piece
+        ? markReads(loopBody(piece, 'backward'), piece) && markReads(loopBody(piece, 'backwardUnchecked'), piece)
+        : [emitters.backward, emitters.backwardUnchecked].every((emit) => markReads(straightChunks(list, piece.from, piece.to, piece.p, emit, Infinity).chunks.flat()));
+      if (!ok) return null;
+    }
+    const starts = refOffsets(list);
+    const stored = new Map<LoopRun, boolean[] | undefined>();
+    for (let k = pieces.length - 1; k >= 0; k--) {
+      const piece = pieces[k] as (typeof pieces)[number];
+      if (!('period' in piece)) {
+        for (let e = piece.to - 1; e >= piece.from; e--) {
+          if (needed[e] !== 1) continue;
+          for (let q = starts[e] as number; q < (starts[e + 1] as number); q++) {
+            const r = refs[q] as number;
+            if (r >= 0) needed[r] = 1;
+          }
+        }
+        continue;
+      }
+      const run = piece;
+      const end = run.start + run.period * run.reps;
+      let runs = false;
+      for (let e = run.start; e < end && !runs; e++) runs = needed[e] === 1;
+      if (!runs) {
+        stored.set(run, undefined);
+        continue;
+      }
+      // The loop computes its whole body: everything its statements and prologue read from $v is needed.
+      const reads = forwardPrologue(run).slice();
+      for (let o = 0; o < run.period; o++) {
+        const op = opByCode(codes[run.start + o] as number);
+        for (let j = 0; j < op.arity; j++) reads.push(loopSlot(run, o, j, 'evaluate', []).value);
+      }
+      if (!markReads(reads, run)) return null;
+      const carriedOut = new Set(carried(run));
+      const last = run.start + (run.reps - 1) * run.period;
+      stored.set(run, Array.from({ length: run.period }, (_, o) => {
+        if (needed[last + o] === 1 && !carriedOut.has(o)) return true;
+        for (let e = run.start + o; e < last; e += run.period) if (needed[e] === 1) return true;
+        return false;
+      }));
+    }
+    return { needed, stored };
+  };
+
+  /**
+   * A repetition's statements with each value it reads from `$v` at an index that moves with
+   * the loop loaded once, into a local `l<m>_` declared first. V8 did not merge the repeated
+   * loads of one element once the loop's start was computed rather than a literal (the
+   * Rosenbrock backward loop ran 1.5× slower). Safe because nothing a repetition reads this
+   * way is written in the same repetition: its own values are locals (v<e>_, r<e>_).
+   */
+  const loadOnce = (lines: readonly string[]): string[] => {
+    const names = new Map<string, string>();
+    const rewritten = lines.map((line) =>
+      // Reads only: a store (`$v[i + o] = ...`, the full forward sweep's) stays as it is.
+      line.replace(/\$v\[[^\]]*\b[ik]\b[^\]]*\](?!\s*=(?!=))/g, (read: string) => {
+        if (!names.has(read)) names.set(read, `l${names.size}_`);
+        return names.get(read) as string;
+      }));
+    return [...[...names].map(([read, name]) => `const ${name} = ${read};`), ...rewritten];
+  };
+
   /** One repetition of a run as statements, in the order the sweep runs them. */
   const loopBody = (run: LoopRun, sweep: Sweep): string[] => {
     const backward = sweep === 'backward' || sweep === 'backwardUnchecked';
@@ -352,7 +464,11 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     const carry = backward ? carriedAdjoints(run) : [];
     const recompute = backward ? recomputable(run) : [];
     const window = backward ? adjointWindow(run) : undefined;
-    const stored = sweep === 'evaluateForBackward' ? storedForBackward(run) : undefined;
+    let stored: boolean[] | undefined;
+    if (sweep === 'evaluateForBackward') {
+      stored = (leanPlan as { stored: Map<LoopRun, boolean[] | undefined> }).stored.get(run);
+      if (stored === undefined) return [];
+    }
     const lines: string[] = [];
     // Entries with partials to push: only their adjoints are read (an entry with none pushes nothing).
     const pushes: boolean[] = [];
@@ -378,7 +494,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
         else lines.push(`g = $a[${at}]; if (g !== 0) { $a[${at}] = 0; ${body} }`);
       }
     }
-    if (!backward) return sweep === 'tangent' ? lines : [...lines, ...carried(run).map((e) => `p${e}_ = v${e}_;`)];
+    if (!backward) return sweep === 'tangent' ? lines : [...loadOnce(lines), ...carried(run).map((e) => `p${e}_ = v${e}_;`)];
     const locals = local.flatMap((l, o) => (l ? [`a${o}_ = 0`] : carry[o] === true ? [`a${o}_ = c${o}_`] : []));
     // A repetition whose entries all have adjoint 0 on arrival (the local ones start at 0; those
     // without partials push nothing whatever their adjoint) pushes
@@ -405,7 +521,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     };
     lines.forEach(need);
     const values = [...needed].sort((x, y) => x - y).map(recomputeLine);
-    const work = [...values, ...(locals.length > 0 ? [`let ${locals.join(', ')};`] : []), ...taken, ...lines.reverse()];
+    const work = loadOnce([...values, ...(locals.length > 0 ? [`let ${locals.join(', ')};`] : []), ...taken, ...lines.reverse()]);
     // The window moves on after a skipped repetition too, so the skip is an if, not a continue.
     return [...(skips ? [`if (!(${arriving.join(' && ')})) {`, ...work, '}'] : work), ...windowShift(run)];
   };
@@ -455,8 +571,13 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     const reverse = sweep === 'backward' || sweep === 'backwardUnchecked';
     const forward = sweep === 'evaluate' || sweep === 'evaluateForBackward';
     const params = forward ? '$v' : reverse ? '$v, $a, $lo, $hi' : '$v, $t';
+    let straightEvaluate = emitters.evaluate;
+    if (sweep === 'evaluateForBackward') {
+      const needed = (leanPlan as { needed: Uint8Array }).needed;
+      straightEvaluate = (i, op, slots) => (needed[i as number] === 1 ? emitters.evaluate(i, op, slots) : '');
+    }
     const pieces = forward
-      ? sources(emitters.evaluate, (run) => loopBody(run, sweep), false, false, forwardPrologue, forwardEpilogue)
+      ? sources(straightEvaluate, (run) => loopBody(run, sweep), false, false, forwardPrologue, forwardEpilogue)
       : reverse
         ? sources(
           emitters[sweep], (run) => loopBody(run, sweep), true, true,
@@ -514,7 +635,10 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as Piece).fn(v);
       },
       evaluateForBackward(v) {
-        evaluateLean ??= build('evaluateForBackward');
+        if (evaluateLean === undefined) {
+          leanPlan ??= planLean();
+          evaluateLean = leanPlan === null ? evaluate : build('evaluateForBackward');
+        }
         for (let k = 0; k < evaluateLean.length; k++) (evaluateLean[k] as Piece).fn(v);
       },
       backward: backwardSweep('backward'),

@@ -5,7 +5,7 @@ import { arities, refOffsets } from '../engine/entries';
 import type { SweepList } from '../engine/sweeps';
 import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
 import { secondOrderEntry } from '../engine/secondOrder';
-import type { Program } from './program';
+import type { FusedVjp, Program } from './program';
 import type { GuardRecord } from '../engine/guards';
 
 type Pass = (a: Float64Array, b: Float64Array) => void;
@@ -140,7 +140,9 @@ export function secondOrderProgram(deps: Deps, sources: (emit: Emit) => string[]
  * is split into functions of about `chunkChars` characters of source, because V8 does not
  * optimise very large functions; the backward and tangent sweeps are generated on first use.
  */
-export function straightLine(list: SweepList & { readonly guards?: readonly GuardRecord[] }, chunkChars: number): Program | undefined {
+export function straightLine(
+  list: SweepList & { readonly guards?: readonly GuardRecord[]; readonly outputs?: readonly number[] }, chunkChars: number,
+): Program | undefined {
   if (!canGenerateFor(list)) return undefined;
   const { inputCount, length } = list;
   const deps: Deps = new Map();
@@ -198,10 +200,66 @@ export function straightLine(list: SweepList & { readonly guards?: readonly Guar
     }
     return (i, op, slots) => (needed[i as number] === 1 ? emitEvaluate(i, op, slots) : '');
   };
+  /**
+   * Program.fusedVjp: x loaded, the forward sweep of what the backward sweep reads, the seed,
+   * the unchecked backward sweep, the finiteness test and the input adjoints written to out,
+   * as one function whose values and adjoints are locals (`v<i>`, `a<i>`): for a list this
+   * small the calls, array writes and reads between separate sweeps cost more than the
+   * sweeps. The same templates in the same order as backwardUnchecked, so the same numbers.
+   * Only for a scalar f with no guards whose code fits in one function (chunkChars).
+   */
+  const fuse = (): FusedVjp | undefined => {
+    const output = list.outputs?.length === 1 ? (list.outputs[0] as number) : -1;
+    if (output < 0 || (list.guards?.length ?? 0) > 0) return undefined;
+    const { codes, refs, constants } = list;
+    const ar = arities();
+    const slotsOf: ArgSlot[][] = [];
+    let p = 0;
+    for (let i = inputCount; i < length; i++) {
+      const n = ar[codes[i] as number] as number;
+      const slots: ArgSlot[] = [];
+      for (let k = 0; k < n; k++) {
+        const r = refs[p + k] as number;
+        slots.push(r >= 0 ? { value: `v${r}`, entry: String(r), adjoint: `a${r}` } : { value: numberLiteral(constants[-1 - r] as number) });
+      }
+      slotsOf[i] = slots;
+      p += n;
+    }
+    const backward: string[] = [];
+    for (let i = length - 1; i >= inputCount; i--) {
+      const body = backwardTemplate(opByCode(codes[i] as number), slotsOf[i] as ArgSlot[], `v${i}`, 'g', '$a', deps, false);
+      if (body !== '') backward.push(`g = a${i}; { ${body} }`);
+    }
+    // The values the backward sweep reads, and what they are computed from (entries last to first).
+    const needed = new Uint8Array(length);
+    for (const line of backward) for (const m of line.matchAll(/\bv(\d+)\b/g)) needed[Number(m[1])] = 1;
+    const forward: string[] = [];
+    for (let i = length - 1; i >= inputCount; i--) {
+      if (needed[i] !== 1) continue;
+      const slots = slotsOf[i] as ArgSlot[];
+      for (const slot of slots) if (slot.entry !== undefined) needed[Number(slot.entry)] = 1;
+      forward.push(`const v${i} = ${valueTemplate(opByCode(codes[i] as number), slots.map((slot) => slot.value), deps)};`);
+    }
+    const inputs = Array.from({ length: inputCount }, (_, i) => i);
+    const body = [
+      ...inputs.map((i) => `const v${i} = x[${i}]; if (typeof v${i} !== 'number') return 0;`),
+      ...forward.reverse(),
+      `let ${Array.from({ length }, (_, i) => `a${i} = 0`).join(', ')}, g;`,
+      `a${output} += seed;`,
+      ...backward,
+      // Why x·0 sums test finiteness: see uncheckedAdjointsExact (src/engine/accumulate.ts).
+      `if (!(${inputs.map((i) => `a${i} * 0`).join(' + ') || '0'} === 0)) return 2;`,
+      ...inputs.map((i) => `out[${i}] = a${i};`),
+      'return 1;',
+    ].join('\n');
+    if (body.length > chunkChars) return undefined;
+    return new Function(...deps.keys(), `"use strict"; return function (x, seed, out) {\n${body}\n};`)(...deps.values()) as FusedVjp;
+  };
   try {
     // The forward sweep is built now, so a Content Security Policy shows up here and an interpreter takes over.
     const evaluate = build(emitEvaluate, '$v', false);
     let lean: Pass | undefined;
+    let fused: FusedVjp | null | undefined;
     return {
       mode: 'codegen',
       clearsAdjoints: true,
@@ -218,6 +276,10 @@ export function straightLine(list: SweepList & { readonly guards?: readonly Guar
       },
       backward: lazy(emitBackward, '$v, $a', true),
       backwardUnchecked: lazy(emit.backwardUnchecked, '$v, $a', true),
+      fusedVjp(x, seed, out) {
+        if (fused === undefined) fused = fuse() ?? null;
+        return fused === null ? 0 : fused(x, seed, out);
+      },
       tangent: lazy(emitTangent, '$v, $t', false),
     };
   } catch (e) {

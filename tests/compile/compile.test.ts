@@ -1,9 +1,10 @@
 // Compiled replay (generated code and interpreter), interpreted replay and fresh recording agree; guards catch branch flips.
 import {
   compile, grad, jacfwd, jvp, record, lt, gt, ge, le, eq, ne, select, ifElse, add, mul, sin, cos, log, pow, max, exp, div, sqrt,
-  atan2, relu, defineOp, floor, sign, jacrev, type Value,
+  atan2, relu, defineOp, floor, sign, jacrev, sub, type Value,
 } from '../../src/index';
 import { compileModes } from '../../src/compile/compile';
+import { straightLine } from '../../src/compile/straightLine';
 import { withoutNewFunction } from '../helpers/csp';
 import { BranchChangedError } from '../../src/index';
 
@@ -248,4 +249,90 @@ test('codegen: the gradient\'s lean forward sweep still computes what a guard co
   // 0.1 · 0.1 < 1: the other branch, recorded again.
   expect(c.gradient([0.1, 0.1])).toEqual(Float64Array.from(record(f, [0.1, 0.1]).backward(1)));
   expect(Array.from(c.gradient([0.1, 0.1]))).toEqual([0, -Math.sin(0.1)]);
+});
+
+describe('gradient and vjp into a preallocated array (out)', () => {
+  const wide = (x: Value[]): Value => {
+    let s: Value = 0;
+    for (let i = 0; i + 1 < x.length; i++) s = add(s, mul(sin(x[i]!), x[i + 1]!));
+    return s;
+  };
+  const x40 = Array.from({ length: 40 }, (_, i) => 0.3 + 0.02 * i);
+  test.each(['codegen', 'rerolled', 'interpreter', 'plain interpreter'] as const)('%s: writes the same numbers as a fresh array, returns out, and keeps no state between calls', (engine) => {
+    // Small (element loop) and large (builtin copy) input counts, a scalar and a vector f.
+    for (const [fn, at, yBar] of [[f, x0, 1], [wide, x40, 1], [vf, x0, [1, -2, 0.5]]] as const) {
+      const c = compile(fn, at, { engine });
+      const fresh = (x: number[]) => (c.outputCount === 1 ? c.gradient(x) : c.vjp(x, yBar));
+      const into = (x: number[], out: Float64Array) => (c.outputCount === 1 ? c.gradient(x, out) : c.vjp(x, yBar, out));
+      const out = new Float64Array(at.length).fill(NaN);
+      for (const x of [at, at.map((v) => v * 1.5), at]) {
+        expect(into(x, out)).toBe(out);
+        expect(out).toEqual(fresh(x));
+        expect(Array.from(out)).toEqual(record(fn, x).backward(yBar));
+      }
+      // out may be x itself: x is read before anything is written.
+      const aliased = Float64Array.from(at);
+      expect(into(aliased as never, aliased)).toEqual(fresh(at));
+    }
+  });
+
+  test('the unchecked sweep\'s rerun (a zero met an infinity) lands in out too', () => {
+    const g = (x: Value[]): Value => mul(sqrt(floor(x[0]!)), x[1]!);
+    const c = compile(g, [2.5, 1], { engine: 'codegen' });
+    const out = new Float64Array(2).fill(7);
+    expect(Array.from(c.gradient([0.5, 3], out))).toEqual(record(g, [0.5, 3]).backward(1));
+    expect(Array.from(out)).toEqual([0, 0]);
+  });
+
+  test('a wrong out is a clear TypeError or RangeError naming out; AD values in x cannot go into out', () => {
+    const c = compile(f, x0);
+    expect(() => c.gradient(x0, [0, 0, 0] as never)).toThrow(TypeError);
+    expect(() => c.gradient(x0, [0, 0, 0] as never)).toThrow(/^gradient: out must be a Float64Array of length 3 \(or omitted\), got/);
+    expect(() => c.gradient(x0, new Float32Array(3) as never)).toThrow(/^gradient: out must be a Float64Array/);
+    expect(() => c.gradient(x0, new Float64Array(2))).toThrow(RangeError);
+    expect(() => c.vjp(x0, 1, new Float64Array(4))).toThrow(/^vjp: out must have length 3 \(one entry per input\), got length 4/);
+    expect(() => grad((x: Value[]) => { const out = new Float64Array(3); return (c.gradient(x as never, out) as unknown as Value[])[0]!; })(x0)).toThrow(
+      /^gradient: out receives numbers, but x holds AD values/,
+    );
+    // Nothing was half-done: the next call is right.
+    expect(Array.from(c.gradient(x0, new Float64Array(3)))).toEqual(grad(f)(x0));
+  });
+});
+
+describe("codegen: a small scalar f's VJP as one fused function (locals for its values and adjoints)", () => {
+  const worked = (x: Value[]): Value => add(sub(log(x[0]!), sin(x[1]!)), mul(x[0]!, x[1]!));
+  test('gives the unchecked sweep\'s numbers where they are exact, 2 where they are not, 0 for what it does not take', () => {
+    const program = straightLine(record(worked, [2, 5]).flat(), 24_000)!;
+    const out = new Float64Array(2);
+    for (const at of [[2, 5], [0.5, -3], [1e-300, 1e300], [-0, 0]]) {
+      const done = program.fusedVjp!(at, 1, out);
+      const fresh = record(worked, at).backward(1);
+      if (fresh.every(Number.isFinite)) {
+        expect(done).toBe(1);
+        expect(Array.from(out)).toEqual(fresh);
+      } else expect(done).toBe(2);
+    }
+    expect(program.fusedVjp!([2, 5], -2.5, out)).toBe(1);
+    expect(Array.from(out)).toEqual(record(worked, [2, 5]).backward(-2.5));
+    expect(program.fusedVjp!([2, 'five'], 1, out)).toBe(0);
+    // A guard needs the ordinary path (it may throw or re-record), and so does a vector f.
+    const guarded = straightLine(record((x: Value[]) => select(lt(x[0]!, 1), x[0]!, x[1]!), [2, 5]).flat(), 24_000)!;
+    expect(guarded.fusedVjp!([2, 5], 1, out)).toBe(0);
+    expect(straightLine(record(vf, x0).flat(), 24_000)!.fusedVjp!(x0, 1, new Float64Array(3))).toBe(0);
+  });
+
+  test('compile(f).gradient and vjp take it and agree with a fresh recording at IEEE special points, fresh array or out', () => {
+    const c = compile(worked, [2, 5]);
+    expect(c.mode).toBe('codegen');
+    const special = [0, -0, 1, -1, Infinity, -Infinity, NaN, 1e-308, 1e308];
+    const out = new Float64Array(2);
+    for (const a of special) {
+      for (const b of special) {
+        const fresh = record(worked, [a, b]).backward(1);
+        expect(Array.from(c.gradient([a, b]))).toEqual(fresh);
+        expect(Array.from(c.gradient([a, b], out))).toEqual(fresh);
+        expect(Array.from(c.vjp([a, b], 3))).toEqual(record(worked, [a, b]).backward(3));
+      }
+    }
+  });
 });

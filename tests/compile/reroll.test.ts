@@ -312,3 +312,38 @@ describe('re-rolled backward loops with carried adjoints, input windows and the 
     }
   });
 });
+
+describe("the gradient's lean forward sweep", () => {
+  test('runs no loop whose values nothing reads (a sum of terms the backward loop computes again), and the gradient is exact', () => {
+    const x = Array.from(rosenbrock.point(300));
+    const flat = record(rosenbrock.f, x).flat();
+    const program = rerolled(flat, findRuns(flat), 24_000)!;
+    const v = new Float64Array(flat.length).fill(NaN);
+    v.set(x);
+    program.evaluateForBackward!(v);
+    const [run] = findRuns(flat);
+    // Not one value of the loop was computed: f's value (the last entry) is not needed for its gradient.
+    for (let e = run!.start; e < flat.length; e++) expect(v[e]).toBeNaN();
+    const a = new Float64Array(flat.length);
+    seedOutputs(flat.outputs, [1], a);
+    program.backward(v, a);
+    expect(Array.from(a.slice(0, x.length))).toEqual(record(rosenbrock.f, x).backward(1));
+  });
+
+  test('still computes, inside a loop, what only a guard compares, so a branch flip is seen', () => {
+    // x[i]² is read by the comparison only: the backward sweep of either branch reads x[i] itself.
+    const f = (x: Value[]): Value => {
+      let s: Value = 0;
+      for (let i = 0; i < x.length; i++) s = add(s, select(gt(mul(x[i]!, x[i]!), 0.25), x[i]!, mul(3, x[i]!)));
+      return s;
+    };
+    const x = Array.from({ length: 60 }, (_, i) => 0.6 + (i % 5) / 10);
+    const c = compile(f, x, { engine: 'rerolled' });
+    expect(c.mode).toBe('rerolled');
+    expect(Array.from(c.gradient(x))).toEqual(x.map(() => 1));
+    const flipped = x.map((xi, i) => (i === 41 ? 0.1 : xi));
+    expect(() => c.gradient(flipped)).toThrow(BranchChangedError);
+    const rerecorded = compile(f, x, { engine: 'rerolled', onBranchChange: 'rerecord' });
+    expect(Array.from(rerecorded.gradient(flipped))).toEqual(x.map((_, i) => (i === 41 ? 3 : 1)));
+  });
+});
