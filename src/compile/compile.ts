@@ -9,7 +9,7 @@ import { BranchChangedError, flippedGuard } from '../engine/guards';
 import { straightLine } from './straightLine';
 import { rerolled } from './reroll';
 import { coverage, findRuns, STRAIGHT_LIMIT } from './loopRuns';
-import { interpreted, type CompileMode, type Program } from './program';
+import { interpreted, type CompileMode, type FusedVjp, type Program } from './program';
 import { hessianProducts } from '../engine/secondOrder';
 import { uncheckedAdjointsExact } from '../engine/accumulate';
 import { defaultChunkSize } from '../forward/chunk';
@@ -224,6 +224,8 @@ class Compiled {
   #secondOrderArrays: Float64Array[] = [];
   /** Whether #adjoints is 0 wherever the program's backward sweep reads (see Program.clearsAdjoints). */
   #adjointsClear = false;
+  /** The program's fused VJP (null: it has none), made on the first gradient or vjp. */
+  #fused: FusedVjp | null | undefined;
   #cost: JacobianCost | undefined;
   readonly #f: VectorFunction | undefined;
   readonly #options: CompileOptions;
@@ -244,6 +246,7 @@ class Compiled {
     this.#adjoints = new Float64Array(flat.length);
     this.#adjointsClear = true;
     this.#secondOrderArrays = [];
+    this.#fused = undefined;
     this.#cost = undefined;
     const options = this.#options;
     let wanted: CompileMode =
@@ -278,7 +281,7 @@ class Compiled {
   /** Checks x's shape (errors name `api`); false when the list holds AD constants (callers then replay the tape). */
   #checkPoint(api: string, x: ArrayLike<Value>): boolean {
     const n = this.#flat.inputCount;
-    if (!Array.isArray(x) && !ArrayBuffer.isView(x)) throw new TypeError(`${api}: x must be an array of numbers, got ${describe(x)}`);
+    if (!(x instanceof Float64Array) && !Array.isArray(x) && !ArrayBuffer.isView(x)) throw new TypeError(`${api}: x must be an array of numbers, got ${describe(x)}`);
     if (x.length !== n) throw new RangeError(`${api}: x must have length ${n}, got length ${x.length}`);
     return !this.#flat.constantsLifted;
   }
@@ -346,18 +349,18 @@ class Compiled {
     if (this.#flat.outputIsArray) {
       throw new TypeError(`gradient: f must return a single number, but it returned an array of ${this.outputCount}; use vjp or jacobian`);
     }
-    return this.#vjp('gradient', x, 1, out);
+    return this.#vjp('gradient', x, UNIT_SEED, out);
   }
 
   vjp(x: ArrayLike<Value>, yBar: number | ArrayLike<number>, out?: Float64Array): Float64Array | Value[] {
-    return this.#vjp('vjp', x, yBar, out);
+    return this.#vjp('vjp', x, this.#seedVector('vjp', yBar), out);
   }
 
-  #vjp(api: string, x: ArrayLike<Value>, yBar: number | ArrayLike<number>, out: Float64Array | undefined): Float64Array | Value[] {
-    const seeds = this.#seedVector(api, yBar);
+  #vjp(api: string, x: ArrayLike<Value>, seeds: readonly number[], out: Float64Array | undefined): Float64Array | Value[] {
     if (out !== undefined) this.#checkOut(api, out);
-    const fused = this.#program.fusedVjp;
-    if (fused !== undefined && this.#checkPoint(api, x)) {
+    let fused = this.#fused;
+    if (fused === undefined) fused = this.#fused = this.#program.fuseVjp?.() ?? null;
+    if (fused !== null && this.#checkPoint(api, x)) {
       const into = out ?? new Float64Array(this.#flat.inputCount);
       const done = fused(x, seeds[0] as number, into);
       if (done === 1) return into;

@@ -53,11 +53,10 @@ export interface Program {
   tangent(v: Float64Array, t: Float64Array): void;
   /**
    * A scalar f's whole numeric VJP as one generated function (small straight-line lists,
-   * where the calls between the sweeps cost more than the sweeps): see {@link FusedVjp}.
-   * Returns 0 when it does not apply (the caller takes the ordinary path, which validates
-   * and replays).
+   * where the calls between the sweeps cost more than the sweeps), made when asked; see
+   * {@link FusedVjp}. Undefined where the list does not qualify.
    */
-  fusedVjp?: FusedVjp;
+  fuseVjp?(): FusedVjp | undefined;
   /**
    * The second-order sweep along `t.length` directions (see src/engine/secondOrder.ts) as code
    * generated for this list, made on first use for each number of directions; false where
@@ -85,7 +84,7 @@ export function interpreted(list: SweepList, sweeps: Sweeps): Program {
  * Reads x, runs the forward sweep of what the backward sweep needs, adds `seed` to the
  * output's adjoint, runs the unchecked backward sweep, and where its input adjoints are exact
  * (all finite) writes them into `out`: returns 1. Returns 2 when they are not exact, 0 when an
- * element of x is not a number or the list has no fused function; it touches no state of
- * the program's callers (they take the ordinary path then).
+ * element of x is not a number; it touches no state of the program's callers (they take the
+ * ordinary path then).
  */
 export type FusedVjp = (x: ArrayLike<unknown>, seed: number, out: Float64Array) => 0 | 1 | 2;

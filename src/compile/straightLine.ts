@@ -259,7 +259,6 @@ export function straightLine(
     // The forward sweep is built now, so a Content Security Policy shows up here and an interpreter takes over.
     const evaluate = build(emitEvaluate, '$v', false);
     let lean: Pass | undefined;
-    let fused: FusedVjp | null | undefined;
     return {
       mode: 'codegen',
       clearsAdjoints: true,
@@ -276,10 +275,7 @@ export function straightLine(
       },
       backward: lazy(emitBackward, '$v, $a', true),
       backwardUnchecked: lazy(emit.backwardUnchecked, '$v, $a', true),
-      fusedVjp(x, seed, out) {
-        if (fused === undefined) fused = fuse() ?? null;
-        return fused === null ? 0 : fused(x, seed, out);
-      },
+      fuseVjp: fuse,
       tangent: lazy(emitTangent, '$v, $t', false),
     };
   } catch (e) {
