@@ -442,12 +442,14 @@ class Compiled {
   }
 
   jacobian(x: ArrayLike<number>): Float64Array[] {
-    if (!this.#evaluate('jacobian', x)) throw new TypeError('jacobian: x must hold plain numbers (for AD values, use jacfwd or jacrev)');
     const n = this.#flat.inputCount;
     const m = this.outputCount;
-    const rows: Float64Array[] = Array.from({ length: m }, () => new Float64Array(n));
     this.#cost ??= jacobianCost(this.#flat, this.#flat.outputs);
-    if (forwardIsCheaper(this.#cost, n, m, this.#flat.length)) {
+    const forward = forwardIsCheaper(this.#cost, n, m, this.#flat.length);
+    // Backward sweeps read only some values (a sine's adjoint needs its argument, not the sine): the lean forward sweep.
+    if (!this.#evaluate('jacobian', x, !forward)) throw new TypeError('jacobian: x must hold plain numbers (for AD values, use jacfwd or jacrev)');
+    const rows: Float64Array[] = Array.from({ length: m }, () => new Float64Array(n));
+    if (forward) {
       const t = new Float64Array(this.#flat.length);
       const outs = this.#flat.outputs;
       for (let j = 0; j < n; j++) {
