@@ -1,7 +1,7 @@
 // Forward mode's value: a dual number carrying a primal and a tangent through the op table.
 import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
 import { ADValue, adValueClass, describe, nextLevel, type Trace, type Value } from '../ops/value';
-import { registerFastPath, type OpText } from '../ops/fastPath';
+import { registerFastPath, type FastPathCases, type OpText } from '../ops/fastPath';
 import { addTangentCode, addTangentValue } from '../engine/accumulate';
 
 /**
@@ -132,7 +132,7 @@ export function splitDual(api: string, out: Value, trace: ForwardTrace): [Value,
  * {@link ForwardTrace.process}: a zero tangent, or an exactly-zero partial, contributes
  * nothing (so an infinite partial on an untouched path is not 0·∞ = NaN).
  */
-function emitDualFastPath(op: OpText): string {
+function emitDualFastPath(op: OpText): string | FastPathCases {
   const live = `tr.isForwardPass !== true || !tr.active`;
   if (op.arity === 1) {
     return `const tr = x0.trace; const p0 = x0.value; const t0 = x0.tangent;
@@ -142,7 +142,7 @@ let t = 0;
 if (t0 !== 0) { ${op.partials(['p0'], 'y')} ${addTangentCode('t', 't0', 'd0')} }
 return new C(y, t, tr);`;
   }
-  // One block per case (a number and a Dual, a Dual and a number, two Duals), each with the
+  // One function per case (a number and a Dual, a Dual and a number, two Duals), each with the
   // same arithmetic: a number's tangent is the constant 0 there, so V8 drops its partial.
   const body = `const y = ${op.value(['p0', 'p1'])};
   let t = 0;
@@ -152,21 +152,28 @@ return new C(y, t, tr);`;
     ${addTangentCode('t', 't1', 'd1')}
   }
   return new C(y, t, tr);`;
-  return `if (typeof x0 === 'number') {
+  return {
+    helpers: `function numberDual(x0, x1) {
   const tr = x1.trace; const p0 = x0; const t0 = 0; const p1 = x1.value; const t1 = x1.tangent;
   if (${live} || typeof p1 !== 'number' || typeof t1 !== 'number') return generic(x0, x1);
   ${body}
 }
-const tr = x0.trace; const p0 = x0.value; const t0 = x0.tangent;
-if (typeof x1 === 'number') {
-  const p1 = x1; const t1 = 0;
+function dualNumber(x0, x1) {
+  const tr = x0.trace; const p0 = x0.value; const t0 = x0.tangent; const p1 = x1; const t1 = 0;
   if (${live} || typeof p0 !== 'number' || typeof t0 !== 'number') return generic(x0, x1);
   ${body}
 }
-if (!(x1 instanceof C) || x1.trace !== tr) return generic(x0, x1);
-const p1 = x1.value; const t1 = x1.tangent;
-if (${live} || typeof p0 !== 'number' || typeof t0 !== 'number' || typeof p1 !== 'number' || typeof t1 !== 'number') return generic(x0, x1);
-${body}`;
+function dualDual(x0, x1) {
+  const tr = x0.trace; const p0 = x0.value; const t0 = x0.tangent;
+  if (!(x1 instanceof C) || x1.trace !== tr) return generic(x0, x1);
+  const p1 = x1.value; const t1 = x1.tangent;
+  if (${live} || typeof p0 !== 'number' || typeof t0 !== 'number' || typeof p1 !== 'number' || typeof t1 !== 'number') return generic(x0, x1);
+  ${body}
+}`,
+    body: `if (typeof x0 === 'number') return numberDual(x0, x1);
+if (typeof x1 === 'number') return dualNumber(x0, x1);
+return dualDual(x0, x1);`,
+  };
 }
 
 registerFastPath({ name: 'forward', valueClass: Dual, deps: {}, emit: emitDualFastPath });

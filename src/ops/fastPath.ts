@@ -49,7 +49,18 @@ export interface FastPathTemplate {
   readonly name: string;
   readonly valueClass: abstract new (...args: never[]) => object;
   readonly deps: Readonly<Record<string, unknown>>;
-  emit(op: OpText): string;
+  emit(op: OpText): string | FastPathCases;
+}
+
+/**
+ * A fast path split into functions: `helpers` declares functions (of `(x0, x1)`, seeing the
+ * same names as the body) that `body` calls. V8 inlines no function of more than 460 bytes of
+ * bytecode, and a binary op's three argument cases in one function passed that: split, each
+ * case is small enough to be inlined into the primitive, and the primitive into user code.
+ */
+export interface FastPathCases {
+  readonly helpers: string;
+  readonly body: string;
 }
 
 /**
@@ -127,7 +138,9 @@ function buildImpl(op: OpDef, generic: Impl): Impl {
     const modes = templates.map((t) => {
       const names = new Map(deps);
       for (const [name, dep] of Object.entries(t.deps)) names.set(name, dep);
-      const source = `"use strict"; return function ${op.name}_${t.name.replace(/\W/g, '_')}(x0, x1) {\n${t.emit(text)}\n};`;
+      const emitted = t.emit(text);
+      const { helpers, body } = typeof emitted === 'string' ? { helpers: '', body: emitted } : emitted;
+      const source = `"use strict"; ${helpers}\nreturn function ${op.name}_${t.name.replace(/\W/g, '_')}(x0, x1) {\n${body}\n};`;
       return new Function('generic', 'C', ...names.keys(), source)(generic, t.valueClass, ...names.values()) as Impl;
     });
     const first = op.arity === 1 ? 'x0' : "(typeof x0 === 'number' ? x1 : x0)";
