@@ -224,6 +224,8 @@ class Compiled {
   #secondOrderArrays: Float64Array[] = [];
   /** Whether #adjoints is 0 wherever the program's backward sweep reads (see Program.clearsAdjoints). */
   #adjointsClear = false;
+  /** Which backward sweeps were readied (Program.prepareBackward): bit 1 the unchecked one, bit 2 the checked one. */
+  #backwardPrepared = 0;
   /** The program's fused VJP (null: it has none), made on the first gradient or vjp. */
   #fused: FusedVjp | null | undefined;
   #cost: JacobianCost | undefined;
@@ -247,6 +249,7 @@ class Compiled {
     this.#adjointsClear = true;
     this.#secondOrderArrays = [];
     this.#fused = undefined;
+    this.#backwardPrepared = 0;
     this.#cost = undefined;
     const options = this.#options;
     let wanted: CompileMode =
@@ -396,22 +399,35 @@ class Compiled {
     return s as readonly number[];
   }
 
+  /** Readies the (un)checked backward sweep before its first use (Program.prepareBackward); the adjoints are clear here. */
+  #prepareBackward(unchecked: boolean): void {
+    const bit = unchecked ? 1 : 2;
+    if ((this.#backwardPrepared & bit) !== 0) return;
+    this.#backwardPrepared |= bit;
+    const a = this.#adjoints;
+    // Clear where the sweeps read, not necessarily everywhere (Program.clearsAdjoints): all 0 for this once.
+    a.fill(0);
+    this.#program.prepareBackward?.(this.#values, a, unchecked);
+  }
+
   /** Seeds the output adjoints and runs the backward sweep at the current values; the input adjoints. */
   #sweep(seeds: readonly number[], lo?: number, hi?: number, out?: Float64Array, tryUnchecked = true): Float64Array {
     const a = this.#adjoints;
     const program = this.#program;
     const n = this.#flat.inputCount;
+    const unchecked = tryUnchecked && program.backwardUnchecked !== undefined;
     if (!this.#adjointsClear || !tryUnchecked) a.fill(0);
+    this.#prepareBackward(unchecked);
     // Cleared again only once the sweep has run to the end (a throwing user rule leaves it dirty).
     this.#adjointsClear = false;
     seedOutputs(this.#flat.outputs, seeds, a);
-    const unchecked = tryUnchecked && program.backwardUnchecked !== undefined;
     if (unchecked) program.backwardUnchecked?.(this.#values, a, lo, hi);
     else program.backward(this.#values, a, lo, hi);
     const clears = program.clearsAdjoints === true;
     if (unchecked && !uncheckedAdjointsExact(a, n)) {
       // A zero met an ∞ or NaN somewhere: the tested sweep gives the conventions' numbers.
       a.fill(0);
+      this.#prepareBackward(false);
       seedOutputs(this.#flat.outputs, seeds, a);
       program.backward(this.#values, a, lo, hi);
     }

@@ -52,6 +52,12 @@ export interface Program {
   backwardUnchecked?(v: Float64Array, a: Float64Array, lo?: number, hi?: number): void;
   tangent(v: Float64Array, t: Float64Array): void;
   /**
+   * Readies `backward` (or `backwardUnchecked`) before its first sweep; `a` must be all 0, and
+   * is left so. The re-rolled engine runs its loops' code around the loop once there (see
+   * reroll.ts), so V8 knows its types before it optimises the sweep.
+   */
+  prepareBackward?(v: Float64Array, a: Float64Array, unchecked: boolean): void;
+  /**
    * A scalar f's whole numeric VJP as one generated function (small straight-line lists,
    * where the calls between the sweeps cost more than the sweeps), made when asked; see
    * {@link FusedVjp}. Undefined where the list does not qualify.

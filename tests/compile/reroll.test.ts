@@ -347,3 +347,27 @@ describe("the gradient's lean forward sweep", () => {
     expect(Array.from(rerecorded.gradient(flipped))).toEqual(x.map((_, i) => (i === 41 ? 3 : 1)));
   });
 });
+
+test("prepareBackward runs each loop's code around it on all-zero adjoints and leaves them all zero (and the values as they were)", () => {
+  for (const [f, x] of [
+    [rosenbrock.f, Array.from(rosenbrock.point(50))],
+    [scalarLoop.f(200), Array.from(scalarLoop.point)],
+    [(z: Value[]) => sinSum.f(6)(z).reduce((s: Value, y) => add(s, y), 0), Array.from(sinSum.point(9))],
+  ] as const) {
+    const flat = record(f as (x: Value[]) => Value, x as number[]).flat();
+    const runsFound = findRuns(flat);
+    expect(runsFound.length).toBeGreaterThan(0);
+    const program = rerolled(flat, runsFound, 24_000)!;
+    const v = flat.values.slice(0, flat.length);
+    const before = v.slice();
+    for (const unchecked of [true, false]) {
+      const a = new Float64Array(flat.length);
+      program.prepareBackward!(v, a, unchecked);
+      expect(a.every((ai) => Object.is(ai, 0))).toBe(true);
+      expect(v).toEqual(before);
+      seedOutputs(flat.outputs, [1], a);
+      (unchecked ? program.backwardUnchecked! : program.backward)(v, a);
+      expect(Array.from(a.slice(0, flat.inputCount))).toEqual(record(f as (x: Value[]) => Value, x as number[]).backward(1));
+    }
+  }
+});
