@@ -4,7 +4,9 @@
 // ratio is to a hand-written baseline timed in the same process. Prints the table; with
 // --write also writes benchmarks/RESULTS.md (machine, Node, date, load average) and
 // benchmarks/crossover.svg. `npm run bench -- W2` runs the groups whose id starts with W2;
-// BENCH_PEERS=0 skips the peer libraries. Groups are listed in benchmarks/groups/index.ts.
+// BENCH_PEERS=0 skips the peer libraries; BENCH_NODE_FLAGS passes V8 flags to each child
+// (e.g. --trace-deopt; node refuses most of them in NODE_OPTIONS). Groups are listed in
+// benchmarks/groups/index.ts.
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -75,7 +77,7 @@ async function runGroup(id: string, file: string): Promise<GroupResult> {
   const out = path.join(os.tmpdir(), `dualtape-bench-${process.pid}-${id}.json`);
   console.error(`[${id}] ${file}`);
   const bundle = await bundleGroup(id, file);
-  const r = spawnSync(process.execPath, ['--expose-gc', bundle, out], {
+  const r = spawnSync(process.execPath, ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), bundle, out], {
     stdio: ['ignore', 'inherit', 'inherit'],
     cwd: path.join(here, '..'),
   });
