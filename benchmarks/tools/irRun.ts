@@ -1,5 +1,5 @@
 // Runs one fresh-path workload `warm` + `count` times (for instruction counting under valgrind; see irCount.sh).
-import { add, cos, grad, jacfwd, jvp, log, mul, sin, square, sub, type Value } from '../../src/index';
+import { record, add, cos, grad, jacfwd, jvp, log, mul, sin, square, sub, type Value } from '../../src/index';
 const [name = 'W2 jvp', warmArg = '300', countArg = '0'] = process.argv.slice(2);
 const W1 = (x: Value[]) => sub(add(log(x[0]!), mul(x[0]!, x[1]!)), sin(x[1]!));
 const W2 = (x: Value[]) => {
@@ -25,6 +25,9 @@ const v4 = Float64Array.from({ length: 1e4 }, (_, i) => Math.cos(i));
 const x3 = Float64Array.of(0.5, 0.3);
 const runs: Record<string, () => unknown> = {
   'W1 grad': () => grad(W1)(x1),
+  'id grad': () => grad((x: Value[]) => x[0]!)(x1),
+  'id record': () => record((x: Value[]) => x[0]!, x1),
+  'id record backward': () => record((x: Value[]) => x[0]!, x1).backward(1),
   'W1 jvp': () => jvp(W1, x1, v1),
   'W1 jacfwd': () => jacfwd(W1)(x1),
   'W2 grad': () => grad(W2)(x4),

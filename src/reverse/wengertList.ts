@@ -190,6 +190,29 @@ export class WengertList implements Trace {
     return this.#lifted === undefined ? (this.#values[i] as number) : (this.#lifted[i] as Value);
   }
 
+  // The list is itself a SweepList (src/engine/sweeps.ts) for its own sweeps: a view object per
+  // sweep was one allocation of thirteen fields in every fresh gradient.
+  /** @internal */
+  get codes(): Uint32Array {
+    return this.#codes;
+  }
+  /** @internal */
+  get refs(): Int32Array {
+    return this.#refs;
+  }
+  /** @internal */
+  get constants(): Float64Array {
+    return this.#constants;
+  }
+  /** @internal */
+  get refCount(): number {
+    return this.#refCount;
+  }
+  /** @internal */
+  get calls(): ReadonlyMap<number, CallRecord> | undefined {
+    return this.#calls;
+  }
+
   /** @internal The storage itself, for compile(). */
   flat(): FlatList {
     // A finished list's arrays never change (replay rewrites values in place): one view serves every sweep.
@@ -557,8 +580,8 @@ export class WengertList implements Trace {
     if (typeof seeds !== 'number') seedOutputs(this.#outputs, seeds, adj);
     else if ((this.#outputs[0] as number) >= 0) adj[this.#outputs[0] as number] += seeds;
     // The engine's sweep (src/engine/); an observer needs the plain one, which reports each update.
-    if (observe === undefined) listSweeps().backward(this.flat(), this.#values, adj);
-    else plainBackward(this.flat(), this.#values, adj, observe);
+    if (observe === undefined) listSweeps().backward(this, this.#values, adj);
+    else plainBackward(this, this.#values, adj, observe);
     const out = new Array<number>(count);
     for (let i = 0; i < count; i++) out[i] = adj[i] as number;
     giveAdjoints(adj);
