@@ -98,6 +98,16 @@ export function centralDiff(f: (x: Float64Array) => number, x: Float64Array): Fl
   return g;
 }
 
+/**
+ * Which rows a group's process times. A group with peers runs twice (run.ts): its library
+ * rows in a process without the peers, then its peer rows in one with them (with the
+ * hand-written baselines again, so each peer's ratio is to code timed in its own process).
+ * Why: loading a peer (jax-js's WebAssembly memory) invalidates V8's ArrayBufferDetaching
+ * protector for the whole process, after which every typed-array access checks for a
+ * detached buffer; dualtape's compiled W4 Jacobian measured 1.6× slower in such a process.
+ */
+export type BenchPart = 'all' | 'library' | 'peers';
+
 export class Bench {
   readonly rows: ResultRow[] = [];
   readonly targets: TargetDef[] = [];
@@ -105,13 +115,23 @@ export class Bench {
   readonly data: Record<string, unknown> = {};
   readonly peers: Peer[] = [];
 
+  constructor(readonly part: BenchPart = 'all') {}
+
+  /** Whether `method` is timed in this process (peer rows only in the peers' process, and only there). */
+  private wanted(method: string): boolean {
+    if (this.part === 'all') return true;
+    const isPeer = this.peers.some((p) => method.startsWith(p.name));
+    return this.part === 'peers' ? isPeer : !isPeer;
+  }
+
   /** Times the hand-written baseline of a workload (ratio 1) and returns its fastest batch's seconds per call. */
   baseline(workload: string, method: string, fn: () => unknown, key?: string): number {
     // The fastest batch, where every other method gets its median: the hand-written code is the
     // practical limit, and noise only slows it. A slowed baseline flattered every ratio of its
     // workload (one run measured the same Rosenbrock loop at 10 µs in one process, 37 µs in another).
     const s = time(fn).fastest;
-    this.push({ workload, method, seconds: s, baseline: s, key });
+    // The peers' process times it again for their ratios; the table keeps the library process's row.
+    if (this.part !== 'peers') this.push({ workload, method, seconds: s, baseline: s, key });
     return s;
   }
 
@@ -120,6 +140,7 @@ export class Bench {
    * (or a throw) is reported, not timed. Returns the median seconds.
    */
   bench(workload: string, method: string, baseline: number, fn: () => unknown, check?: Check, key?: string): number | undefined {
+    if (!this.wanted(method)) return undefined;
     if (check) {
       let err: number;
       try {
@@ -140,19 +161,19 @@ export class Bench {
 
   /** A row measured outside `time` (a single long run, a memory figure). */
   record(row: ResultRow): void {
-    this.push(row);
+    if (this.wanted(row.method)) this.push(row);
   }
 
   skip(workload: string, method: string, note: string, key?: string): void {
-    this.push({ workload, method, note, key });
+    if (this.wanted(method)) this.push({ workload, method, note, key });
   }
 
   target(t: TargetDef): void {
-    this.targets.push(t);
+    if (this.part !== 'peers') this.targets.push(t);
   }
 
   table(t: ExtraTable): void {
-    this.tables.push(t);
+    if (this.part !== 'peers') this.tables.push(t);
   }
 
   /**

@@ -5,13 +5,19 @@
 // A fresh process per group keeps one workload's JIT feedback, inline caches and garbage
 // out of the next one's timings.
 import fs from 'node:fs';
-import { Bench, loadPeers, type Group, type GroupResult } from './bench';
+import { Bench, loadPeers, type BenchPart, type Group, type GroupResult } from './bench';
 
-/** Runs one group and writes its result as JSON to `out`. */
+/** Runs one group (the part of it BENCH_PART names, see BenchPart) and writes its result as JSON to `out`. */
 export async function runChild(group: Group, out: string): Promise<void> {
   const started = performance.now();
-  const b = new Bench();
-  if (group.peers && process.env.BENCH_PEERS !== '0') b.peers.push(...(await loadPeers()));
+  const part = (process.env.BENCH_PART ?? 'all') as BenchPart;
+  const b = new Bench(part);
+  const skipped = part === 'peers' && !group.peers;
+  if (group.peers && part !== 'library' && process.env.BENCH_PEERS !== '0') b.peers.push(...(await loadPeers()));
+  if (skipped) {
+    fs.writeFileSync(out, JSON.stringify({ id: group.id, rows: [], targets: [], tables: [], data: {}, peerNotes: {}, seconds: 0 } satisfies GroupResult));
+    return;
+  }
   try {
     await group.run(b);
   } catch (e) {

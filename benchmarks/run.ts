@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GroupResult, ResultRow, TargetDef } from './bench';
+import type { BenchPart, GroupResult, ResultRow, TargetDef } from './bench';
 import { formatRatio, formatSeconds } from './harness';
 import { crossoverSvg, type CrossoverPoint } from './plot';
 import { groups } from './groups/index';
@@ -72,22 +72,50 @@ async function bundleGroup(id: string, file: string): Promise<string> {
   return outfile;
 }
 
-/** Runs one group in a fresh plain `node` process (its bundle, see bundleGroup) and reads back its JSON result. */
-async function runGroup(id: string, file: string): Promise<GroupResult> {
-  const out = path.join(os.tmpdir(), `dualtape-bench-${process.pid}-${id}.json`);
-  console.error(`[${id}] ${file}`);
-  const bundle = await bundleGroup(id, file);
+/** Runs one part of a group (see BenchPart) in a fresh plain `node` process and reads back its JSON result. */
+function runPart(id: string, file: string, bundle: string, part: BenchPart): GroupResult {
+  const out = path.join(os.tmpdir(), `dualtape-bench-${process.pid}-${id}-${part}.json`);
   const r = spawnSync(process.execPath, ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), bundle, out], {
     stdio: ['ignore', 'inherit', 'inherit'],
     cwd: path.join(here, '..'),
+    env: { ...process.env, BENCH_PART: part },
   });
-  fs.rmSync(bundle, { force: true });
   if (!fs.existsSync(out)) {
-    return { id, rows: [{ workload: id, method: `group ${file}`, note: `child process failed (exit ${r.status ?? r.signal})` }], targets: [], tables: [], data: {}, peerNotes: {}, seconds: 0 };
+    return { id, rows: [{ workload: id, method: `group ${file} (${part})`, note: `child process failed (exit ${r.status ?? r.signal})` }], targets: [], tables: [], data: {}, peerNotes: {}, seconds: 0 };
   }
   const result = JSON.parse(fs.readFileSync(out, 'utf8')) as GroupResult;
   fs.rmSync(out);
   return result;
+}
+
+/**
+ * Runs one group in fresh plain `node` processes (its bundle, see bundleGroup): a group with
+ * peers as two, its library rows without the peers loaded and its peer rows with them (see
+ * BenchPart); each peer row is placed after the library rows of its workload.
+ */
+async function runGroup(id: string, file: string): Promise<GroupResult> {
+  console.error(`[${id}] ${file}`);
+  const bundle = await bundleGroup(id, file);
+  try {
+    if (process.env.BENCH_PEERS === '0') return runPart(id, file, bundle, 'all');
+    const library = runPart(id, file, bundle, 'library');
+    // A group without peers returns at once from this part (runChild).
+    const others = runPart(id, file, bundle, 'peers');
+    const rows = [...library.rows];
+    for (const row of others.rows) {
+      let at = rows.length;
+      for (let i = rows.length - 1; i >= 0; i--) {
+        if (rows[i]!.workload === row.workload) {
+          at = i + 1;
+          break;
+        }
+      }
+      rows.splice(at, 0, row);
+    }
+    return { ...library, rows, peerNotes: others.peerNotes, seconds: library.seconds + others.seconds };
+  } finally {
+    fs.rmSync(bundle, { force: true });
+  }
 }
 
 async function main(): Promise<void> {
