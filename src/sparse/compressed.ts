@@ -81,6 +81,14 @@ export function checkJacobianOptions(api: string, options: unknown): { mode: 'fo
   return { mode, order };
 }
 
+/** The most nonzeros in one column of the pattern. */
+function fullestColumn(pattern: SparsityPattern): number {
+  const perColumn = new Int32Array(pattern.shape[1]);
+  let most = 0;
+  for (const j of pattern.cols) most = Math.max(most, ++perColumn[j]!);
+  return most;
+}
+
 /** @internal The plan of a Jacobian pattern in the given mode ('auto': the colouring with fewer colours). */
 export function jacobianPlan(pattern: SparsityPattern, mode: 'forward' | 'reverse' | 'auto', order: ColoringOrder | undefined): Plan {
   const opts = order === undefined ? undefined : { order };
@@ -88,9 +96,13 @@ export function jacobianPlan(pattern: SparsityPattern, mode: 'forward' | 'revers
   let coloring: Coloring;
   if (mode === 'auto') {
     const byColumns = columnColoring(pattern, opts);
-    const byRows = rowColoring(pattern, opts);
-    kind = byColumns.count <= byRows.count ? 'forward' : 'reverse';
-    coloring = kind === 'forward' ? byColumns : byRows;
+    // Rows that share a column need colours of their own, so no row colouring takes fewer
+    // colours than the fullest column has nonzeros: where the columns' colouring is within
+    // that (every banded pattern), the rows' is not made (half of a one-shot sparse Jacobian's
+    // planning). Ties went to forward anyway, so the choice is the same.
+    const byRows = byColumns.count <= fullestColumn(pattern) ? undefined : rowColoring(pattern, opts);
+    kind = byRows === undefined || byColumns.count <= byRows.count ? 'forward' : 'reverse';
+    coloring = kind === 'forward' || byRows === undefined ? byColumns : byRows;
   } else {
     kind = mode;
     coloring = mode === 'forward' ? columnColoring(pattern, opts) : rowColoring(pattern, opts);

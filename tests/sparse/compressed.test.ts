@@ -211,3 +211,18 @@ describe('a later call on the same f reuses the plan only for the same list, fre
     }
   });
 });
+
+test("'auto' takes the mode with fewer colours, whether or not it colours both ways (a dense row: reverse; a dense column: forward)", () => {
+  const denseRow = (x: Value[]): Value[] => [x.reduce((s: Value, xj) => add(s, xj), 0), ...x.slice(1)];
+  const denseColumn = (x: Value[]): Value[] => x.map((xi) => mul(x[0]!, xi));
+  const x = Array.from({ length: 12 }, (_, i) => 0.5 + i / 10);
+  for (const [f, fewer] of [[denseRow, 'reverse'], [denseColumn, 'forward']] as const) {
+    const forward = sparseJacobian(f, x, { mode: 'forward' });
+    const reverse = sparseJacobian(f, x, { mode: 'reverse' });
+    const auto = sparseJacobian(f, x, { mode: 'auto' });
+    expect(auto.colors).toBe(Math.min(forward.colors, reverse.colors));
+    expect(auto.colors).toBe((fewer === 'forward' ? forward : reverse).colors);
+    expect(auto.colors).toBeLessThan(Math.max(forward.colors, reverse.colors));
+    expect(auto.toDense()).toEqual(forward.toDense());
+  }
+});
