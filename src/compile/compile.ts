@@ -224,6 +224,11 @@ class Compiled {
   #secondOrderArrays: Float64Array[] = [];
   /** Whether #adjoints is 0 wherever the program's backward sweep reads (see Program.clearsAdjoints). */
   #adjointsClear = false;
+  /**
+   * The caller's x while a gradient's sweeps read the inputs from it instead of from the values
+   * (set by #evaluate, taken by the #sweep that follows; nothing keeps it after).
+   */
+  #inputs: Float64Array | undefined;
   /** Which backward sweeps were readied (Program.prepareBackward): bit 1 the unchecked one, bit 2 the checked one. */
   #backwardPrepared = 0;
   /** The program's fused VJP (null: it has none), made on the first gradient or vjp. */
@@ -294,8 +299,16 @@ class Compiled {
     const n = flat.inputCount;
     if (!this.#checkPoint(api, x)) return false;
     const v = this.#values;
+    const program = this.#program;
+    this.#inputs = undefined;
     if (x instanceof Float64Array && n > SMALL) {
-      // Numbers by construction: one memcpy instead of a checked loop (a tenth of a large gradient).
+      // Numbers by construction. For a gradient without guards the sweeps read x itself (see
+      // Program.evaluateForBackward); else one memcpy instead of a checked loop.
+      if (forBackward && program.evaluateForBackward !== undefined && flat.guards.length === 0) {
+        this.#inputs = x;
+        program.evaluateForBackward(v, x);
+        return true;
+      }
       v.set(x);
     } else {
       for (let i = 0; i < n; i++) {
@@ -307,7 +320,6 @@ class Compiled {
         v[i] = xi;
       }
     }
-    const program = this.#program;
     if (forBackward && program.evaluateForBackward !== undefined) program.evaluateForBackward(v);
     else program.evaluate(v);
     const flipped = flat.guards.length === 0 || this.#program.guardsHold?.(v) === true ? undefined : flippedGuard(flat.guards, v, flat.constants);
@@ -368,7 +380,13 @@ class Compiled {
       const done = fused(x, seeds[0] as number, into);
       if (done === 1) return into;
       // Not exact: the ordinary path's tested sweep.
-      if (done === 2 && this.#evaluate(api, x, true)) return this.#sweep(seeds, undefined, undefined, into, false);
+      if (done === 2 && this.#evaluate(api, x, true)) {
+        try {
+          return this.#sweep(seeds, undefined, undefined, into, false);
+        } finally {
+          this.#inputs = undefined;
+        }
+      }
     }
     if (!this.#evaluate(api, x, true)) {
       if (out !== undefined) {
@@ -377,7 +395,11 @@ class Compiled {
       this.#replayTape(api, x);
       return this.#tape.inputAdjoints(this.#flat.outputIsArray ? seeds : (seeds[0] as number), api);
     }
-    return this.#sweep(seeds, undefined, undefined, out);
+    try {
+      return this.#sweep(seeds, undefined, undefined, out);
+    } finally {
+      this.#inputs = undefined;
+    }
   }
 
   #checkOut(api: string, out: unknown): void {
@@ -421,11 +443,15 @@ class Compiled {
     // Cleared again only once the sweep has run to the end (a throwing user rule leaves it dirty).
     this.#adjointsClear = false;
     seedOutputs(this.#flat.outputs, seeds, a);
-    if (unchecked) program.backwardUnchecked?.(this.#values, a, lo, hi);
+    const inputs = this.#inputs;
+    // The tested sweep reads the inputs from the values.
+    if (!unchecked && inputs !== undefined) this.#values.set(inputs);
+    if (unchecked) program.backwardUnchecked?.(this.#values, a, lo, hi, inputs);
     else program.backward(this.#values, a, lo, hi);
     const clears = program.clearsAdjoints === true;
     if (unchecked && !uncheckedAdjointsExact(a, n)) {
       // A zero met an ∞ or NaN somewhere: the tested sweep gives the conventions' numbers.
+      if (inputs !== undefined) this.#values.set(inputs);
       a.fill(0);
       this.#prepareBackward(false);
       seedOutputs(this.#flat.outputs, seeds, a);
@@ -481,13 +507,17 @@ class Compiled {
       const e = new Array<number>(m).fill(0);
       const { coneStarts } = this.#cost;
       const outs = this.#flat.outputs;
-      for (let i = 0; i < m; i++) {
-        const r = outs[i] as number;
-        if (r < 0) continue; // a constant output: a row of zeros
-        e[i] = 1;
-        // Row i's sweep covers output i's cone only: its first entry up to the output's own.
-        rows[i] = this.#sweep(e, coneStarts?.[i] ?? this.#flat.inputCount, r);
-        e[i] = 0;
+      try {
+        for (let i = 0; i < m; i++) {
+          const r = outs[i] as number;
+          if (r < 0) continue; // a constant output: a row of zeros
+          e[i] = 1;
+          // Row i's sweep covers output i's cone only: its first entry up to the output's own.
+          rows[i] = this.#sweep(e, coneStarts?.[i] ?? this.#flat.inputCount, r);
+          e[i] = 0;
+        }
+      } finally {
+        this.#inputs = undefined;
       }
     }
     return rows;

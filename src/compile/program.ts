@@ -34,10 +34,13 @@ export interface Program {
   readonly clearsAdjoints?: boolean;
   evaluate(v: Float64Array): void;
   /**
-   * The forward sweep storing only the values `backward` (and `backwardUnchecked`), the guards
-   * and the outputs read; other entries of `v` are left as they were. Engines without it store everything.
+   * The forward sweep storing only the values `backward` (and `backwardUnchecked`) and the
+   * guards read (not f's own value); other entries of `v` are left as they were. Engines
+   * without it store everything. With `x` (the inputs, a Float64Array), v's input entries need
+   * not hold them: the engine reads them from x or copies them in; the `backwardUnchecked`
+   * that follows must then be given the same x (and `backward` needs them copied into v).
    */
-  evaluateForBackward?(v: Float64Array): void;
+  evaluateForBackward?(v: Float64Array, x?: Float64Array): void;
   /**
    * The backward sweep; with `lo`, `hi`: every adjoint outside the entries [lo, hi] is 0 and
    * stays 0 (one output's cone, seeded alone), so an engine may skip those entries (the
@@ -49,7 +52,7 @@ export interface Program {
    * exact where `uncheckedAdjointsExact` (src/engine/accumulate.ts) says so; else the caller
    * clears `a` and runs `backward`. Zeroes adjoints as it reads them, as `backward` does.
    */
-  backwardUnchecked?(v: Float64Array, a: Float64Array, lo?: number, hi?: number): void;
+  backwardUnchecked?(v: Float64Array, a: Float64Array, lo?: number, hi?: number, x?: Float64Array): void;
   tangent(v: Float64Array, t: Float64Array): void;
   /**
    * Readies `backward` (or `backwardUnchecked`) before its first sweep; `a` must be all 0, and

@@ -49,7 +49,7 @@ import type { LoopRun } from './loopRuns';
 import { guardCheck } from './guardCheck';
 
 /** A generated function of a sweep: evaluate takes the values only; backward also the entries [lo, hi] of one cone. */
-type Pass = (v: Float64Array, b?: Float64Array, lo?: number, hi?: number) => void;
+type Pass = (v: Float64Array, b?: Float64Array, lo?: number, hi?: number, x?: Float64Array) => void;
 /** One generated function and the entries [from, to) its statements come from. */
 interface Piece {
   readonly fn: Pass;
@@ -361,6 +361,20 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
    * values are stored after the loop, see forwardEpilogue). Undefined where an index
    * expression is not one this file writes: the full forward sweep runs then.
    */
+  /** The sweeps whose functions read the inputs from `$v` (x is copied there first), not from `$x`. */
+  const copiesInputs = new Set<Sweep>();
+  /**
+   * The entries an index expression this file writes can stand for (a literal, or i, k, d * k
+   * plus or minus a literal, over the repetitions of `run`); undefined for any other text.
+   */
+  const indexRange = (index: string, run: LoopRun | undefined): { min: number; max: number } | undefined => {
+    if (/^\d+$/.test(index)) return { min: Number(index), max: Number(index) };
+    const m = /^(i|k|(\d+) \* k)(?: ([+-]) (\d+))?$/.exec(index);
+    if (m === null || run === undefined) return undefined;
+    const offset = m[3] === undefined ? 0 : (m[3] === '+' ? 1 : -1) * Number(m[4]);
+    const [first, step] = m[1] === 'i' ? [run.start, run.period] : [0, m[2] === undefined ? 1 : Number(m[2])];
+    return { min: first + offset, max: first + (run.reps - 1) * step + offset };
+  };
   let leanPlan: { needed: Uint8Array; stored: Map<LoopRun, boolean[] | undefined> } | null | undefined;
   const planLean = (): { needed: Uint8Array; stored: Map<LoopRun, boolean[] | undefined> } | null => {
     const needed = new Uint8Array(length);
@@ -573,10 +587,31 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     straight(length);
     return out;
   };
+  /**
+   * `body` (a piece of entries [from, to), a loop of `run` if given) with every read of an
+   * input's value from `$v` made a read from `$x` (the caller's array: compile need not copy
+   * x into the values first, a pass over n); undefined where some read may or may not be an
+   * input (the caller then copies).
+   */
+  const inputsFromX = (body: string, run: LoopRun | undefined): string | undefined => {
+    let complete = true;
+    const rewritten = body.replace(/\$v\[([^\]]+)\](?!\s*=(?!=))/g, (read: string, index: string) => {
+      const range = indexRange(index, run);
+      if (range === undefined) {
+        complete = false;
+        return read;
+      }
+      if (range.max < inputCount) return `$x[${index}]`;
+      if (range.min < inputCount) complete = false;
+      return read;
+    });
+    return complete ? rewritten : undefined;
+  };
   const build = (sweep: Sweep): Piece[] => {
     const reverse = sweep === 'backward' || sweep === 'backwardUnchecked';
     const forward = sweep === 'evaluate' || sweep === 'evaluateForBackward';
-    const params = forward ? '$v' : reverse ? '$v, $a, $lo, $hi' : '$v, $t';
+    const takesX = sweep === 'evaluateForBackward' || sweep === 'backwardUnchecked';
+    const params = forward ? (takesX ? '$v, $x' : '$v') : reverse ? `$v, $a, $lo, $hi${takesX ? ', $x' : ''}` : '$v, $t';
     let straightEvaluate = emitters.evaluate;
     if (sweep === 'evaluateForBackward') {
       const needed = (leanPlan as { needed: Uint8Array }).needed;
@@ -590,10 +625,17 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
           (run) => backwardCarries(run).prologue, (run) => backwardCarries(run).epilogue, (run) => backwardCarries(run).init,
         )
         : sources(emitters[sweep], (run) => loopBody(run, sweep), false);
+    let bodies = pieces.map((piece) => piece.body);
+    if (takesX) {
+      const fromX = pieces.map((piece) => inputsFromX(piece.body, piece.loop === true ? runs.find((r) => r.start === piece.from) : undefined));
+      // All or none: a sweep whose every input read comes from x, or one whose caller copies x into v.
+      if (fromX.every((b) => b !== undefined)) bodies = fromX as string[];
+      else copiesInputs.add(sweep);
+    }
     // The names after the sources are made: emitting them registers the functions they call.
     const names = [...deps.keys()];
-    const fns = pieces.map(({ body, from, to, loop }) => ({
-      fn: new Function(...names, `"use strict"; return function (${params}) {\n${reverse ? 'let g;\n' : ''}${body}\n};`)(...deps.values()) as Pass,
+    const fns = pieces.map(({ from, to, loop }, k) => ({
+      fn: new Function(...names, `"use strict"; return function (${params}) {\n${reverse ? 'let g;\n' : ''}${bodies[k]}\n};`)(...deps.values()) as Pass,
       from,
       to,
       loop,
@@ -620,11 +662,16 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
   };
   const backwardSweep = (sweep: 'backward' | 'backwardUnchecked') => {
     let pieces: Piece[] | undefined;
-    const run = (v: Float64Array, a: Float64Array, lo = inputCount, hi = length - 1): void => {
+    const run = (v: Float64Array, a: Float64Array, lo = inputCount, hi = length - 1, x?: Float64Array): void => {
       pieces ??= build(sweep);
+      let inputs = v;
+      if (x !== undefined) {
+        if (copiesInputs.has(sweep)) v.set(x);
+        else inputs = x;
+      }
       for (let k = 0; k < pieces.length; k++) {
         const piece = pieces[k] as Piece;
-        if (piece.from <= hi && piece.to > lo) piece.fn(v, a, lo, hi);
+        if (piece.from <= hi && piece.to > lo) piece.fn(v, a, lo, hi, inputs);
       }
     };
     /**
@@ -640,7 +687,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     const prepare = (v: Float64Array, a: Float64Array): void => {
       pieces ??= build(sweep);
       for (const piece of pieces) {
-        if (piece.loop === true) for (let t = 0; t < PREPARE_CALLS; t++) piece.fn(v, a, piece.from, piece.from - 1);
+        if (piece.loop === true) for (let t = 0; t < PREPARE_CALLS; t++) piece.fn(v, a, piece.from, piece.from - 1, v);
       }
     };
     return { run, prepare };
@@ -660,12 +707,18 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       evaluate(v) {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as Piece).fn(v);
       },
-      evaluateForBackward(v) {
+      evaluateForBackward(v, x) {
         if (evaluateLean === undefined) {
           leanPlan ??= planLean();
+          if (leanPlan === null) copiesInputs.add('evaluateForBackward');
           evaluateLean = leanPlan === null ? evaluate : build('evaluateForBackward');
         }
-        for (let k = 0; k < evaluateLean.length; k++) (evaluateLean[k] as Piece).fn(v);
+        let inputs = v;
+        if (x !== undefined) {
+          if (copiesInputs.has('evaluateForBackward')) v.set(x);
+          else inputs = x;
+        }
+        for (let k = 0; k < evaluateLean.length; k++) (evaluateLean[k] as Piece).fn(v, inputs);
       },
       backward: checkedBackward.run,
       backwardUnchecked: uncheckedBackward.run,

@@ -269,7 +269,9 @@ export function straightLine(
       evaluate: evaluate.length === 1 ? (evaluate[0] as (v: Float64Array) => void) : (v) => {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);
       },
-      evaluateForBackward(v) {
+      evaluateForBackward(v, x) {
+        // Straight-line code reads its inputs from v: x is copied in (its backward sweep then finds them there).
+        if (x !== undefined) v.set(x);
         lean ??= lazy(emitLean(), '$v', false);
         lean(v, v);
       },

@@ -254,7 +254,8 @@ test.each(['codegen', 'rerolled'] as const)('%s: the generated second-order swee
 // without its zero tests first (the tested one reruns where a number is not finite). Each must
 // give the fresh recording's numbers bit for bit, on ordinary points and on IEEE special values.
 describe('re-rolled backward loops with carried adjoints, input windows and the unchecked sweep', () => {
-  const n = 24;
+  // Over 32 inputs, so a Float64Array point takes the path where the sweeps read x itself.
+  const n = 40;
   const shapes: Record<string, (x: Value[]) => Value | Value[]> = {
     'window from x[1], width 2 (Rosenbrock)': rosenbrock.f,
     'window from x[0], width 3': (x) => {
@@ -298,13 +299,17 @@ describe('re-rolled backward loops with carried adjoints, input windows and the 
     expect(c.mode).toBe('rerolled');
     for (const at of points) {
       const fresh = record(f, at);
-      if (c.outputCount === 1 && !Array.isArray(fresh.output)) {
-        expect(c.gradient(at)).toEqual(Float64Array.from(fresh.backward(1)));
-      } else {
-        const yBar = Array.from({ length: c.outputCount }, (_, k) => (k % 3) - 0.5);
-        expect(c.vjp(at, yBar)).toEqual(Float64Array.from(record(f, at).backward(yBar)));
-        const rows = c.jacobian(at) as Float64Array[];
-        rows.forEach((row, k) => expect(row).toEqual(Float64Array.from(record(f, at).backward(rows.map((_, j) => (j === k ? 1 : 0))))));
+      // A Float64Array (read in place) right after the plain array of the previous point (copied
+      // into the values): a read of the values' stale inputs would show.
+      for (const point of [Float64Array.from(at), at]) {
+        if (c.outputCount === 1 && !Array.isArray(fresh.output)) {
+          expect(c.gradient(point)).toEqual(Float64Array.from(fresh.backward(1)));
+        } else {
+          const yBar = Array.from({ length: c.outputCount }, (_, k) => (k % 3) - 0.5);
+          expect(c.vjp(point, yBar)).toEqual(Float64Array.from(record(f, at).backward(yBar)));
+          const rows = c.jacobian(point) as Float64Array[];
+          rows.forEach((row, k) => expect(row).toEqual(Float64Array.from(record(f, at).backward(rows.map((_, j) => (j === k ? 1 : 0))))));
+        }
       }
       // The lean forward sweep leaves the values other sweeps need to a full one: a JVP after a gradient still agrees.
       const v = at.map((_, i) => (i % 4) - 1.5);
@@ -370,4 +375,27 @@ test("prepareBackward runs each loop's code around it on all-zero adjoints and l
       expect(Array.from(a.slice(0, flat.inputCount))).toEqual(record(f as (x: Value[]) => Value, x as number[]).backward(1));
     }
   }
+});
+
+test('with x given, the lean forward sweep and the unchecked backward sweep take the inputs from x, not from the values (random looped programs)', () => {
+  fc.assert(
+    fc.property(loopedArb, pointArb(SPECIAL), (p, pt) => {
+      const x = pt.slice(0, p.inputs);
+      const tape = record(p.f, x);
+      const flat = tape.flat();
+      for (const program of [rerolled(flat, findRuns(flat), 24_000), straightLine(flat, 24_000)]) {
+        // Finite garbage where the values hold the inputs: a read of them would give finite wrong numbers.
+        const v = new Float64Array(flat.length).fill(1234.5);
+        const a = new Float64Array(flat.length);
+        program!.evaluateForBackward!(v, Float64Array.from(x));
+        const yBar = [1, 0.75];
+        seedOutputs(flat.outputs, yBar, a);
+        program!.backwardUnchecked!(v, a, undefined, undefined, Float64Array.from(x));
+        const got = Array.from(a.slice(0, p.inputs));
+        // Where the unchecked sweep's result is exact (all finite), it is the tested one's.
+        if (got.every(Number.isFinite)) expect(got).toEqual(tape.backward(yBar));
+      }
+    }),
+    { numRuns: runs(60), ...seed },
+  );
 });
