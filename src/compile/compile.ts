@@ -444,20 +444,43 @@ class Compiled {
     this.#adjointsClear = false;
     seedOutputs(this.#flat.outputs, seeds, a);
     const inputs = this.#inputs;
+    const clears = program.clearsAdjoints === true;
+    // The inputs' adjoints straight into the array returned, where the engine can (no copy out of a, no clearing there).
+    // Not when out shares memory with the x the sweep reads (gradient(x, x)): zeroing out would zero x.
+    const apart = out === undefined || inputs === undefined || out.buffer !== inputs.buffer;
+    if (unchecked && clears && apart && program.backwardUncheckedInto !== undefined && this.#flat.outputs.every((r) => r < 0 || r >= n)) {
+      const into = out === undefined ? new Float64Array(n) : out.fill(0);
+      if (program.backwardUncheckedInto(this.#values, a, lo, hi, inputs, into)) {
+        if (uncheckedAdjointsExact(into, n)) {
+          this.#adjointsClear = true;
+          return into;
+        }
+        return this.#rerun(seeds, lo, hi, into);
+      }
+    }
     // The tested sweep reads the inputs from the values.
     if (!unchecked && inputs !== undefined) this.#values.set(inputs);
     if (unchecked) program.backwardUnchecked?.(this.#values, a, lo, hi, inputs);
     else program.backward(this.#values, a, lo, hi);
-    const clears = program.clearsAdjoints === true;
-    if (unchecked && !uncheckedAdjointsExact(a, n)) {
-      // A zero met an ∞ or NaN somewhere: the tested sweep gives the conventions' numbers.
-      if (inputs !== undefined) this.#values.set(inputs);
-      a.fill(0);
-      this.#prepareBackward(false);
-      seedOutputs(this.#flat.outputs, seeds, a);
-      program.backward(this.#values, a, lo, hi);
-    }
+    if (unchecked && !uncheckedAdjointsExact(a, n)) return this.#rerun(seeds, lo, hi, out);
     const inputAdjoints = takeInputAdjoints(a, n, clears, out);
+    this.#adjointsClear = clears;
+    return inputAdjoints;
+  }
+
+  /** The tested backward sweep, after an unchecked one whose input adjoints were not exact; into `out` if given. */
+  #rerun(seeds: readonly number[], lo: number | undefined, hi: number | undefined, out: Float64Array | undefined): Float64Array {
+    const a = this.#adjoints;
+    const program = this.#program;
+    // A zero met an ∞ or NaN somewhere: the tested sweep gives the conventions' numbers.
+    const inputs = this.#inputs;
+    if (inputs !== undefined) this.#values.set(inputs);
+    a.fill(0);
+    this.#prepareBackward(false);
+    seedOutputs(this.#flat.outputs, seeds, a);
+    program.backward(this.#values, a, lo, hi);
+    const clears = program.clearsAdjoints === true;
+    const inputAdjoints = takeInputAdjoints(a, this.#flat.inputCount, clears, out);
     this.#adjointsClear = clears;
     return inputAdjoints;
   }

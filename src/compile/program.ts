@@ -53,6 +53,12 @@ export interface Program {
    * clears `a` and runs `backward`. Zeroes adjoints as it reads them, as `backward` does.
    */
   backwardUnchecked?(v: Float64Array, a: Float64Array, lo?: number, hi?: number, x?: Float64Array): void;
+  /**
+   * `backwardUnchecked` adding the inputs' adjoints into `g` (length inputCount, zeroed by the
+   * caller) instead of into `a`, whose input entries it leaves alone; no output may be an
+   * input. False, doing nothing, where this engine's sweep cannot.
+   */
+  backwardUncheckedInto?(v: Float64Array, a: Float64Array, lo: number | undefined, hi: number | undefined, x: Float64Array | undefined, g: Float64Array): boolean;
   tangent(v: Float64Array, t: Float64Array): void;
   /**
    * Readies `backward` (or `backwardUnchecked`) before its first sweep; `a` must be all 0, and

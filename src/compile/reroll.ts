@@ -49,7 +49,7 @@ import type { LoopRun } from './loopRuns';
 import { guardCheck } from './guardCheck';
 
 /** A generated function of a sweep: evaluate takes the values only; backward also the entries [lo, hi] of one cone. */
-type Pass = (v: Float64Array, b?: Float64Array, lo?: number, hi?: number, x?: Float64Array) => void;
+type Pass = (v: Float64Array, b?: Float64Array, lo?: number, hi?: number, x?: Float64Array, g?: Float64Array) => void;
 /** One generated function and the entries [from, to) its statements come from. */
 interface Piece {
   readonly fn: Pass;
@@ -363,6 +363,8 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
    */
   /** The sweeps whose functions read the inputs from `$v` (x is copied there first), not from `$x`. */
   const copiesInputs = new Set<Sweep>();
+  /** Whether the unchecked backward sweep's functions keep the inputs' adjoints in `$g`. */
+  let adjointsApart = false;
   /**
    * The entries an index expression this file writes can stand for (a literal, or i, k, d * k
    * plus or minus a literal, over the repetitions of `run`); undefined for any other text.
@@ -588,22 +590,25 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     return out;
   };
   /**
-   * `body` (a piece of entries [from, to), a loop of `run` if given) with every read of an
-   * input's value from `$v` made a read from `$x` (the caller's array: compile need not copy
-   * x into the values first, a pass over n); undefined where some read may or may not be an
-   * input (the caller then copies).
+   * `body` (a piece of entries [from, to), a loop of `run` if given) with every access to an
+   * input's entry in array `from` (only the reads if `readsOnly`) made an access to array `to`;
+   * undefined where some access may or may not be an input's. Values: the sweeps read x itself
+   * (`$x`), and compile need not copy it into the values first. Adjoints: the unchecked sweep
+   * adds the inputs' adjoints into the array compile returns (`$g`), which is then neither
+   * copied out of the adjoints nor cleared in them. Each saves a pass over n.
    */
-  const inputsFromX = (body: string, run: LoopRun | undefined): string | undefined => {
+  const redirectInputs = (body: string, run: LoopRun | undefined, from: '$v' | '$a', to: '$x' | '$g', readsOnly: boolean): string | undefined => {
     let complete = true;
-    const rewritten = body.replace(/\$v\[([^\]]+)\](?!\s*=(?!=))/g, (read: string, index: string) => {
+    const access = new RegExp(`\\${from}\\[([^\\]]+)\\]${readsOnly ? '(?!\\s*=(?!=))' : ''}`, 'g');
+    const rewritten = body.replace(access, (text: string, index: string) => {
       const range = indexRange(index, run);
       if (range === undefined) {
         complete = false;
-        return read;
+        return text;
       }
-      if (range.max < inputCount) return `$x[${index}]`;
+      if (range.max < inputCount) return `${to}[${index}]`;
       if (range.min < inputCount) complete = false;
-      return read;
+      return text;
     });
     return complete ? rewritten : undefined;
   };
@@ -611,7 +616,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     const reverse = sweep === 'backward' || sweep === 'backwardUnchecked';
     const forward = sweep === 'evaluate' || sweep === 'evaluateForBackward';
     const takesX = sweep === 'evaluateForBackward' || sweep === 'backwardUnchecked';
-    const params = forward ? (takesX ? '$v, $x' : '$v') : reverse ? `$v, $a, $lo, $hi${takesX ? ', $x' : ''}` : '$v, $t';
+    const params = forward ? (takesX ? '$v, $x' : '$v') : reverse ? `$v, $a, $lo, $hi${takesX ? ', $x, $g' : ''}` : '$v, $t';
     let straightEvaluate = emitters.evaluate;
     if (sweep === 'evaluateForBackward') {
       const needed = (leanPlan as { needed: Uint8Array }).needed;
@@ -626,11 +631,19 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
         )
         : sources(emitters[sweep], (run) => loopBody(run, sweep), false);
     let bodies = pieces.map((piece) => piece.body);
+    const runOf = (piece: { from: number; loop?: boolean }) => (piece.loop === true ? runs.find((r) => r.start === piece.from) : undefined);
     if (takesX) {
-      const fromX = pieces.map((piece) => inputsFromX(piece.body, piece.loop === true ? runs.find((r) => r.start === piece.from) : undefined));
+      const fromX = pieces.map((piece, k) => redirectInputs(bodies[k] as string, runOf(piece), '$v', '$x', true));
       // All or none: a sweep whose every input read comes from x, or one whose caller copies x into v.
       if (fromX.every((b) => b !== undefined)) bodies = fromX as string[];
       else copiesInputs.add(sweep);
+    }
+    if (sweep === 'backwardUnchecked') {
+      const intoG = pieces.map((piece, k) => redirectInputs(bodies[k] as string, runOf(piece), '$a', '$g', false));
+      if (intoG.every((b) => b !== undefined)) {
+        bodies = intoG as string[];
+        adjointsApart = true;
+      }
     }
     // The names after the sources are made: emitting them registers the functions they call.
     const names = [...deps.keys()];
@@ -662,7 +675,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
   };
   const backwardSweep = (sweep: 'backward' | 'backwardUnchecked') => {
     let pieces: Piece[] | undefined;
-    const run = (v: Float64Array, a: Float64Array, lo = inputCount, hi = length - 1, x?: Float64Array): void => {
+    const run = (v: Float64Array, a: Float64Array, lo = inputCount, hi = length - 1, x?: Float64Array, g: Float64Array = a): void => {
       pieces ??= build(sweep);
       let inputs = v;
       if (x !== undefined) {
@@ -671,8 +684,15 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       }
       for (let k = 0; k < pieces.length; k++) {
         const piece = pieces[k] as Piece;
-        if (piece.from <= hi && piece.to > lo) piece.fn(v, a, lo, hi, inputs);
+        if (piece.from <= hi && piece.to > lo) piece.fn(v, a, lo, hi, inputs, g);
       }
+    };
+    /** `run` with the inputs' adjoints added into g (zeroed by the caller); false, doing nothing, where the sweep keeps them in a. */
+    const runInto = (v: Float64Array, a: Float64Array, lo: number | undefined, hi: number | undefined, x: Float64Array | undefined, g: Float64Array): boolean => {
+      pieces ??= build(sweep);
+      if (!adjointsApart) return false;
+      run(v, a, lo, hi, x, g);
+      return true;
     };
     /**
      * Runs each loop once over no repetition (its range ends just before the run): the code
@@ -687,10 +707,10 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     const prepare = (v: Float64Array, a: Float64Array): void => {
       pieces ??= build(sweep);
       for (const piece of pieces) {
-        if (piece.loop === true) for (let t = 0; t < PREPARE_CALLS; t++) piece.fn(v, a, piece.from, piece.from - 1, v);
+        if (piece.loop === true) for (let t = 0; t < PREPARE_CALLS; t++) piece.fn(v, a, piece.from, piece.from - 1, v, a);
       }
     };
-    return { run, prepare };
+    return { run, runInto, prepare };
   };
   const checkedBackward = backwardSweep('backward');
   const uncheckedBackward = backwardSweep('backwardUnchecked');
@@ -722,6 +742,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       },
       backward: checkedBackward.run,
       backwardUnchecked: uncheckedBackward.run,
+      backwardUncheckedInto: uncheckedBackward.runInto,
       prepareBackward: (v, a, unchecked) => (unchecked ? uncheckedBackward : checkedBackward).prepare(v, a),
       tangent,
     };

@@ -399,3 +399,26 @@ test('with x given, the lean forward sweep and the unchecked backward sweep take
     { numRuns: runs(60), ...seed },
   );
 });
+
+test('the re-rolled gradient into out: out a view of the same memory as x, and an output that is an input, still give the fresh numbers', () => {
+  const x = Array.from(rosenbrock.point(60));
+  const c = compile(rosenbrock.f, x, { engine: 'rerolled' });
+  const want = Float64Array.from(record(rosenbrock.f, x).backward(1));
+  const buffer = new Float64Array(120);
+  buffer.set(x);
+  // x and out: two views of one buffer (x in place, out over the same numbers).
+  expect(c.gradient(buffer.subarray(0, 60), buffer.subarray(0, 60))).toEqual(want);
+  expect(buffer.subarray(0, 60)).toEqual(want);
+  // An output that is an input entry: its seed is where the sweep reads it.
+  const f = (z: Value[]): Value[] => {
+    let s: Value = 0;
+    for (let i = 0; i + 1 < z.length; i++) s = add(s, mul(z[i]!, z[i + 1]!));
+    return [z[7]!, s];
+  };
+  const cf = compile(f, x, { engine: 'rerolled' });
+  expect(cf.mode).toBe('rerolled');
+  for (const yBar of [[1, 0], [0.5, 2]]) {
+    expect(cf.vjp(Float64Array.from(x), yBar)).toEqual(Float64Array.from(record(f, x).backward(yBar)));
+    expect(cf.vjp(Float64Array.from(x), yBar, new Float64Array(60).fill(9))).toEqual(Float64Array.from(record(f, x).backward(yBar)));
+  }
+});
