@@ -118,6 +118,7 @@ export interface CompiledFunction<F extends VectorFunction = VectorFunction> {
    * (m) sweeps, plus what every sweep pays anyway (passing over all L entries, a tenth of
    * computing one each, and a fixed cost); counted once per recording with one bit per input
    * (output) per entry, and as n·L against m·L for lists too large to count. Ties go to reverse.
+   * The rows are views of one Float64Array of m·n numbers.
    */
   jacobian(x: ArrayLike<number>): Float64Array[];
   /**
@@ -513,7 +514,10 @@ class Compiled {
     const forward = forwardIsCheaper(this.#cost, n, m, this.#flat.length);
     // Backward sweeps read only some values (a sine's adjoint needs its argument, not the sine): the lean forward sweep.
     if (!this.#evaluate('jacobian', x, !forward)) throw new TypeError('jacobian: x must hold plain numbers (for AD values, use jacfwd or jacrev)');
-    const rows: Float64Array[] = Array.from({ length: m }, () => new Float64Array(n));
+    // The rows are views of one block: an array of its own each (an allocation outside V8's heap
+    // for more than 8 numbers) cost more than W4's whole 50 × 50 Jacobian.
+    const block = new Float64Array(m * n);
+    const rows: Float64Array[] = Array.from({ length: m }, (_, i) => block.subarray(i * n, (i + 1) * n));
     if (forward) {
       const t = new Float64Array(this.#flat.length);
       const outs = this.#flat.outputs;
@@ -536,7 +540,7 @@ class Compiled {
           if (r < 0) continue; // a constant output: a row of zeros
           e[i] = 1;
           // Row i's sweep covers output i's cone only: its first entry up to the output's own.
-          rows[i] = this.#sweep(e, coneStarts?.[i] ?? this.#flat.inputCount, r);
+          this.#sweep(e, coneStarts?.[i] ?? this.#flat.inputCount, r, rows[i]);
           e[i] = 0;
         }
       } finally {
