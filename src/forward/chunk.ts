@@ -1,7 +1,7 @@
 // Chunked (multi-directional) forward mode: a dual carrying k tangents, so one pass gives k Jacobian columns.
 import { apply, checkedPartials, escapedError, type OpDef } from '../ops/opDef';
 import { ADValue, adValueClass, describe, nextLevel, type Trace, type Value } from '../ops/value';
-import { registerFastPath, type FastPathCases, type OpText } from '../ops/fastPath';
+import { registerFastPath, type OpText } from '../ops/fastPath';
 import { addTangentCode, addTangentValue } from '../engine/accumulate';
 
 /** Every pass starts without a block; its first primitive takes one. */
@@ -203,7 +203,7 @@ export function checkChunkSize(api: string, chunkSize: unknown): number | undefi
  * arithmetic, order and zero skips of {@link ChunkTrace.process}'s number-only path. The
  * result's tangents go to the pass's current block (see ChunkTrace.block).
  */
-function emitChunkFastPath(op: OpText): string | FastPathCases {
+function emitChunkFastPath(op: OpText): string {
   // One argument's tangents, added into the result's (fresh, so zero) slots of the block.
   const accumulate = (k: number) =>
     `for (let c = 0; c < w; c++) { const u = D${k}[o${k} + c]; ${addTangentCode('B[o + c]', 'u', `d${k}`)} }`;
@@ -223,35 +223,27 @@ ${op.partials(['p0'], 'y')}
 ${accumulate(0)}
 return new C(y, B, tr, o);`;
   }
-  // One function per argument case (as the Dual path, and for the same reason: see
-  // FastPathCases): a number's partial is then never used.
+  // One block per argument case (as the Dual path): a number's partial is then never used.
   const result = (accumulation: string) => `const y = ${op.value(['p0', 'p1'])};
   ${take}
   ${op.partials(['p0', 'p1'], 'y')}
   ${accumulation}
   return new C(y, B, tr, o);`;
-  return {
-    helpers: `function numberChunk(x0, x1) {
+  return `if (typeof x0 === 'number') {
   const tr = x1.trace; const p0 = x0; const p1 = x1.value; const D1 = x1.data; const o1 = x1.offset;
   if (!tr.active || typeof p1 !== 'number' || o1 < 0) return generic(x0, x1);
   ${result(accumulate(1))}
 }
-function chunkNumber(x0, x1) {
-  const tr = x0.trace; const p0 = x0.value; const D0 = x0.data; const o0 = x0.offset; const p1 = x1;
+const tr = x0.trace; const p0 = x0.value; const D0 = x0.data; const o0 = x0.offset;
+if (typeof x1 === 'number') {
+  const p1 = x1;
   if (!tr.active || typeof p0 !== 'number' || o0 < 0) return generic(x0, x1);
   ${result(accumulate(0))}
 }
-function chunkChunk(x0, x1) {
-  const tr = x0.trace; const p0 = x0.value; const D0 = x0.data; const o0 = x0.offset;
-  if (!(x1 instanceof C) || x1.trace !== tr) return generic(x0, x1);
-  const p1 = x1.value; const D1 = x1.data; const o1 = x1.offset;
-  if (!tr.active || typeof p0 !== 'number' || typeof p1 !== 'number' || o0 < 0 || o1 < 0) return generic(x0, x1);
-  ${result(both)}
-}`,
-    body: `if (typeof x0 === 'number') return numberChunk(x0, x1);
-if (typeof x1 === 'number') return chunkNumber(x0, x1);
-return chunkChunk(x0, x1);`,
-  };
+if (!(x1 instanceof C) || x1.trace !== tr) return generic(x0, x1);
+const p1 = x1.value; const D1 = x1.data; const o1 = x1.offset;
+if (!tr.active || typeof p0 !== 'number' || typeof p1 !== 'number' || o0 < 0 || o1 < 0) return generic(x0, x1);
+${result(both)}`;
 }
 
 registerFastPath({ name: 'chunked forward', valueClass: ChunkDual, deps: {}, emit: emitChunkFastPath });
