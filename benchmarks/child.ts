@@ -12,12 +12,12 @@ export async function runChild(group: Group, out: string): Promise<void> {
   const started = performance.now();
   const part = (process.env.BENCH_PART ?? 'all') as BenchPart;
   const b = new Bench(part);
-  const skipped = part === 'peers' && !group.peers;
-  if (group.peers && part !== 'library' && process.env.BENCH_PEERS !== '0') b.peers.push(...(await loadPeers()));
-  if (skipped) {
+  // A group without peers has no peers' part: an empty result.
+  if (part === 'peers' && !group.peers) {
     fs.writeFileSync(out, JSON.stringify({ id: group.id, rows: [], targets: [], tables: [], data: {}, peerNotes: {}, seconds: 0 } satisfies GroupResult));
     return;
   }
+  if (group.peers && part !== 'library' && process.env.BENCH_PEERS !== '0') b.peers.push(...(await loadPeers()));
   try {
     await group.run(b);
   } catch (e) {

@@ -232,6 +232,8 @@ class Compiled {
   #inputs: Float64Array | undefined;
   /** Which backward sweeps were readied (Program.prepareBackward): bit 1 the unchecked one, bit 2 the checked one. */
   #backwardPrepared = 0;
+  /** Whether no output is an input (each output's seed then lies outside the inputs' adjoints, see Program.backwardUncheckedInto). */
+  #outputsApart = true;
   /** The program's fused VJP (null: it has none), made on the first gradient or vjp. */
   #fused: FusedVjp | null | undefined;
   #cost: JacobianCost | undefined;
@@ -256,6 +258,7 @@ class Compiled {
     this.#secondOrderArrays = [];
     this.#fused = undefined;
     this.#backwardPrepared = 0;
+    this.#outputsApart = flat.outputs.every((r) => r < 0 || r >= flat.inputCount);
     this.#cost = undefined;
     const options = this.#options;
     let wanted: CompileMode =
@@ -283,10 +286,6 @@ class Compiled {
     return this.#flat.outputs.length;
   }
 
-  /**
-   * Loads x and runs the forward sweep; false when x holds AD values (callers then replay the
-   * tape). `forBackward`: only a backward sweep reads the values next (the lean forward sweep may run).
-   */
   /** Checks x's shape (errors name `api`); false when the list holds AD constants (callers then replay the tape). */
   #checkPoint(api: string, x: ArrayLike<Value>): boolean {
     const n = this.#flat.inputCount;
@@ -295,6 +294,10 @@ class Compiled {
     return !this.#flat.constantsLifted;
   }
 
+  /**
+   * Loads x and runs the forward sweep; false when x holds AD values (callers then replay the
+   * tape). `forBackward`: only a backward sweep reads the values next (the lean forward sweep may run).
+   */
   #evaluate(api: string, x: ArrayLike<Value>, forBackward = false): boolean {
     const flat = this.#flat;
     const n = flat.inputCount;
@@ -383,7 +386,7 @@ class Compiled {
       // Not exact: the ordinary path's tested sweep.
       if (done === 2 && this.#evaluate(api, x, true)) {
         try {
-          return this.#sweep(seeds, undefined, undefined, into, false);
+          return this.#rerun(seeds, undefined, undefined, into);
         } finally {
           this.#inputs = undefined;
         }
@@ -434,12 +437,12 @@ class Compiled {
   }
 
   /** Seeds the output adjoints and runs the backward sweep at the current values; the input adjoints. */
-  #sweep(seeds: readonly number[], lo?: number, hi?: number, out?: Float64Array, tryUnchecked = true): Float64Array {
+  #sweep(seeds: readonly number[], lo?: number, hi?: number, out?: Float64Array): Float64Array {
     const a = this.#adjoints;
     const program = this.#program;
     const n = this.#flat.inputCount;
-    const unchecked = tryUnchecked && program.backwardUnchecked !== undefined;
-    if (!this.#adjointsClear || !tryUnchecked) a.fill(0);
+    const unchecked = program.backwardUnchecked !== undefined;
+    if (!this.#adjointsClear) a.fill(0);
     this.#prepareBackward(unchecked);
     // Cleared again only once the sweep has run to the end (a throwing user rule leaves it dirty).
     this.#adjointsClear = false;
@@ -449,7 +452,7 @@ class Compiled {
     // The inputs' adjoints straight into the array returned, where the engine can (no copy out of a, no clearing there).
     // Not when out shares memory with the x the sweep reads (gradient(x, x)): zeroing out would zero x.
     const apart = out === undefined || inputs === undefined || out.buffer !== inputs.buffer;
-    if (unchecked && clears && apart && program.backwardUncheckedInto !== undefined && this.#flat.outputs.every((r) => r < 0 || r >= n)) {
+    if (unchecked && clears && apart && this.#outputsApart && program.backwardUncheckedInto !== undefined) {
       const into = out === undefined ? new Float64Array(n) : out.fill(0);
       if (program.backwardUncheckedInto(this.#values, a, lo, hi, inputs, into)) {
         if (uncheckedAdjointsExact(into, n)) {
@@ -477,6 +480,8 @@ class Compiled {
     const inputs = this.#inputs;
     if (inputs !== undefined) this.#values.set(inputs);
     a.fill(0);
+    // Cleared again only once the sweep has run to the end (a throwing user rule leaves it dirty).
+    this.#adjointsClear = false;
     this.#prepareBackward(false);
     seedOutputs(this.#flat.outputs, seeds, a);
     program.backward(this.#values, a, lo, hi);

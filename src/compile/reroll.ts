@@ -65,8 +65,8 @@ interface Piece {
   readonly fn: Pass;
   readonly from: number;
   readonly to: number;
-  /** A run's loop (else straight-line code). */
-  readonly loop?: boolean;
+  /** The run whose loop this is (absent for straight-line code). */
+  readonly run?: LoopRun;
 }
 type Sweep = 'evaluate' | 'evaluateForBackward' | 'backward' | 'backwardUnchecked' | 'tangent';
 
@@ -362,31 +362,42 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     carried(run).map((e) => `$v[${run.start + (run.reps - 1) * run.period + e}] = p${e}_;`);
 
   /**
+   * The entries an index expression this file writes stands for, `first + k · step` for k in
+   * [0, count): a literal (one entry), or i, k, d * k plus or minus a literal over the
+   * repetitions of `run` (loopSlot's and literalSlot's forms); undefined for any other text.
+   */
+  const indexEntries = (index: string, run: LoopRun | undefined): { first: number; step: number; count: number } | undefined => {
+    if (/^\d+$/.test(index)) return { first: Number(index), step: 0, count: 1 };
+    const m = /^(i|k|(\d+) \* k)(?: ([+-]) (\d+))?$/.exec(index);
+    if (m === null || run === undefined) return undefined;
+    const offset = m[3] === undefined ? 0 : (m[3] === '+' ? 1 : -1) * Number(m[4]);
+    return m[1] === 'i'
+      ? { first: run.start + offset, step: run.period, count: run.reps }
+      : { first: offset, step: m[2] === undefined ? 1 : Number(m[2]), count: run.reps };
+  };
+
+  /** The sweeps whose functions read the inputs from `$v` (x is copied there first), not from `$x`. */
+  const copiesInputs = new Set<Sweep>();
+  /** Whether the unchecked backward sweep's functions keep the inputs' adjoints in `$g`. */
+  let adjointsApart = false;
+  /** The array a built sweep's functions read the inputs from (`$x`): x itself, or v with x copied in. */
+  const inputsFor = (sweep: Sweep, v: Float64Array, x: Float64Array | undefined): Float64Array => {
+    if (x === undefined) return v;
+    if (!copiesInputs.has(sweep)) return x;
+    v.set(x);
+    return v;
+  };
+
+  /**
    * What the lean forward sweep (evaluateForBackward) computes and stores: the values the
    * backward sweeps read from `$v` and the guards' operands, then, last to first, what
    * computing those reads from `$v`. f's own value is not among them (a gradient does not
    * return it), so a loop whose values nothing reads later, such as the running sum of an
    * objective whose backward loop computes its terms again, is not run at all. Per run:
    * whether its loop runs, and which body entries it stores (the last repetition's carried
-   * values are stored after the loop, see forwardEpilogue). Undefined where an index
-   * expression is not one this file writes: the full forward sweep runs then.
+   * values are stored after the loop, see forwardEpilogue). Null where an index expression is
+   * not one this file writes: the full forward sweep runs then.
    */
-  /** The sweeps whose functions read the inputs from `$v` (x is copied there first), not from `$x`. */
-  const copiesInputs = new Set<Sweep>();
-  /** Whether the unchecked backward sweep's functions keep the inputs' adjoints in `$g`. */
-  let adjointsApart = false;
-  /**
-   * The entries an index expression this file writes can stand for (a literal, or i, k, d * k
-   * plus or minus a literal, over the repetitions of `run`); undefined for any other text.
-   */
-  const indexRange = (index: string, run: LoopRun | undefined): { min: number; max: number } | undefined => {
-    if (/^\d+$/.test(index)) return { min: Number(index), max: Number(index) };
-    const m = /^(i|k|(\d+) \* k)(?: ([+-]) (\d+))?$/.exec(index);
-    if (m === null || run === undefined) return undefined;
-    const offset = m[3] === undefined ? 0 : (m[3] === '+' ? 1 : -1) * Number(m[4]);
-    const [first, step] = m[1] === 'i' ? [run.start, run.period] : [0, m[2] === undefined ? 1 : Number(m[2])];
-    return { min: first + offset, max: first + (run.reps - 1) * step + offset };
-  };
   let leanPlan: { needed: Uint8Array; stored: Map<LoopRun, boolean[] | undefined> } | null | undefined;
   const planLean = (): { needed: Uint8Array; stored: Map<LoopRun, boolean[] | undefined> } | null => {
     const needed = new Uint8Array(length);
@@ -394,17 +405,10 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       if (g.a >= 0) needed[g.a] = 1;
       if (g.b >= 0) needed[g.b] = 1;
     }
-    // The index expressions loopSlot and literalSlot write: a literal, or i / k / d * k plus or minus a literal.
     const markIndex = (index: string, run?: LoopRun): boolean => {
-      if (/^\d+$/.test(index)) {
-        needed[Number(index)] = 1;
-        return true;
-      }
-      const m = /^(i|k|(\d+) \* k)(?: ([+-]) (\d+))?$/.exec(index);
-      if (m === null || run === undefined) return false;
-      const offset = m[3] === undefined ? 0 : (m[3] === '+' ? 1 : -1) * Number(m[4]);
-      const [first, step] = m[1] === 'i' ? [run.start, run.period] : [0, m[2] === undefined ? 1 : Number(m[2])];
-      for (let k = 0; k < run.reps; k++) needed[first + k * step + offset] = 1;
+      const entries = indexEntries(index, run);
+      if (entries === undefined) return false;
+      for (let k = 0; k < entries.count; k++) needed[entries.first + k * entries.step] = 1;
       return true;
     };
     const markReads = (lines: readonly string[], run?: LoopRun): boolean => {
@@ -566,8 +570,8 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
   const sources = (
     emit: Emit, body: (run: LoopRun) => string[], reverse: boolean, ranged = reverse,
     prologue: (run: LoopRun) => string[] = () => [], epilogue: (run: LoopRun) => string[] = () => [], init: (run: LoopRun) => string[] = () => [],
-  ): { body: string; from: number; to: number; loop?: boolean }[] => {
-    const out: { body: string; from: number; to: number; loop?: boolean }[] = [];
+  ): { body: string; from: number; to: number; run?: LoopRun }[] => {
+    const out: { body: string; from: number; to: number; run?: LoopRun }[] = [];
     let p = 0;
     let i = inputCount;
     const straight = (to: number) => {
@@ -593,7 +597,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
           : `${prologue(run).join('\n')}\nfor (let k = 0, i = ${start}; k < ${run.reps}; k++, i += ${period}) {\n${lines.join('\n')}\n}\n${epilogue(run).join('\n')}`,
         from: start,
         to: end,
-        loop: true,
+        run,
       });
     }
     straight(length);
@@ -611,13 +615,15 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     let complete = true;
     const access = new RegExp(`\\${from}\\[([^\\]]+)\\]${readsOnly ? '(?!\\s*=(?!=))' : ''}`, 'g');
     const rewritten = body.replace(access, (text: string, index: string) => {
-      const range = indexRange(index, run);
-      if (range === undefined) {
+      const entries = indexEntries(index, run);
+      if (entries === undefined) {
         complete = false;
         return text;
       }
-      if (range.max < inputCount) return `${to}[${index}]`;
-      if (range.min < inputCount) complete = false;
+      // Strides are never negative here, so the first and last entries bound the rest.
+      const last = entries.first + (entries.count - 1) * entries.step;
+      if (last < inputCount) return `${to}[${index}]`;
+      if (entries.first < inputCount) complete = false;
       return text;
     });
     return complete ? rewritten : undefined;
@@ -641,15 +647,14 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
         )
         : sources(emitters[sweep], (run) => loopBody(run, sweep), false);
     let bodies = pieces.map((piece) => piece.body);
-    const runOf = (piece: { from: number; loop?: boolean }) => (piece.loop === true ? runs.find((r) => r.start === piece.from) : undefined);
     if (takesX) {
-      const fromX = pieces.map((piece, k) => redirectInputs(bodies[k] as string, runOf(piece), '$v', '$x', true));
+      const fromX = pieces.map((piece, k) => redirectInputs(bodies[k] as string, piece.run, '$v', '$x', true));
       // All or none: a sweep whose every input read comes from x, or one whose caller copies x into v.
       if (fromX.every((b) => b !== undefined)) bodies = fromX as string[];
       else copiesInputs.add(sweep);
     }
     if (sweep === 'backwardUnchecked') {
-      const intoG = pieces.map((piece, k) => redirectInputs(bodies[k] as string, runOf(piece), '$a', '$g', false));
+      const intoG = pieces.map((piece, k) => redirectInputs(bodies[k] as string, piece.run, '$a', '$g', false));
       if (intoG.every((b) => b !== undefined)) {
         bodies = intoG as string[];
         adjointsApart = true;
@@ -657,11 +662,11 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     }
     // The names after the sources are made: emitting them registers the functions they call.
     const names = [...deps.keys()];
-    const fns = pieces.map(({ from, to, loop }, k) => ({
+    const fns = pieces.map(({ from, to, run }, k) => ({
       fn: new Function(...names, `"use strict"; return function (${params}) {\n${reverse ? 'let g;\n' : ''}${bodies[k]}\n};`)(...deps.values()) as Pass,
       from,
       to,
-      loop,
+      run,
     }));
     return reverse ? fns.reverse() : fns;
   };
@@ -687,11 +692,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     let pieces: Piece[] | undefined;
     const run = (v: Float64Array, a: Float64Array, lo = inputCount, hi = length - 1, x?: Float64Array, g: Float64Array = a): void => {
       pieces ??= build(sweep);
-      let inputs = v;
-      if (x !== undefined) {
-        if (copiesInputs.has(sweep)) v.set(x);
-        else inputs = x;
-      }
+      const inputs = inputsFor(sweep, v, x);
       for (let k = 0; k < pieces.length; k++) {
         const piece = pieces[k] as Piece;
         if (piece.from <= hi && piece.to > lo) piece.fn(v, a, lo, hi, inputs, g);
@@ -717,7 +718,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     const prepare = (v: Float64Array, a: Float64Array): void => {
       pieces ??= build(sweep);
       for (const piece of pieces) {
-        if (piece.loop === true) for (let t = 0; t < PREPARE_CALLS; t++) piece.fn(v, a, piece.from, piece.from - 1, v, a);
+        if (piece.run !== undefined) for (let t = 0; t < PREPARE_CALLS; t++) piece.fn(v, a, piece.from, piece.from - 1, v, a);
       }
     };
     return { run, runInto, prepare };
@@ -743,11 +744,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
           if (leanPlan === null) copiesInputs.add('evaluateForBackward');
           evaluateLean = leanPlan === null ? evaluate : build('evaluateForBackward');
         }
-        let inputs = v;
-        if (x !== undefined) {
-          if (copiesInputs.has('evaluateForBackward')) v.set(x);
-          else inputs = x;
-        }
+        const inputs = inputsFor('evaluateForBackward', v, x);
         for (let k = 0; k < evaluateLean.length; k++) (evaluateLean[k] as Piece).fn(v, inputs);
       },
       backward: checkedBackward.run,

@@ -176,11 +176,13 @@ export function straightLine(
     };
   };
   /**
-   * The gradient's forward sweep: only the entries whose values the backward sweep or a guard
-   * reads, and what those are computed from. The primal's other values (f's own value among
-   * them) are left out: for the worked example, log and sin are never called.
+   * The entries the gradient's forward sweep computes: those whose values the backward sweep or
+   * a guard reads, and what those are computed from. The primal's other values (f's own value
+   * among them) are left out: for the worked example, log and sin are never called.
    */
-  const emitLean = (): Emit => {
+  let neededByBackward: Uint8Array | undefined;
+  const neededForBackward = (): Uint8Array => {
+    if (neededByBackward !== undefined) return neededByBackward;
     const needed = new Uint8Array(list.length);
     for (const chunk of straightChunks(list, inputCount, length, 0, emit.backward, chunkChars).chunks) {
       for (const line of chunk) for (const m of line.matchAll(/\$v\[(\d+)\]/g)) needed[Number(m[1])] = 1;
@@ -198,6 +200,10 @@ export function straightLine(
         if (r >= 0) needed[r] = 1;
       }
     }
+    return (neededByBackward = needed);
+  };
+  const emitLean = (): Emit => {
+    const needed = neededForBackward();
     return (i, op, slots) => (needed[i as number] === 1 ? emitEvaluate(i, op, slots) : '');
   };
   /**
@@ -230,20 +236,17 @@ export function straightLine(
       const body = backwardTemplate(opByCode(codes[i] as number), slotsOf[i] as ArgSlot[], `v${i}`, 'g', '$a', deps, false);
       if (body !== '') backward.push(`g = a${i}; { ${body} }`);
     }
-    // The values the backward sweep reads, and what they are computed from (entries last to first).
-    const needed = new Uint8Array(length);
-    for (const line of backward) for (const m of line.matchAll(/\bv(\d+)\b/g)) needed[Number(m[1])] = 1;
+    // The lean sweep's entries (the same templates read the same values, here as locals).
+    const needed = neededForBackward();
     const forward: string[] = [];
-    for (let i = length - 1; i >= inputCount; i--) {
+    for (let i = inputCount; i < length; i++) {
       if (needed[i] !== 1) continue;
-      const slots = slotsOf[i] as ArgSlot[];
-      for (const slot of slots) if (slot.entry !== undefined) needed[Number(slot.entry)] = 1;
-      forward.push(`const v${i} = ${valueTemplate(opByCode(codes[i] as number), slots.map((slot) => slot.value), deps)};`);
+      forward.push(`const v${i} = ${valueTemplate(opByCode(codes[i] as number), (slotsOf[i] as ArgSlot[]).map((slot) => slot.value), deps)};`);
     }
     const inputs = Array.from({ length: inputCount }, (_, i) => i);
     const body = [
       ...inputs.map((i) => `const v${i} = x[${i}]; if (typeof v${i} !== 'number') return 0;`),
-      ...forward.reverse(),
+      ...forward,
       `let ${Array.from({ length }, (_, i) => `a${i} = 0`).join(', ')}, g;`,
       `a${output} += seed;`,
       ...backward,
