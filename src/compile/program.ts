@@ -78,6 +78,17 @@ export interface Program {
    * the list has an entry it cannot generate (the engine's generated loop runs instead).
    */
   secondOrder?(v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[]): boolean;
+  /**
+   * `secondOrder` without the zero-skip tests: exact where every input's adjoint tangent comes
+   * out finite (src/engine/accumulate.ts); else the caller clears `a` and `at` and runs `secondOrder`.
+   */
+  secondOrderUnchecked?(v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[]): boolean;
+  /**
+   * The tangent sweep along `t.length` directions at once, without zero-skip tests (for
+   * `secondOrderUnchecked`, see tangentLanesTemplate): `t[c]` has the inputs' tangents of
+   * direction c; every other entry's is written. False, doing nothing, where it has no code.
+   */
+  tangentLanes?(v: Float64Array, t: readonly Float64Array[]): boolean;
   /** Whether the engine's loops may be generated code (false: the plain interpreter, for a strict CSP). */
   readonly generated?: boolean;
   /** Whether every recorded comparison comes out as recorded at values v (generated for re-rolled lists; else compile walks the guards). */

@@ -53,7 +53,7 @@ import type { GuardRecord } from '../engine/guards';
 import type { SweepList } from '../engine/sweeps';
 import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
 import type { Program } from './program';
-import { canGenerateFor, entryEmitters, secondOrderProgram, straightChunks, type Emit } from './straightLine';
+import { canGenerateFor, entryEmitters, secondOrderProgram, straightChunks, tangentLanesProgram, type Emit } from './straightLine';
 import { arities, refOffsets } from '../engine/entries';
 import type { LoopRun } from './loopRuns';
 import { guardCheck } from './guardCheck';
@@ -671,7 +671,7 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     return reverse ? fns.reverse() : fns;
   };
   // The second-order sweep: every adjoint in the arrays (no locals), each repetition's entries last to first.
-  const secondOrder = secondOrderProgram(deps, (emit) =>
+  const secondOrderSources = (emit: Emit): string[] =>
     sources(emit, (run) => {
       const lines: string[] = [];
       for (let o = 0; o < run.period; o++) {
@@ -680,8 +680,19 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
         if (line !== '') lines.push(line);
       }
       return lines.reverse();
-    }, true, false).map((piece) => piece.body).reverse(),
-  );
+    }, true, false).map((piece) => piece.body).reverse();
+  const secondOrder = secondOrderProgram(deps, secondOrderSources);
+  const secondOrderUnchecked = secondOrderProgram(deps, secondOrderSources, true);
+  // Each direction's tangents from the arrays, in list order (no locals: the values a repetition made are read back).
+  const tangentLanes = tangentLanesProgram(deps, (emit) =>
+    sources(emit, (run) => {
+      const lines: string[] = [];
+      for (let o = 0; o < run.period; o++) {
+        const op = opByCode(codes[run.start + o] as number);
+        lines.push(emit(plus('i', o), op, Array.from({ length: op.arity }, (_, j) => loopSlot(run, o, j, 'backward', []))));
+      }
+      return lines;
+    }, false).map((piece) => piece.body));
   // Generated on first use; the backward sweep calls only the pieces that cover entries of [lo, hi].
   let tangentPieces: Piece[] | undefined;
   const tangent = (v: Float64Array, t: Float64Array): void => {
@@ -734,6 +745,8 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       mode: 'rerolled',
       clearsAdjoints: true,
       secondOrder,
+      secondOrderUnchecked,
+      tangentLanes,
       ...(guardsHold === undefined ? {} : { guardsHold }),
       evaluate(v) {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as Piece).fn(v);

@@ -3,8 +3,8 @@ import { opByCode, type OpDef } from '../ops/opDef';
 import { canGenerateCode, numberLiteral } from '../symbolic/index';
 import { arities, refOffsets } from '../engine/entries';
 import type { SweepList } from '../engine/sweeps';
-import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
-import { secondOrderEntry } from '../engine/secondOrder';
+import { backwardTemplate, tangentLanesTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
+import { secondOrderEntry, secondOrderEntryUnchecked } from '../engine/secondOrder';
 import type { FusedVjp, Program } from './program';
 import type { GuardRecord } from '../engine/guards';
 
@@ -88,24 +88,26 @@ export function straightChunks(
   return { chunks, spans, p };
 }
 
-type SecondOrderPass = (v: Float64Array, a: Float64Array, t: readonly Float64Array[], at: readonly Float64Array[]) => void;
+type DirectionsPass = (v: Float64Array, a: Float64Array, t: readonly Float64Array[], at: readonly Float64Array[]) => void;
+/** One entry's statements for k directions at once (`i` its index expression), or undefined where the op has none. */
+type DirectionsEntry = (op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps) => string | undefined;
 
-/** Most directions a generated second-order sweep takes at once: its code grows with them (compile's chunks have at most 8). */
-const MAX_SECOND_ORDER_DIRECTIONS = 8;
+/** Most directions a generated sweep over several directions takes at once: its code grows with them (compile's chunks have at most 8). */
+const MAX_DIRECTIONS = 8;
 
 /**
- * A list's second-order sweep as generated code (Program.secondOrder), made on first use for
- * each number of directions k: `sources(emit)` gives the function bodies in the order they
- * run, each entry's statements from `emit` (src/engine/secondOrder.ts's secondOrderEntry, the
- * generated loop's case for the op written for this entry). False, and the engine's loop
- * runs, for more than 8 directions or a list with an entry it has no code for.
+ * A sweep over k directions at once as code generated for one list, made on first use for
+ * each k: `sources(emit)` gives the function bodies in the order they run, each entry's
+ * statements from `emit` (`entry` written for that entry), over `$v`, `$a` and, per direction
+ * c, `$tc` and `$atc`. The result returns false, running nothing, for more than 8 directions
+ * or a list with an entry `entry` has no code for (the caller's general loop runs instead).
  */
-export function secondOrderProgram(deps: Deps, sources: (emit: Emit) => string[]): NonNullable<Program['secondOrder']> {
-  const built = new Map<number, SecondOrderPass[] | null>();
-  const build = (k: number): SecondOrderPass[] | null => {
+function directionsProgram(deps: Deps, sources: (emit: Emit) => string[], entry: DirectionsEntry): (v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[]) => boolean {
+  const built = new Map<number, DirectionsPass[] | null>();
+  const build = (k: number): DirectionsPass[] | null => {
     let missing = false;
     const emit: Emit = (i, op, slots) => {
-      const line = secondOrderEntry(op, slots, String(i), k, deps);
+      const line = entry(op, slots, String(i), k, deps);
       if (line === undefined) missing = true;
       return line ?? '';
     };
@@ -114,7 +116,7 @@ export function secondOrderProgram(deps: Deps, sources: (emit: Emit) => string[]
     const prologue = Array.from({ length: k }, (_, c) => `const $t${c} = $t[${c}], $at${c} = $at[${c}];`).join(' ');
     try {
       return bodies.map(
-        (body) => new Function(...deps.keys(), `"use strict"; return function ($v, $a, $t, $at) {\n${prologue}\n${body}\n};`)(...deps.values()) as SecondOrderPass,
+        (body) => new Function(...deps.keys(), `"use strict"; return function ($v, $a, $t, $at) {\n${prologue}\n${body}\n};`)(...deps.values()) as DirectionsPass,
       );
     } catch (e) {
       if (e instanceof EvalError) return null;
@@ -123,16 +125,37 @@ export function secondOrderProgram(deps: Deps, sources: (emit: Emit) => string[]
   };
   return (v, t, a, at) => {
     const k = t.length;
-    if (k > MAX_SECOND_ORDER_DIRECTIONS) return false;
+    if (k > MAX_DIRECTIONS) return false;
     let fns = built.get(k);
     if (fns === undefined) {
       fns = build(k);
       built.set(k, fns);
     }
     if (fns === null) return false;
-    for (let f = 0; f < fns.length; f++) (fns[f] as SecondOrderPass)(v, a, t, at);
+    for (let f = 0; f < fns.length; f++) (fns[f] as DirectionsPass)(v, a, t, at);
     return true;
   };
+}
+
+/**
+ * A list's second-order sweep as generated code (Program.secondOrder): `sources(emit)` the
+ * function bodies in the order they run, each entry's statements from src/engine/secondOrder.ts's
+ * secondOrderEntry (the generated loop's case for the op, written for this entry), or its
+ * unchecked twin for Program.secondOrderUnchecked.
+ */
+export function secondOrderProgram(deps: Deps, sources: (emit: Emit) => string[], unchecked = false): NonNullable<Program['secondOrder']> {
+  return directionsProgram(deps, sources, unchecked ? secondOrderEntryUnchecked : secondOrderEntry);
+}
+
+const NO_ADJOINTS = new Float64Array(0);
+
+/** The entries' tangents along k directions in one forward sweep, unchecked (Program.tangentLanes): `sources(emit)` in list order. */
+export function tangentLanesProgram(deps: Deps, sources: (emit: Emit) => string[]): NonNullable<Program['tangentLanes']> {
+  const run = directionsProgram(deps, sources, (op, slots, i, k, d) => {
+    const lanes = Array.from({ length: k }, (_, c) => `$t${c}[${i}] = s_${c};`).join(' ');
+    return `{ ${tangentLanesTemplate(op, slots, `$v[${i}]`, k, (j, c) => `$t${c}[${slots[j]?.entry as string}]`, d)} ${lanes} }`;
+  });
+  return (v, t) => run(v, t, NO_ADJOINTS, []);
 }
 
 /**
@@ -258,6 +281,9 @@ export function straightLine(
     if (body.length > chunkChars) return undefined;
     return new Function(...deps.keys(), `"use strict"; return function (x, seed, out) {\n${body}\n};`)(...deps.values()) as FusedVjp;
   };
+  // Entries last to first, each chunk's statements reversed (as the backward sweep).
+  const secondOrderSources = (emit: Emit): string[] =>
+    straightChunks(list, inputCount, length, 0, emit, chunkChars).chunks.map((c) => c.reverse().join('\n')).reverse();
   try {
     // The forward sweep is built now, so a Content Security Policy shows up here and an interpreter takes over.
     const evaluate = build(emitEvaluate, '$v', false);
@@ -265,10 +291,9 @@ export function straightLine(
     return {
       mode: 'codegen',
       clearsAdjoints: true,
-      // Entries last to first, each chunk's statements reversed (as the backward sweep).
-      secondOrder: secondOrderProgram(deps, (emit) =>
-        straightChunks(list, inputCount, length, 0, emit, chunkChars).chunks.map((c) => c.reverse().join('\n')).reverse(),
-      ),
+      secondOrder: secondOrderProgram(deps, secondOrderSources),
+      secondOrderUnchecked: secondOrderProgram(deps, secondOrderSources, true),
+      tangentLanes: tangentLanesProgram(deps, (emit) => straightChunks(list, inputCount, length, 0, emit, chunkChars).chunks.map((c) => c.join('\n'))),
       evaluate: evaluate.length === 1 ? (evaluate[0] as (v: Float64Array) => void) : (v) => {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);
       },

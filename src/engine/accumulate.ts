@@ -154,3 +154,20 @@ export function addAdjointTangentCode(target: string, seed: string, partial: str
     `if (first && second) ${target} += ${seed} * ${partial} + ${adjoint} * ${partialTangent}; else if (first) ${target} += ${seed} * ${partial}; ` +
     `else if (second) ${target} += ${adjoint} * ${partialTangent}; }`;
 }
+
+/**
+ * `addAdjointTangentCode` without its tests, for the unchecked second-order sweep: both
+ * products always, summed as the tested update sums them. Exact under the same condition as
+ * {@link addAdjointUncheckedCode} (every adjoint tangent of the inputs comes out finite): a
+ * product the tested sweep skips is ±0 where its other factor is finite, and adding it
+ * changes nothing (adjoint tangents start at +0 and only grow by `+=`); where its other
+ * factor is ∞ or NaN it is NaN, and a NaN in an adjoint or adjoint tangent reaches the adjoint
+ * tangents of the inputs the entry depends on (NaN times a partial, even 0, is NaN). A
+ * structurally zero partial tangent (`partialTangent` '0': the op's partial does not move)
+ * is left out, as the tested sweep leaves it out.
+ */
+export function addAdjointTangentUncheckedCode(target: string, seed: string, partial: string, adjoint: string, partialTangent: string): string {
+  return partialTangent === '0'
+    ? `${target} += ${seed} * ${partial};`
+    : `${target} += ${seed} * ${partial} + ${adjoint} * ${partialTangent};`;
+}

@@ -20,6 +20,11 @@ import { addTangentCode } from './accumulate';
 export interface PartialTangentParts {
   readonly once: readonly string[];
   readonly loop: readonly string[];
+  /**
+   * `loop` without its zero-skip tests (each node's tangent the plain sum of its terms, in the
+   * same order), for the unchecked second-order sweep (see secondOrderEntryUnchecked).
+   */
+  readonly loopUnchecked: readonly string[];
   readonly roots: readonly string[];
   readonly deps: ReadonlyMap<string, unknown>;
 }
@@ -57,6 +62,7 @@ function build(op: OpDef): PartialTangentParts {
   const deps = new Map<string, unknown>();
   const once: string[] = [];
   const loop: string[] = [];
+  const loopUnchecked: string[] = [];
   const seen = new Map<Expr, Node>();
   let count = 0;
   const visit = (e: Expr): Node => {
@@ -87,6 +93,7 @@ function build(op: OpDef): PartialTangentParts {
         live.forEach((k) => once.push(`const ${name}_d${k} = ${fill(kernel.partials[k] as string)};`));
         loop.push(`let ${name}_u = 0;`);
         live.forEach((k) => loop.push(addTangentCode(`${name}_u`, (args[k] as Node).tangent, `${name}_d${k}`)));
+        loopUnchecked.push(`const ${name}_u = ${live.map((k) => `${name}_d${k} * ${(args[k] as Node).tangent}`).join(' + ')};`);
         node = { value: name, tangent: `${name}_u` };
       }
     } else throw new TypeError(`partial tangents: a '${e.kind}' node is not a computation`);
@@ -94,5 +101,5 @@ function build(op: OpDef): PartialTangentParts {
     return node;
   };
   const roots = trees.map((tree) => visit(tree).tangent);
-  return { once, loop, roots, deps };
+  return { once, loop, loopUnchecked, roots, deps };
 }

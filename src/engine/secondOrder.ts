@@ -16,7 +16,7 @@ import { checkedPartials, listOps, opByCode, type OpDef } from '../ops/opDef';
 import { ChunkDual, ChunkTrace } from '../forward/chunk';
 import type { Value } from '../ops/value';
 import { canGenerateCode } from '../symbolic/index';
-import { addAdjoint, addAdjointCode, addAdjointTangent, addAdjointTangentCode } from './accumulate';
+import { addAdjoint, addAdjointCode, addAdjointTangent, addAdjointTangentCode, addAdjointTangentUncheckedCode, addAdjointUncheckedCode, uncheckedAdjointsExact } from './accumulate';
 import { arities, entryPartials, partialsScratch, read } from './entries';
 import { partialTangentsParts } from './partialTangents';
 import { partialsTemplate, type ArgSlot, type Deps } from './templates';
@@ -91,19 +91,43 @@ export function hessianProducts(
   a: Float64Array = new Float64Array(list.length),
   zeros: (slot: number) => Float64Array = () => new Float64Array(list.length),
 ): Float64Array[] {
-  const { tangent } = engine;
   const k = seeds.length;
   const t = seeds.map((seed, c) => {
     const tc = zeros(c);
     seed(tc);
-    tangent(v, tc);
     return tc;
   });
+  const at = seeds.map((_, c) => zeros(k + c));
   a.fill(0);
   seedOutputs(list.outputs, [1], a);
-  const at = seeds.map((_, c) => zeros(k + c));
+  if (engine.secondOrderUnchecked !== undefined) {
+    if (uncheckedProducts(list, v, engine, t, a, at)) return at;
+    // A zero met an infinite or NaN factor somewhere: the tested sweeps, from the same start.
+    t.forEach((tc, c) => {
+      tc.fill(0);
+      (seeds[c] as (t: Float64Array) => void)(tc);
+    });
+    for (const atc of at) atc.fill(0);
+    a.fill(0);
+    seedOutputs(list.outputs, [1], a);
+  }
+  for (const tc of t) engine.tangent(v, tc);
   if (engine.secondOrder?.(v, t, a, at) !== true) secondOrderSweep(list, v, t, a, at, engine.generated ?? true);
   return at;
+}
+
+/**
+ * The products by the engine's unchecked sweeps (its tangents along every direction at once
+ * where it has them); true where they are exact, every input's adjoint tangent finite.
+ */
+function uncheckedProducts(
+  list: SweepList, v: Float64Array, engine: SecondOrderEngine, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[],
+): boolean {
+  if (engine.tangentLanes?.(v, t) !== true) for (const tc of t) engine.tangent(v, tc);
+  if (engine.secondOrderUnchecked?.(v, t, a, at) !== true) return false;
+  const n = list.inputCount;
+  for (const atc of at) if (!uncheckedAdjointsExact(atc, n)) return false;
+  return true;
 }
 
 /**
@@ -115,6 +139,10 @@ export function hessianProducts(
 export interface SecondOrderEngine {
   readonly tangent: (v: Float64Array, t: Float64Array) => void;
   readonly secondOrder?: (v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[]) => boolean;
+  /** The same without zero-skip tests, kept only where every input's adjoint tangent is finite (see Program.secondOrderUnchecked). */
+  readonly secondOrderUnchecked?: (v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[]) => boolean;
+  /** Tangents along every direction in one unchecked sweep (see Program.tangentLanes), for the unchecked route. */
+  readonly tangentLanes?: (v: Float64Array, t: readonly Float64Array[]) => boolean;
   readonly generated?: boolean;
 }
 
@@ -293,4 +321,42 @@ default: { p -= ar[code]; step(i, p); }
     }
   }
 };`;
+}
+
+/**
+ * {@link secondOrderEntry} without the zero-skip tests, for an engine's unchecked second-order
+ * sweep: every entry's partials, their tangents along each direction (the partials' tangent
+ * program without its tests) and both updates, whatever is zero. A caller keeps the result
+ * only where every input's adjoint tangent is finite (then it equals the tested sweep's bit
+ * for bit, see addAdjointTangentUncheckedCode), and runs the tested sweep otherwise.
+ */
+export function secondOrderEntryUnchecked(op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps): string | undefined {
+  if (!op.builtin || op.arity > 2) return undefined;
+  const parts = partialTangentsParts(op);
+  if (parts === undefined) return undefined;
+  const live = slots.flatMap((s, j) => (s.entry === undefined ? [] : [j]));
+  if (live.length === 0) return '';
+  for (const [name, fn] of parts.deps) deps.set(name, fn);
+  const dirs = Array.from({ length: k }, (_, c) => c);
+  // Roots that are the constant 0 (the partial does not move) need no tangent program at all.
+  const moves = parts.roots.some((r) => r !== '0');
+  const reads = slots.map((s, j) => `const a${j} = ${s.value};`).join(' ');
+  const tangentOf = (j: number, c: number) => (slots[j]?.entry === undefined ? '0' : `$t${c}[${slots[j]?.entry}]`);
+  const perDirection = moves
+    ? dirs
+      .map((c) => `let ${parts.roots.map((_, j) => `dd${j}_${c}`).join(', ')}; { ${slots.map((_, j) => `const u${j} = ${tangentOf(j, c)};`).join(' ')} ` +
+        `const uy = $t${c}[${i}]; ${parts.loopUnchecked.join(' ')} ${parts.roots.map((r, j) => `dd${j}_${c} = ${r};`).join(' ')} }`)
+      .join(' ')
+    : '';
+  const updates = live
+    .map((j) => {
+      const target = slots[j]?.entry as string;
+      const root = parts.roots[j] ?? '0';
+      return `${addAdjointUncheckedCode(`$a[${target}]`, 'g', `_d${j}`)} ` +
+        dirs.map((c) => addAdjointTangentUncheckedCode(`$at${c}[${target}]`, `s${c}`, `_d${j}`, 'g', root === '0' ? '0' : `dd${j}_${c}`)).join(' ');
+    })
+    .join(' ');
+  const seeds = dirs.map((c) => `const s${c} = $at${c}[${i}];`).join(' ');
+  return `{ const g = $a[${i}]; ${seeds} ${reads} const y = $v[${i}]; ${partialsTemplate(op, slots.map((_, j) => `a${j}`), 'y', deps)} ` +
+    `${moves ? parts.once.join(' ') : ''} ${perDirection} ${updates} }`;
 }

@@ -77,3 +77,21 @@ export function tangentTemplate(op: OpDef, slots: readonly ArgSlot[], y: string,
   const sums = live.map(({ k }) => addTangentCode('s_', `u${k}_`, `_d${k}`)).join(' ');
   return `${reads} let s_ = 0; if (${anyLive}) { ${partialsTemplate(op, slots.map((s) => s.value), y, deps)} ${sums} }`;
 }
+
+/**
+ * Statements declaring `s_0 .. s_<k-1>`, an entry's tangents along k directions at once
+ * (`tangentOf(j, c)`: an expression for argument j's tangent along direction c), without the
+ * zero-skip tests: the partials once, then each direction's plain sum in argument order.
+ * For the unchecked second-order sweep, whose caller keeps the result only where it is exact
+ * (see secondOrderEntryUnchecked): a product the tested sum skips is ±0 where its other factor
+ * is finite, which changes a tangent by at most the sign of a zero, and no adjoint tangent
+ * (never -0) by anything; where the other factor is ∞ or NaN the tangent is NaN, and so is
+ * every adjoint tangent its value reaches.
+ */
+export function tangentLanesTemplate(op: OpDef, slots: readonly ArgSlot[], y: string, k: number, tangentOf: (j: number, c: number) => string, deps: Deps): string {
+  const live = slots.flatMap((s, j) => (s.entry === undefined ? [] : [j]));
+  const lanes = Array.from({ length: k }, (_, c) => c);
+  if (live.length === 0) return lanes.map((c) => `const s_${c} = 0;`).join(' ');
+  const sums = lanes.map((c) => `const s_${c} = ${live.map((j) => `_d${j} * ${tangentOf(j, c)}`).join(' + ')};`).join(' ');
+  return `${partialsTemplate(op, slots.map((s) => s.value), y, deps)} ${sums}`;
+}

@@ -5,7 +5,7 @@ import { rerolled } from '../../src/compile/reroll';
 import { coverage, findRuns } from '../../src/compile/loopRuns';
 import { findGuardRuns, guardCheck } from '../../src/compile/guardCheck';
 import { straightLine } from '../../src/compile/straightLine';
-import { secondOrderSweep } from '../../src/engine/secondOrder';
+import { hessianProducts, secondOrderSweep } from '../../src/engine/secondOrder';
 import { seedOutputs } from '../../src/engine/sweeps';
 import { partialTangentsParts } from '../../src/engine/partialTangents';
 import { opByCode } from '../../src/ops/opDef';
@@ -246,6 +246,40 @@ test.each(['codegen', 'rerolled'] as const)('%s: the generated second-order swee
     { numRuns: runs(60), ...seed },
   );
   expect(compared).toBeGreaterThan(5);
+});
+
+// The unchecked route of the Hessian-vector products (every direction's tangents in one sweep,
+// the second-order sweep without its zero tests, kept only where every input's adjoint tangent
+// is finite) gives the tested route's numbers bit for bit; where a zero met ∞ or NaN it falls
+// back to the tested sweeps, from a clean start.
+test.each(['codegen', 'rerolled'] as const)('%s: the unchecked Hessian-vector products equal the tested ones bit for bit, IEEE values included', (engine) => {
+  let kept = 0;
+  let fellBack = 0;
+  fc.assert(
+    fc.property(loopedArb, pointArb(SPECIAL), pointArb([...SPECIAL, ...IEEE]), fc.integer({ min: 1, max: 4 }), fc.boolean(), (p, pt, special, k, atSpecial) => {
+      const x = (atSpecial ? special : pt).slice(0, p.inputs);
+      const scalar = (z: Value[]) => p.f(z)[0]!;
+      const flat = record(scalar, x).flat();
+      const program = (engine === 'codegen' ? straightLine(flat, 24_000) : rerolled(flat, findRuns(flat), 24_000))!;
+      expect(program.secondOrderUnchecked).toBeDefined();
+      expect(program.tangentLanes).toBeDefined();
+      const v = flat.values.slice(0, flat.length);
+      const seeds = Array.from({ length: k }, (_, c) => (t: Float64Array) => {
+        for (let j = 0; j < flat.inputCount; j++) t[j] = c === 0 ? 1 : Math.sin(1 + j + 3 * c);
+      });
+      let tested = false;
+      const spied = { ...program, secondOrder: (...args: Parameters<NonNullable<typeof program.secondOrder>>) => ((tested = true), program.secondOrder!(...args)) };
+      const unchecked = hessianProducts(flat, v, spied, seeds);
+      if (tested) fellBack++;
+      else kept++;
+      const reference = hessianProducts(flat, v, { tangent: program.tangent, secondOrder: program.secondOrder!, generated: true }, seeds);
+      const same = (u: Float64Array, w: Float64Array) => u.every((ui, i) => i >= flat.inputCount || Object.is(ui, w[i]));
+      unchecked.forEach((atc, c) => expect(same(atc, reference[c]!)).toBe(true));
+    }),
+    { numRuns: runs(80), ...seed },
+  );
+  expect(kept).toBeGreaterThan(5);
+  expect(fellBack).toBeGreaterThan(0);
 });
 
 // The backward loop keeps adjoints in locals where it can: an accumulator's running adjoint
