@@ -1,6 +1,6 @@
 // Sparsity patterns read from a Wengert list: index sets pushed forward for J, nonlinear interactions for the Hessian.
-import { read } from '../engine/entries';
-import { opByCode, type OpDef } from '../ops/opDef';
+import { arities, read } from '../engine/entries';
+import { opByCode } from '../ops/opDef';
 import type { FlatList } from '../reverse/wengertList';
 import { WengertList } from '../reverse/wengertList';
 import { checkFunction, type VectorFunction, type ScalarFunction } from '../internal/validate';
@@ -92,54 +92,48 @@ export class SparsityPattern {
   }
 }
 
-const EMPTY: readonly number[] = [];
-
-/** The union of two sorted index lists, sharing an argument when it already is the union (no allocation then). */
-function union(a: readonly number[], b: readonly number[]): readonly number[] {
-  if (a === b || b.length === 0) return a;
-  if (a.length === 0) return b;
-  // Count first: most unions in a list add nothing new (a term joins a set that already has it).
-  let size = 0;
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i] as number;
-    const y = b[j] as number;
-    if (x <= y) i++;
-    if (y <= x) j++;
-    size++;
-  }
-  size += a.length - i + (b.length - j);
-  if (size === a.length) return a;
-  if (size === b.length) return b;
-  const out = new Array<number>(size);
-  i = 0;
-  j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i] as number;
-    const y = b[j] as number;
-    out[k++] = x <= y ? x : y;
-    if (x <= y) i++;
-    if (y <= x) j++;
-  }
-  while (i < a.length) out[k++] = a[i++] as number;
-  while (j < b.length) out[k++] = b[j++] as number;
-  return out;
+/**
+ * @internal Index sets of a list's entries in one pool: entry i's set is
+ * `pool[start[i] .. start[i] + size[i])`, sorted. Entries whose set is an argument's share
+ * its slice (most do: a term joining a set that already has it), so only real unions take room.
+ */
+export interface IndexSets {
+  readonly start: Int32Array;
+  readonly size: Int32Array;
+  readonly pool: Int32Array;
 }
 
 /** @internal What the passes over a list find: per-entry op structures and (where needed) index sets. */
 export interface Dependencies {
   readonly flat: FlatList;
-  readonly ops: readonly OpDef[];
   readonly refStart: Int32Array;
-  readonly structures: readonly OpStructure[];
+  /** Entry i's op structure is `structureTable[structureIds[i]]` (one id per op whose structure holds everywhere, one per pointwise entry). */
+  readonly structureIds: Int32Array;
+  readonly structureTable: readonly OpStructure[];
+  /** Whether some entry's structure was read at the recorded numbers (a rule branching on them). */
+  readonly pointwise: boolean;
+  /**
+   * Per entry, bit k set where argument k's partial is not identically zero (`firstOrder[k]`
+   * of its structure, for k < 31; beyond, the structure says): the hot loops read these
+   * typed arrays, not an object and an array per entry.
+   */
+  readonly firstOrderBits: Int32Array;
   /** Index sets of the entries `sets` was asked for (and their ancestors); others are left empty. */
-  readonly sets: readonly (readonly number[])[];
+  readonly sets: IndexSets;
 }
 
 /** @internal Each entry's op, where its references start, and its op structure. */
-export type Structures = Pick<Dependencies, 'flat' | 'ops' | 'refStart' | 'structures'>;
+export type Structures = Pick<Dependencies, 'flat' | 'refStart' | 'structureIds' | 'structureTable' | 'pointwise' | 'firstOrderBits'>;
+
+/** Entry i's op structure. */
+export function structureAt(d: Structures, i: number): OpStructure {
+  return d.structureTable[d.structureIds[i] as number] as OpStructure;
+}
+
+/** Whether argument k of entry i has a partial that is not identically zero. */
+function movesWith(d: Structures, i: number, k: number): boolean {
+  return k < 31 ? (((d.firstOrderBits[i] as number) >> k) & 1) === 1 : structureAt(d, i).firstOrder[k] === true;
+}
 
 /**
  * @internal Reads each entry's op structure. `atPoint`: rules that branch on the numbers are read at the
@@ -154,22 +148,33 @@ export function structuresOf(flat: FlatList, atPoint: boolean): Structures {
         'so no sparsity pattern can be read from it; run f without checkpoint/scan to get its pattern',
     );
   }
-  const ops = new Array<OpDef>(length);
+  const ar = arities();
   const refStart = new Int32Array(length + 1);
-  const structures = new Array<OpStructure>(length);
+  // Typed arrays per entry, not an array of objects: at 10^5 entries that array alone cost a
+  // tenth of a one-shot sparse Jacobian.
+  const structureIds = new Int32Array(length);
+  const structureTable: OpStructure[] = [];
+  const firstOrderBits = new Int32Array(length);
+  let pointwise = false;
   // Structures that hold at every point, by op code: the common case costs one array read per entry.
-  const known: (OpStructure | undefined)[] = [];
+  const knownIds: number[] = [];
+  const knownBits: number[] = [];
+  const bitsOf = (st: OpStructure): number => {
+    let bits = 0;
+    for (let k = 0; k < Math.min(31, st.firstOrder.length); k++) if (st.firstOrder[k] === true) bits |= 1 << k;
+    return bits;
+  };
   for (let i = inputCount; i < length; i++) {
     const code = codes[i] as number;
-    const op = opByCode(code);
-    ops[i] = op;
     const p = refStart[i] as number;
-    refStart[i + 1] = p + op.arity;
-    const hit = known[code];
-    if (hit !== undefined) {
-      structures[i] = hit;
+    refStart[i + 1] = p + (ar[code] as number);
+    const id = knownIds[code];
+    if (id !== undefined) {
+      structureIds[i] = id;
+      firstOrderBits[i] = knownBits[code] as number;
       continue;
     }
+    const op = opByCode(code);
     const argsAt = () => {
       const a = new Array<number>(op.arity);
       for (let k = 0; k < op.arity; k++) {
@@ -178,22 +183,30 @@ export function structuresOf(flat: FlatList, atPoint: boolean): Structures {
       return a;
     };
     const st = opStructure(op, argsAt, values[i] as number, atPoint);
-    if (!st.pointwise) known[code] = st;
-    structures[i] = st;
+    const bits = bitsOf(st);
+    if (st.pointwise) pointwise = true;
+    else {
+      knownIds[code] = structureTable.length;
+      knownBits[code] = bits;
+    }
+    structureIds[i] = structureTable.length;
+    structureTable.push(st);
+    firstOrderBits[i] = bits;
   }
-  return { flat, ops, refStart, structures };
+  return { flat, refStart, structureIds, structureTable, pointwise, firstOrderBits };
 }
 
 /** Marks, from the last entry back, the ancestors of what is marked (through partials not identically zero). */
-function markAncestors(d: Pick<Dependencies, 'flat' | 'ops' | 'refStart' | 'structures'>, marks: Uint8Array): void {
+function markAncestors(d: Structures, marks: Uint8Array): void {
   const { refs, inputCount } = d.flat;
+  const { refStart } = d;
   for (let i = d.flat.length - 1; i >= inputCount; i--) {
     if (marks[i] === 0) continue;
-    const p = d.refStart[i] as number;
-    const s = d.structures[i] as OpStructure;
-    for (let k = 0; k < (d.ops[i] as OpDef).arity; k++) {
+    const p = refStart[i] as number;
+    const arity = (refStart[i + 1] as number) - p;
+    for (let k = 0; k < arity; k++) {
       const r = refs[p + k] as number;
-      if (r >= 0 && s.firstOrder[k]) marks[r] = 1;
+      if (r >= 0 && movesWith(d, i, k)) marks[r] = 1;
     }
   }
 }
@@ -203,25 +216,84 @@ function markAncestors(d: Pick<Dependencies, 'flat' | 'ops' | 'refStart' | 'stru
  * their ancestors): each input depends on itself; an entry on the union of the sets of those
  * arguments whose partial is not identically zero. Sets are computed only where needed,
  * because a running sum's set grows with every term (O(n²) work for nothing when only the
- * terms' sets matter, as for a Hessian).
+ * terms' sets matter, as for a Hessian). Kept in typed arrays (see IndexSets): a small array
+ * per entry made index sets the largest part of a one-shot sparse Jacobian.
  */
-function setsOf(d: Pick<Dependencies, 'flat' | 'ops' | 'refStart' | 'structures'>, needed: Uint8Array): (readonly number[])[] {
+function setsOf(d: Structures, needed: Uint8Array): IndexSets {
   const { length, inputCount, refs } = d.flat;
   markAncestors(d, needed);
-  const sets = new Array<readonly number[]>(length).fill(EMPTY);
-  for (let i = 0; i < inputCount; i++) sets[i] = [i];
+  const start = new Int32Array(length);
+  const size = new Int32Array(length);
+  let pool = new Int32Array(Math.max(64, 2 * inputCount));
+  for (let i = 0; i < inputCount; i++) {
+    pool[i] = i;
+    start[i] = i;
+    size[i] = 1;
+  }
+  let used = inputCount;
   for (let i = inputCount; i < length; i++) {
     if (needed[i] === 0) continue;
     const p = d.refStart[i] as number;
-    const s = d.structures[i] as OpStructure;
-    let set = EMPTY;
-    for (let k = 0; k < (d.ops[i] as OpDef).arity; k++) {
+    const arity = (d.refStart[i + 1] as number) - p;
+    // The union so far, a slice of the pool.
+    let from = 0;
+    let count = 0;
+    for (let k = 0; k < arity; k++) {
       const r = refs[p + k] as number;
-      if (r >= 0 && s.firstOrder[k]) set = union(set, sets[r] as readonly number[]);
+      if (r < 0 || !movesWith(d, i, k)) continue;
+      const bFrom = start[r] as number;
+      const bCount = size[r] as number;
+      if (bCount === 0 || (bFrom === from && bCount === count)) continue;
+      if (count === 0) {
+        from = bFrom;
+        count = bCount;
+        continue;
+      }
+      // Count first: the union is often one of the two, which is then shared.
+      const aEnd = from + count;
+      const bEnd = bFrom + bCount;
+      let x = from;
+      let y = bFrom;
+      let union = 0;
+      while (x < aEnd && y < bEnd) {
+        const u = pool[x] as number;
+        const v = pool[y] as number;
+        if (u <= v) x++;
+        if (v <= u) y++;
+        union++;
+      }
+      union += aEnd - x + (bEnd - y);
+      if (union === count) continue;
+      if (union === bCount) {
+        from = bFrom;
+        count = bCount;
+        continue;
+      }
+      if (used + union > pool.length) {
+        const grown = new Int32Array(Math.max(2 * pool.length, used + union));
+        grown.set(pool.subarray(0, used));
+        pool = grown;
+      }
+      let w = used;
+      x = from;
+      y = bFrom;
+      while (x < aEnd && y < bEnd) {
+        const u = pool[x] as number;
+        const v = pool[y] as number;
+        pool[w++] = u <= v ? u : v;
+        if (u <= v) x++;
+        if (v <= u) y++;
+      }
+      while (x < aEnd) pool[w++] = pool[x++] as number;
+      while (y < bEnd) pool[w++] = pool[y++] as number;
+      from = used;
+      count = union;
+      used = w;
     }
-    sets[i] = set;
+    start[i] = from;
+    size[i] = count;
   }
-  return sets;
+  return { start, size, pool };
 }
 
 /** @internal The dependencies a Jacobian pattern needs: the index sets of the outputs. */
@@ -234,8 +306,24 @@ export function jacobianDependencies(flat: FlatList, atPoint: boolean): Dependen
 
 /** The Jacobian pattern (outputs × inputs) of a list's dependencies. */
 export function jacobianPatternOf(d: Dependencies): SparsityPattern {
-  const rows = d.flat.outputs.map((r) => (r >= 0 ? (d.sets[r] as readonly number[]) : EMPTY));
-  return SparsityPattern.fromRows(d.flat.inputCount, rows);
+  const { outputs } = d.flat;
+  const { start, size, pool } = d.sets;
+  const m = outputs.length;
+  const rowStarts = new Int32Array(m + 1);
+  for (let i = 0; i < m; i++) {
+    const r = outputs[i] as number;
+    rowStarts[i + 1] = (rowStarts[i] as number) + (r >= 0 ? (size[r] as number) : 0);
+  }
+  const cols = new Int32Array(rowStarts[m] as number);
+  for (let i = 0; i < m; i++) {
+    const r = outputs[i] as number;
+    if (r < 0) continue;
+    const from = start[r] as number;
+    const to = from + (size[r] as number);
+    let w = rowStarts[i] as number;
+    for (let q = from; q < to; q++) cols[w++] = pool[q] as number;
+  }
+  return new SparsityPattern([m, d.flat.inputCount], rowStarts, cols);
 }
 
 /**
@@ -246,7 +334,7 @@ export function jacobianPatternOf(d: Dependencies): SparsityPattern {
  */
 export function hessianPattern(flat: FlatList, atPoint: boolean, read: Structures = structuresOf(flat, atPoint)): SparsityPattern {
   const d = read;
-  const { refStart, structures } = d;
+  const { refStart } = d;
   const { length, inputCount, refs } = flat;
   const n = inputCount;
   const live = new Uint8Array(length);
@@ -256,26 +344,27 @@ export function hessianPattern(flat: FlatList, atPoint: boolean, read: Structure
   const needed = new Uint8Array(length);
   for (let i = inputCount; i < length; i++) {
     if (live[i] === 0) continue;
-    const pairs = (structures[i] as OpStructure).pairs;
+    const pairs = structureAt(d, i).pairs;
     const p = refStart[i] as number;
     for (let q = 0; q < pairs.length; q++) {
       const r = refs[p + (pairs[q] as number)] as number;
       if (r >= 0) needed[r] = 1;
     }
   }
-  const sets = setsOf(d, needed);
+  const { start, size, pool } = setsOf(d, needed);
   const edges = new EdgeList(n);
   for (let i = inputCount; i < length; i++) {
     if (live[i] === 0) continue;
-    const pairs = (structures[i] as OpStructure).pairs;
+    const pairs = structureAt(d, i).pairs;
     const p = refStart[i] as number;
     for (let q = 0; q < pairs.length; q += 2) {
       const ra = refs[p + (pairs[q] as number)] as number;
       const rb = refs[p + (pairs[q + 1] as number)] as number;
       if (ra < 0 || rb < 0) continue;
-      const a = sets[ra] as readonly number[];
-      const b = sets[rb] as readonly number[];
-      for (let x = 0; x < a.length; x++) for (let y = 0; y < b.length; y++) edges.add(a[x] as number, b[y] as number);
+      const aEnd = (start[ra] as number) + (size[ra] as number);
+      const bFrom = start[rb] as number;
+      const bEnd = bFrom + (size[rb] as number);
+      for (let x = start[ra] as number; x < aEnd; x++) for (let y = bFrom; y < bEnd; y++) edges.add(pool[x] as number, pool[y] as number);
     }
   }
   return edges.pattern();

@@ -38,8 +38,7 @@ export function rememberedPlan(f: object, flat: FlatList, key: string): Plan | u
 
 /** @internal Remembers `plan` for f's recording `flat`, unless a rule's structure there depended on the numbers. */
 export function rememberPlan(f: object, flat: FlatList, read: Structures, key: string, plan: Plan): void {
-  const { structures } = read;
-  for (let i = flat.inputCount; i < flat.length; i++) if (structures[i]?.pointwise === true) return;
+  if (read.pointwise) return;
   let r = byFunction.get(f);
   if (r === undefined || !sameList(r, flat)) {
     r = {
