@@ -577,6 +577,45 @@ class Compiled {
     return H;
   }
 
+  /**
+   * @internal A Jacobian compressed along a colouring, at the values of the last full evaluation:
+   * `'forward'`, B = J·S (m × p) by one tangent sweep per column colour; `'reverse'`, C = Sᵀ·J
+   * (p × n) by one backward sweep per row colour. The forward sweep is not run again per colour,
+   * as a jvp or vjp per colour would.
+   */
+  compressedJacobian(kind: 'forward' | 'reverse', coloring: Coloring): Float64Array {
+    const { colors, count: p } = coloring;
+    const flat = this.#flat;
+    const n = flat.inputCount;
+    const m = this.outputCount;
+    const outs = flat.outputs;
+    if (kind === 'forward') {
+      const B = new Float64Array(m * p);
+      const t = new Float64Array(flat.length);
+      for (let c = 0; c < p; c++) {
+        t.fill(0);
+        for (let j = 0; j < n; j++) if (colors[j] === c) t[j] = 1;
+        this.#program.tangent(this.#values, t);
+        for (let i = 0; i < m; i++) {
+          const r = outs[i] as number;
+          B[i * p + c] = r >= 0 ? (t[r] as number) : 0;
+        }
+      }
+      return B;
+    }
+    const C = new Float64Array(p * n);
+    const seeds = new Array<number>(m).fill(0);
+    try {
+      for (let c = 0; c < p; c++) {
+        for (let i = 0; i < m; i++) seeds[i] = colors[i] === c ? 1 : 0;
+        this.#sweep(seeds, undefined, undefined, C.subarray(c * n, (c + 1) * n));
+      }
+    } finally {
+      this.#inputs = undefined;
+    }
+    return C;
+  }
+
   /** @internal H·S (n × p) along a Hessian colouring's compressed directions, at the values of the last evaluation. */
   compressedHessian(coloring: Coloring): Float64Array {
     return hessianCompressed(coloring, (seeds) => this.#secondOrder(seeds), defaultChunkSize(coloring.count));

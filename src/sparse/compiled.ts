@@ -54,26 +54,9 @@ export function compiledSparseJacobian(c: CompiledFunction, x: ArrayLike<number>
     plan = jacobianPlan(jacobianPatternOf(jacobianDependencies(c.tape.flat(), false)), mode, order);
     p.jacobian.set(key, plan);
   }
-  const [m, n] = plan.pattern.shape;
-  const { colors, count } = plan.coloring;
-  const scalar = !c.tape.outputIsArray;
-  if (plan.kind === 'forward') {
-    const B = new Float64Array(m * count);
-    const v = new Float64Array(n);
-    for (let k = 0; k < count; k++) {
-      for (let j = 0; j < n; j++) v[j] = colors[j] === k ? 1 : 0;
-      const yDot = c.jvp(xs, v)[1] as number | Float64Array;
-      for (let i = 0; i < m; i++) B[i * count + k] = scalar ? (yDot as number) : ((yDot as Float64Array)[i] as number);
-    }
-    return decompress(plan, B);
-  }
-  const C = new Float64Array(count * n);
-  const yBar = new Float64Array(m);
-  for (let k = 0; k < count; k++) {
-    for (let i = 0; i < m; i++) yBar[i] = colors[i] === k ? 1 : 0;
-    C.set(c.vjp(xs, scalar ? (yBar[0] as number) : yBar) as Float64Array, k * n);
-  }
-  return decompress(plan, C);
+  // The passes run on compile's own engine at the values evaluate left (guards were checked there).
+  const engine = c as unknown as { compressedJacobian(kind: 'forward' | 'reverse', coloring: Coloring): Float64Array };
+  return decompress(plan, engine.compressedJacobian(plan.kind === 'forward' ? 'forward' : 'reverse', plan.coloring));
 }
 
 /** @internal The Hessian plan of c's current recording for a colouring order (made once, then reused). */

@@ -6,6 +6,7 @@ import {
 } from '../../src/index';
 import { type Program, magnitude, pointArb, programArb, runs } from '../property/programs';
 import { closeRel } from '../setup';
+import { compileModes } from '../../src/compile/compile';
 
 const rosenbrock = (x: Value[]): Value => {
   let s: Value = 0;
@@ -139,6 +140,25 @@ describe('compile: pattern and colouring once, compressed passes at each point',
     }
     // A scalar f has a 1 × n Jacobian (its gradient).
     expectMatrix(ch.sparseJacobian(x0), [Array.from(ch.gradient(x0) as Float64Array)]);
+  });
+  // The compressed passes run on each engine's own sweeps after one evaluation at x (a
+  // tangent sweep per column colour, a backward sweep per row colour): the numbers of a fresh
+  // sparseJacobian, bit for bit, on every engine.
+  test.each(compileModes)('engine %s: compiled sparseJacobian in both modes equals the fresh one bit for bit', (engine) => {
+    const n = 40;
+    const x0 = Array.from({ length: n }, (_, i) => Math.cos(i));
+    const c = compile(reactionDiffusion, x0, { engine });
+    expect(c.mode).toBe(engine);
+    for (const s of [1, -0.7]) {
+      const x = x0.map((v, i) => v * s + Math.sin(3 * i));
+      for (const mode of ['forward', 'reverse'] as const) {
+        const J = c.sparseJacobian(x, { mode });
+        const fresh = sparseJacobian(reactionDiffusion, x, { mode });
+        expect(J.colors).toBe(3);
+        expect(Array.from(J.values)).toEqual(Array.from(fresh.values));
+        expect(Array.from(J.rows)).toEqual(Array.from(fresh.rows));
+      }
+    }
   });
   test('the reusable pattern keeps what a pointwise rule may turn on elsewhere', () => {
     const f = (x: Value[]) => [mul(x[0]!, x[0]!), sub(x[1]!, x[0]!)];
