@@ -671,18 +671,27 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     return reverse ? fns.reverse() : fns;
   };
   // The second-order sweep: every adjoint in the arrays (no locals), each repetition's entries last to first.
-  const secondOrderSources = (emit: Emit): string[] =>
+  /**
+   * The second-order sweep's bodies: each repetition's entries last to first. `locals`: body
+   * entries read only inside their own repetition keep their adjoint and adjoint tangents in
+   * locals declared at its start (the unchecked sweep; as the first-order loops do, see
+   * localAdjoints), instead of the arrays; k is the number of directions.
+   */
+  const secondOrderSources = (locals: boolean) => (emit: Emit, k: number): string[] =>
     sources(emit, (run) => {
+      const local = locals ? localAdjoints(run) : [];
       const lines: string[] = [];
       for (let o = 0; o < run.period; o++) {
         const op = opByCode(codes[run.start + o] as number);
-        const line = emit(plus('i', o), op, Array.from({ length: op.arity }, (_, j) => loopSlot(run, o, j, 'backward', [])));
+        const slots = Array.from({ length: op.arity }, (_, j) => loopSlot(run, o, j, 'backward', local));
+        const line = emit(plus('i', o), op, slots, local[o] === true ? `a${o}_` : undefined);
         if (line !== '') lines.push(line);
       }
-      return lines.reverse();
+      const declared = local.flatMap((l, o) => (l ? [`a${o}_ = 0`, ...Array.from({ length: k }, (_, c) => `a${o}_${c} = 0`)] : []));
+      return [...(declared.length > 0 ? [`let ${declared.join(', ')};`] : []), ...lines.reverse()];
     }, true, false).map((piece) => piece.body).reverse();
-  const secondOrder = secondOrderProgram(deps, secondOrderSources);
-  const secondOrderUnchecked = secondOrderProgram(deps, secondOrderSources, true);
+  const secondOrder = secondOrderProgram(deps, secondOrderSources(false));
+  const secondOrderUnchecked = secondOrderProgram(deps, secondOrderSources(true), true);
   // Each direction's tangents from the arrays, in list order (no locals: the values a repetition made are read back).
   const tangentLanes = tangentLanesProgram(deps, (emit) =>
     sources(emit, (run) => {

@@ -10,8 +10,11 @@ import type { GuardRecord } from '../engine/guards';
 
 type Pass = (a: Float64Array, b: Float64Array) => void;
 
-/** One entry's statement in a sweep: `i` an expression for its index, `slots` its arguments ('' when the entry has nothing to do). */
-export type Emit = (i: number | string, op: OpDef, slots: ArgSlot[]) => string;
+/**
+ * One entry's statement in a sweep: `i` an expression for its index, `slots` its arguments ('' when
+ * the entry has nothing to do); `own`, where a sweep that takes it keeps the entry's adjoint in a local.
+ */
+export type Emit = (i: number | string, op: OpDef, slots: ArgSlot[], own?: string) => string;
 
 /**
  * The statement each sweep runs for one entry (values `$v`, adjoints `$a`, tangents `$t`):
@@ -90,7 +93,7 @@ export function straightChunks(
 
 type DirectionsPass = (v: Float64Array, a: Float64Array, t: readonly Float64Array[], at: readonly Float64Array[]) => void;
 /** One entry's statements for k directions at once (`i` its index expression), or undefined where the op has none. */
-type DirectionsEntry = (op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps) => string | undefined;
+type DirectionsEntry = (op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps, own?: string) => string | undefined;
 
 /** Most directions a generated sweep over several directions takes at once: its code grows with them (compile's chunks have at most 8). */
 const MAX_DIRECTIONS = 8;
@@ -102,16 +105,16 @@ const MAX_DIRECTIONS = 8;
  * c, `$tc` and `$atc`. The result returns false, running nothing, for more than 8 directions
  * or a list with an entry `entry` has no code for (the caller's general loop runs instead).
  */
-function directionsProgram(deps: Deps, sources: (emit: Emit) => string[], entry: DirectionsEntry): (v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[]) => boolean {
+function directionsProgram(deps: Deps, sources: (emit: Emit, k: number) => string[], entry: DirectionsEntry): (v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[]) => boolean {
   const built = new Map<number, DirectionsPass[] | null>();
   const build = (k: number): DirectionsPass[] | null => {
     let missing = false;
-    const emit: Emit = (i, op, slots) => {
-      const line = entry(op, slots, String(i), k, deps);
+    const emit: Emit = (i, op, slots, own) => {
+      const line = entry(op, slots, String(i), k, deps, own);
       if (line === undefined) missing = true;
       return line ?? '';
     };
-    const bodies = sources(emit);
+    const bodies = sources(emit, k);
     if (missing) return null;
     const prologue = Array.from({ length: k }, (_, c) => `const $t${c} = $t[${c}], $at${c} = $at[${c}];`).join(' ');
     try {
@@ -143,7 +146,7 @@ function directionsProgram(deps: Deps, sources: (emit: Emit) => string[], entry:
  * secondOrderEntry (the generated loop's case for the op, written for this entry), or its
  * unchecked twin for Program.secondOrderUnchecked.
  */
-export function secondOrderProgram(deps: Deps, sources: (emit: Emit) => string[], unchecked = false): NonNullable<Program['secondOrder']> {
+export function secondOrderProgram(deps: Deps, sources: (emit: Emit, k: number) => string[], unchecked = false): NonNullable<Program['secondOrder']> {
   return directionsProgram(deps, sources, unchecked ? secondOrderEntryUnchecked : secondOrderEntry);
 }
 

@@ -328,9 +328,11 @@ default: { p -= ar[code]; step(i, p); }
  * sweep: every entry's partials, their tangents along each direction (the partials' tangent
  * program without its tests) and both updates, whatever is zero. A caller keeps the result
  * only where every input's adjoint tangent is finite (then it equals the tested sweep's bit
- * for bit, see addAdjointTangentUncheckedCode), and runs the tested sweep otherwise.
+ * for bit, see addAdjointTangentUncheckedCode), and runs the tested sweep otherwise. `own`:
+ * the local this entry's adjoint was summed in (`own` and `own<c>` its adjoint tangents), where
+ * a generated loop keeps it in locals rather than in the arrays.
  */
-export function secondOrderEntryUnchecked(op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps): string | undefined {
+export function secondOrderEntryUnchecked(op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps, own?: string): string | undefined {
   if (!op.builtin || op.arity > 2) return undefined;
   const parts = partialTangentsParts(op);
   if (parts === undefined) return undefined;
@@ -340,23 +342,34 @@ export function secondOrderEntryUnchecked(op: OpDef, slots: readonly ArgSlot[], 
   const dirs = Array.from({ length: k }, (_, c) => c);
   // Roots that are the constant 0 (the partial does not move) need no tangent program at all.
   const moves = parts.roots.some((r) => r !== '0');
-  const reads = slots.map((s, j) => `const a${j} = ${s.value};`).join(' ');
+  const partials = partialsTemplate(op, slots.map((_, j) => `a${j}`), 'y', deps);
+  const once = moves ? parts.once.join(' ') : '';
+  const loop = `${parts.loopUnchecked.join(' ')} ${parts.roots.join(' ')}`;
+  // Only the reads the statements use: a typed-array read is kept by V8 even when unused (its bounds check).
+  const uses = (text: string, name: string) => new RegExp(`(?<![\\w$])${name}(?![\\w$])`).test(text);
+  const reads = slots.map((s, j) => (uses(partials + once + loop, `a${j}`) ? `const a${j} = ${s.value};` : '')).join(' ');
+  const value = uses(partials + once + loop, 'y') ? `const y = $v[${i}];` : '';
   const tangentOf = (j: number, c: number) => (slots[j]?.entry === undefined ? '0' : `$t${c}[${slots[j]?.entry}]`);
+  const tangentReads = (c: number) =>
+    [...slots.map((_, j) => (uses(loop, `u${j}`) ? `const u${j} = ${tangentOf(j, c)};` : '')), uses(loop, 'uy') ? `const uy = $t${c}[${i}];` : ''].join(' ');
   const perDirection = moves
     ? dirs
-      .map((c) => `let ${parts.roots.map((_, j) => `dd${j}_${c}`).join(', ')}; { ${slots.map((_, j) => `const u${j} = ${tangentOf(j, c)};`).join(' ')} ` +
-        `const uy = $t${c}[${i}]; ${parts.loopUnchecked.join(' ')} ${parts.roots.map((r, j) => `dd${j}_${c} = ${r};`).join(' ')} }`)
+      .map((c) => `let ${parts.roots.map((_, j) => `dd${j}_${c}`).join(', ')}; { ${tangentReads(c)} ` +
+        `${parts.loopUnchecked.join(' ')} ${parts.roots.map((r, j) => `dd${j}_${c} = ${r};`).join(' ')} }`)
       .join(' ')
     : '';
+  // An argument whose adjoint a generated loop keeps in a local (`adjoint`) keeps its adjoint
+  // tangents in locals named after it, one per direction (a3_ → a3_0, a3_1, ...).
   const updates = live
     .map((j) => {
-      const target = slots[j]?.entry as string;
+      const slot = slots[j] as ArgSlot;
       const root = parts.roots[j] ?? '0';
-      return `${addAdjointUncheckedCode(`$a[${target}]`, 'g', `_d${j}`)} ` +
-        dirs.map((c) => addAdjointTangentUncheckedCode(`$at${c}[${target}]`, `s${c}`, `_d${j}`, 'g', root === '0' ? '0' : `dd${j}_${c}`)).join(' ');
+      const adjoint = slot.adjoint ?? `$a[${slot.entry as string}]`;
+      const lane = (c: number) => (slot.adjoint === undefined ? `$at${c}[${slot.entry as string}]` : `${slot.adjoint}${c}`);
+      return `${addAdjointUncheckedCode(adjoint, 'g', `_d${j}`)} ` +
+        dirs.map((c) => addAdjointTangentUncheckedCode(lane(c), `s${c}`, `_d${j}`, 'g', root === '0' ? '0' : `dd${j}_${c}`)).join(' ');
     })
     .join(' ');
-  const seeds = dirs.map((c) => `const s${c} = $at${c}[${i}];`).join(' ');
-  return `{ const g = $a[${i}]; ${seeds} ${reads} const y = $v[${i}]; ${partialsTemplate(op, slots.map((_, j) => `a${j}`), 'y', deps)} ` +
-    `${moves ? parts.once.join(' ') : ''} ${perDirection} ${updates} }`;
+  const seeds = dirs.map((c) => `const s${c} = ${own === undefined ? `$at${c}[${i}]` : `${own}${c}`};`).join(' ');
+  return `{ const g = ${own ?? `$a[${i}]`}; ${seeds} ${reads} ${value} ${partials} ${once} ${perDirection} ${updates} }`;
 }
