@@ -16,7 +16,7 @@ import { defaultChunkSize } from '../forward/chunk';
 import { forwardIsCheaper, jacobianCost, type JacobianCost } from './jacobianCost';
 import { derivativeSource, type SourceMode } from './source';
 import { compiledHessianPlan, compiledSparseHessian, compiledSparseJacobian } from '../sparse/compiled';
-import { hessianCompressed, type SparseHessianOptions, type SparseJacobianOptions } from '../sparse/compressed';
+import { hessianValues, type Plan, type SparseHessianOptions, type SparseJacobianOptions } from '../sparse/compressed';
 import type { Coloring } from '../sparse/coloring';
 import type { SparseMatrix } from '../sparse/sparseMatrix';
 
@@ -563,9 +563,9 @@ class Compiled {
     // and the pattern holds on the whole recorded branch, which the guards keep us on.
     const plan = compiledHessianPlan(this as unknown as CompiledFunction);
     if (plan.coloring.count < n) {
-      const B = this.compressedHessian(plan.coloring);
-      const { rows, cols, source } = plan;
-      for (let e = 0; e < source.length; e++) (H[rows[e] as number] as number[])[cols[e] as number] = B[source[e] as number] as number;
+      const values = this.hessianValues(plan);
+      const { rows, cols } = plan;
+      for (let e = 0; e < values.length; e++) (H[rows[e] as number] as number[])[cols[e] as number] = values[e] as number;
       return H;
     }
     const width = defaultChunkSize(n);
@@ -616,9 +616,9 @@ class Compiled {
     return C;
   }
 
-  /** @internal H·S (n × p) along a Hessian colouring's compressed directions, at the values of the last evaluation. */
-  compressedHessian(coloring: Coloring): Float64Array {
-    return hessianCompressed(coloring, (seeds) => this.#secondOrder(seeds), defaultChunkSize(coloring.count));
+  /** @internal A Hessian plan's nonzeros (see hessianValues in src/sparse/compressed.ts), at the values of the last evaluation. */
+  hessianValues(plan: Plan): Float64Array {
+    return hessianValues(plan, (seeds) => this.#secondOrder(seeds), defaultChunkSize(plan.coloring.count));
   }
 
   hvp(x: ArrayLike<number>, v: ArrayLike<number>): Float64Array {

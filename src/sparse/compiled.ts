@@ -4,7 +4,7 @@ import type { WengertList } from '../reverse/wengertList';
 import { checkNumbers } from './checks';
 import { checkJacobianOptions, checkOrder, decompress, hessianPlan, jacobianPlan, type Plan, type SparseJacobianOptions, type SparseHessianOptions } from './compressed';
 import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf } from './pattern';
-import type { SparseMatrix } from './sparseMatrix';
+import { SparseMatrix } from './sparseMatrix';
 import type { Coloring, ColoringOrder } from './coloring';
 
 /**
@@ -80,5 +80,6 @@ export function compiledSparseHessian(c: CompiledFunction, x: ArrayLike<number>,
   evaluate(api, c, xs);
   const plan = compiledHessianPlan(c, order);
   // The products run on compile's own engine at the values evaluate left (guards were checked there).
-  return decompress(plan, (c as unknown as { compressedHessian(coloring: Coloring): Float64Array }).compressedHessian(plan.coloring));
+  const values = (c as unknown as { hessianValues(plan: Plan): Float64Array }).hessianValues(plan);
+  return new SparseMatrix(plan.pattern.shape, plan.rows, plan.cols, values, plan.coloring);
 }

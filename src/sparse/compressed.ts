@@ -202,25 +202,51 @@ function reverseCompressed(tape: WengertList, plan: Plan, m: number, n: number):
 }
 
 /**
- * @internal B = H·S (n × p, row-major) for a Hessian colouring's compressed directions, by
+ * @internal The Hessian's nonzeros in the plan's order, read from H·S for the colouring's
+ * compressed directions (nonzero e from column `source[e] % p` of row `source[e] / p`), by
  * `products` (hessianProducts on some engine) taking `width` directions per sweep, so the
- * tangent arrays held at once stay bounded when there are many colours.
+ * tangent arrays held at once stay bounded when there are many colours. The products are read
+ * where they are: no n × p block is made (for Rosenbrock at n = 100 that allocation, outside
+ * V8's heap, cost a tenth of a compiled sparse Hessian).
  */
-export function hessianCompressed(
-  coloring: Coloring, products: (seeds: ((t: Float64Array) => void)[]) => Float64Array[], width = coloring.count,
+export function hessianValues(
+  plan: Plan, products: (seeds: ((t: Float64Array) => void)[]) => Float64Array[], width = plan.coloring.count,
 ): Float64Array {
-  const { colors, count: p } = coloring;
-  const n = colors.length;
-  const B = new Float64Array(n * p);
+  const { colors, count: p } = plan.coloring;
+  const { row, colour } = sourcesOf(plan);
+  const values = new Float64Array(row.length);
   for (let c0 = 0; c0 < p; c0 += width) {
     const k = Math.min(width, p - c0);
-    const at = products(Array.from({ length: k }, (_, e) => colourSeed(colors, c0 + e)));
-    for (let e = 0; e < k; e++) {
-      const atc = at[e] as Float64Array;
-      for (let j = 0; j < n; j++) B[j * p + c0 + e] = atc[j] as number;
+    const seeds: ((t: Float64Array) => void)[] = [];
+    for (let e = 0; e < k; e++) seeds.push(colourSeed(colors, c0 + e));
+    const at = products(seeds);
+    for (let e = 0; e < row.length; e++) {
+      const c = (colour[e] as number) - c0;
+      if (c >= 0 && c < k) values[e] = (at[c] as Float64Array)[row[e] as number] as number;
     }
   }
-  return B;
+  return values;
+}
+
+const splitSources = new WeakMap<Plan, { row: Int32Array; colour: Int32Array }>();
+
+/** A Hessian plan's `source[e]` split once into its row and colour (an integer division per nonzero per call showed in profiles). */
+function sourcesOf(plan: Plan): { row: Int32Array; colour: Int32Array } {
+  let split = splitSources.get(plan);
+  if (split === undefined) {
+    const p = plan.coloring.count;
+    const { source } = plan;
+    const row = new Int32Array(source.length);
+    const colour = new Int32Array(source.length);
+    for (let e = 0; e < source.length; e++) {
+      const s = source[e] as number;
+      colour[e] = s % p;
+      row[e] = (s - (colour[e] as number)) / p;
+    }
+    split = { row, colour };
+    splitSources.set(plan, split);
+  }
+  return split;
 }
 
 /**
@@ -298,5 +324,6 @@ export function sparseHessian(f: ScalarFunction, x: ArrayLike<number>, options?:
     rememberPlan(f, flat, read, key, plan);
   }
   const sweeps = listSweeps();
-  return decompress(plan, hessianCompressed(plan.coloring, (seeds) => hessianProducts(flat, flat.values, { tangent: (v, t) => sweeps.tangent(flat, v, t) }, seeds)));
+  const values = hessianValues(plan, (seeds) => hessianProducts(flat, flat.values, { tangent: (v, t) => sweeps.tangent(flat, v, t) }, seeds));
+  return new SparseMatrix(plan.pattern.shape, plan.rows, plan.cols, values, plan.coloring);
 }
