@@ -1,12 +1,13 @@
 // Reverse-mode transformations: one backward sweep over a recording gives a VJP, i.e. one row of J.
 import type { Value } from '../ops/value';
-import { checkFunction, checkIndex, checkVector, type VectorFunction } from '../internal/validate';
+import { checkFunction, checkIndex, checkValues, type VectorFunction } from '../internal/validate';
 import type { Out, Widen } from '../internal/types';
 import { WengertList } from './wengertList';
 
 /** Records f at x; f has been checked by the caller (once, where the transformation was made). */
 function recordAt(api: string, f: VectorFunction, x: unknown): WengertList {
-  const tape = new WengertList(checkVector(api, 'x', x));
+  // Checked in place (the list reads each element once, as it records the inputs).
+  const tape = new WengertList(checkValues(api, 'x', x));
   tape.run(api, f);
   return tape;
 }

@@ -75,7 +75,7 @@ export class WengertList implements Trace {
   recordsNumbers = true;
 
   /** @internal Use {@link record}. */
-  constructor(x: readonly Value[]) {
+  constructor(x: ArrayLike<Value>) {
     this.level = nextLevel();
     this.inputCount = x.length;
     const storage = takeStorage();

@@ -32,6 +32,10 @@ const calls: Call[] = [
   ['x an array-like object', () => jacrev(f)({ length: 2, 0: 1, 1: 2 } as never), TypeError, /^jacrev: x must be an array of numbers, got an object \(Object\)/],
   ['x with a nested array', () => jacfwd(f)([[1], 2] as never), TypeError, /^jacfwd: x\[0\] must be a number, got an array of length 1/],
   ['x with a bigint', () => vjp(f, [1, 2n] as never), TypeError, /^vjp: x\[1\] must be a number, got a bigint/],
+  // Typed arrays skip the per-element check only where they cannot hold anything but numbers.
+  ['x a BigInt64Array to jvp', () => jvp(f, BigInt64Array.of(1n, 2n) as never, X), TypeError, /^jvp: x\[0\] must be a number, got a bigint/],
+  ['v a BigUint64Array to jvp', () => jvp(f, X, BigUint64Array.of(1n, 2n) as never), TypeError, /^jvp: v\[0\] must be a number, got a bigint/],
+  ['x a BigInt64Array to grad', () => grad(f)(BigInt64Array.of(1n, 2n) as never), TypeError, /^grad: x\[0\] must be a number, got a bigint/],
   ['x a string', () => record(f, '12' as never), TypeError, /^record: x must be an array of numbers, got the string "12"/],
   ['x of a finished recording', () => grad(f)([leakedTapeVar(), 1]), TypeError, /^grad: x\[0\] is an AD value of a recording \(reverse mode\) that has already finished/],
   ['x of a finished forward pass', () => jvp(f, [1, leakedDual()], [1, 0]), TypeError, /^jvp: x\[1\] is an AD value of a forward pass \(derivative\) that has already finished/],
