@@ -118,7 +118,7 @@ export interface CompiledFunction<F extends VectorFunction = VectorFunction> {
    * (m) sweeps, plus what every sweep pays anyway (passing over all L entries, a tenth of
    * computing one each, and a fixed cost); counted once per recording with one bit per input
    * (output) per entry, and as n·L against m·L for lists too large to count. Ties go to reverse.
-   * The rows are views of one Float64Array of m·n numbers.
+   * Rows of more than 8 numbers are views of one Float64Array of m·n numbers; shorter rows are arrays of their own.
    */
   jacobian(x: ArrayLike<number>): Float64Array[];
   /**
@@ -519,10 +519,16 @@ class Compiled {
     const forward = forwardIsCheaper(this.#cost, n, m, this.#flat.length);
     // Backward sweeps read only some values (a sine's adjoint needs its argument, not the sine): the lean forward sweep.
     if (!this.#evaluate('jacobian', x, !forward)) throw new TypeError('jacobian: x must hold plain numbers (for AD values, use jacfwd or jacrev)');
-    // The rows are views of one block: an array of its own each (an allocation outside V8's heap
-    // for more than 8 numbers) cost more than W4's whole 50 × 50 Jacobian.
-    const block = new Float64Array(m * n);
-    const rows: Float64Array[] = Array.from({ length: m }, (_, i) => block.subarray(i * n, (i + 1) * n));
+    // Rows of more than 8 numbers are views of one block: an array of its own each (an
+    // allocation outside V8's heap) cost more than W4's whole 50 × 50 Jacobian. Up to 8 numbers
+    // an array lives on V8's heap and costs a third of a view (W4 1 × 200: 200 views were half of it).
+    const rows = new Array<Float64Array>(m);
+    if (n <= 8) {
+      for (let i = 0; i < m; i++) rows[i] = new Float64Array(n);
+    } else {
+      const block = new Float64Array(m * n);
+      for (let i = 0; i < m; i++) rows[i] = block.subarray(i * n, (i + 1) * n);
+    }
     if (forward) {
       const t = new Float64Array(this.#flat.length);
       const outs = this.#flat.outputs;
