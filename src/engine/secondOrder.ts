@@ -18,7 +18,7 @@ import type { Value } from '../ops/value';
 import { canGenerateCode } from '../symbolic/index';
 import { addAdjoint, addAdjointCode, addAdjointTangent, addAdjointTangentCode, addAdjointTangentUncheckedCode, addAdjointUncheckedCode, uncheckedAdjointsExact } from './accumulate';
 import { arities, entryPartials, partialsScratch, read } from './entries';
-import { partialTangentsParts } from './partialTangents';
+import { partialTangentsParts, type PartialTangentParts } from './partialTangents';
 import { partialsTemplate, type ArgSlot, type Deps } from './templates';
 import { seedOutputs, type SweepList } from './sweeps';
 
@@ -268,6 +268,21 @@ function caseOf(op: OpDef, deps: Deps): string | undefined {
 }
 
 /**
+ * What an entry's second-order statements are made from: its op's tangent program of the
+ * partials and the arguments that are entries (`live`); undefined for an op with no such
+ * program, null where no argument is an entry (the entry pushes nothing).
+ */
+function entryParts(op: OpDef, slots: readonly ArgSlot[], deps: Deps): { parts: PartialTangentParts; live: number[] } | null | undefined {
+  if (!op.builtin || op.arity > 2) return undefined;
+  const parts = partialTangentsParts(op);
+  if (parts === undefined) return undefined;
+  const live = slots.flatMap((s, j) => (s.entry === undefined ? [] : [j]));
+  if (live.length === 0) return null;
+  for (const [name, fn] of parts.deps) deps.set(name, fn);
+  return { parts, live };
+}
+
+/**
  * One entry's step of the second-order sweep as straight-line code for `k` directions (the
  * per-list programs of src/compile/, unrolled over the directions): the same statements as
  * the generated loop's case for the op, with the entry's index and arguments as literal
@@ -275,12 +290,9 @@ function caseOf(op: OpDef, deps: Deps): string | undefined {
  * Undefined for an op with no tangent program of its partials (the loop's plain step serves it).
  */
 export function secondOrderEntry(op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps): string | undefined {
-  if (!op.builtin || op.arity > 2) return undefined;
-  const parts = partialTangentsParts(op);
-  if (parts === undefined) return undefined;
-  const live = slots.flatMap((s, j) => (s.entry === undefined ? [] : [j]));
-  if (live.length === 0) return '';
-  for (const [name, fn] of parts.deps) deps.set(name, fn);
+  const found = entryParts(op, slots, deps);
+  if (found === undefined || found === null) return found === null ? '' : undefined;
+  const { parts, live } = found;
   const dirs = Array.from({ length: k }, (_, c) => c);
   const reads = slots.map((s, j) => `const a${j} = ${s.value};`).join(' ');
   const seeds = dirs.map((c) => `const s${c} = $at${c}[${i}];`).join(' ');
@@ -333,12 +345,9 @@ default: { p -= ar[code]; step(i, p); }
  * a generated loop keeps it in locals rather than in the arrays.
  */
 export function secondOrderEntryUnchecked(op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps, own?: string): string | undefined {
-  if (!op.builtin || op.arity > 2) return undefined;
-  const parts = partialTangentsParts(op);
-  if (parts === undefined) return undefined;
-  const live = slots.flatMap((s, j) => (s.entry === undefined ? [] : [j]));
-  if (live.length === 0) return '';
-  for (const [name, fn] of parts.deps) deps.set(name, fn);
+  const found = entryParts(op, slots, deps);
+  if (found === undefined || found === null) return found === null ? '' : undefined;
+  const { parts, live } = found;
   const dirs = Array.from({ length: k }, (_, c) => c);
   // Roots that are the constant 0 (the partial does not move) need no tangent program at all.
   const moves = parts.roots.some((r) => r !== '0');
