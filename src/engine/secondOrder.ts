@@ -100,7 +100,7 @@ export function hessianProducts(
   const at = seeds.map((_, c) => zeros(k + c));
   a.fill(0);
   seedOutputs(list.outputs, [1], a);
-  if (engine.secondOrderUnchecked !== undefined) {
+  if (engine.secondOrderUnchecked !== undefined && noUncheckedSweep.get(engine) !== k) {
     if (uncheckedProducts(list, v, engine, t, a, at)) return at;
     // A zero met an infinite or NaN factor somewhere: the tested sweeps, from the same start.
     t.forEach((tc, c) => {
@@ -116,6 +116,9 @@ export function hessianProducts(
   return at;
 }
 
+/** Engines whose unchecked second-order sweep has no code, with the number of directions it was asked for. */
+const noUncheckedSweep = new WeakMap<SecondOrderEngine, number>();
+
 /**
  * The products by the engine's unchecked sweeps (its tangents along every direction at once
  * where it has them); true where they are exact, every input's adjoint tangent finite.
@@ -124,7 +127,11 @@ function uncheckedProducts(
   list: SweepList, v: Float64Array, engine: SecondOrderEngine, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[],
 ): boolean {
   if (engine.tangentLanes?.(v, t) !== true) for (const tc of t) engine.tangent(v, tc);
-  if (engine.secondOrderUnchecked?.(v, t, a, at) !== true) return false;
+  if (engine.secondOrderUnchecked?.(v, t, a, at) !== true) {
+    // No code for this many directions (an op whose rule branches on values): not tried again.
+    noUncheckedSweep.set(engine, t.length);
+    return false;
+  }
   const n = list.inputCount;
   for (const atc of at) if (!uncheckedAdjointsExact(atc, n)) return false;
   return true;
