@@ -160,6 +160,25 @@ describe('compile: pattern and colouring once, compressed passes at each point',
       }
     }
   });
+  // More colours than one sweep takes (compile's chunks hold up to 8 directions): the nonzeros
+  // are read from each chunk's products in turn, fresh and compiled, on every engine.
+  test.each(compileModes)('engine %s: a Hessian with 12 colours (two chunks of directions) equals the dense one', (engine) => {
+    const n = 12;
+    // Every pair of inputs interacts: (Σ x_i)² · sin(x_0) has a full Hessian.
+    const f = (x: Value[]) => {
+      let s: Value = 0;
+      for (const xi of x) s = add(s, xi);
+      return mul(mul(s, s), sin(x[0]!));
+    };
+    const x = Array.from({ length: n }, (_, i) => 0.1 * (i + 1));
+    const dense = hessian(f)(x) as number[][];
+    const fresh = sparseHessian(f, x);
+    expect(fresh.colors).toBe(n);
+    expectMatrix(fresh, dense, 1e-12);
+    const compiled = compile(f, x, { engine }).sparseHessian(x);
+    expect(compiled.colors).toBe(n);
+    expectMatrix(compiled, dense, 1e-12);
+  });
   test('the reusable pattern keeps what a pointwise rule may turn on elsewhere', () => {
     const f = (x: Value[]) => [mul(x[0]!, x[0]!), sub(x[1]!, x[0]!)];
     const c = compile((x: Value[]) => [add(sin(x[0]!), mul(x[1]!, 0)), ...f(x)], [1, 2]);
