@@ -54,6 +54,7 @@ import type { SweepList } from '../engine/sweeps';
 import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
 import type { Program } from './program';
 import { canGenerateFor, entryEmitters, secondOrderProgram, straightChunks, tangentLanesProgram, type Emit } from './straightLine';
+import { tangentsNeeded } from '../engine/secondOrder';
 import { arities, refOffsets } from '../engine/entries';
 import type { LoopRun } from './loopRuns';
 import { guardCheck } from './guardCheck';
@@ -692,16 +693,24 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     }, true, false).map((piece) => piece.body).reverse();
   const secondOrder = secondOrderProgram(deps, secondOrderSources(false));
   const secondOrderUnchecked = secondOrderProgram(deps, secondOrderSources(true), true);
-  // Each direction's tangents from the arrays, in list order (no locals: the values a repetition made are read back).
-  const tangentLanes = tangentLanesProgram(deps, (emit) =>
-    sources(emit, (run) => {
+  // Each direction's tangents from the arrays, in list order (no locals: the values a repetition
+  // made are read back), for the entries a second-order sweep reads (in a loop, a body entry if
+  // any repetition's is).
+  const tangentLanes = tangentLanesProgram(deps, (emit) => {
+    const needed = tangentsNeeded(list);
+    const straight: Emit = (i, op, slots) => (needed[i as number] === 1 ? emit(i, op, slots) : '');
+    return sources(straight, (run) => {
       const lines: string[] = [];
       for (let o = 0; o < run.period; o++) {
+        let read = false;
+        for (let k = 0; k < run.reps && !read; k++) read = needed[run.start + k * run.period + o] === 1;
+        if (!read) continue;
         const op = opByCode(codes[run.start + o] as number);
         lines.push(emit(plus('i', o), op, Array.from({ length: op.arity }, (_, j) => loopSlot(run, o, j, 'backward', []))));
       }
       return lines;
-    }, false).map((piece) => piece.body));
+    }, false).map((piece) => piece.body);
+  });
   // Generated on first use; the backward sweep calls only the pieces that cover entries of [lo, hi].
   let tangentPieces: Piece[] | undefined;
   const tangent = (v: Float64Array, t: Float64Array): void => {

@@ -4,7 +4,7 @@ import { canGenerateCode, numberLiteral } from '../symbolic/index';
 import { arities, refOffsets } from '../engine/entries';
 import type { SweepList } from '../engine/sweeps';
 import { backwardTemplate, tangentLanesTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
-import { secondOrderEntry, secondOrderEntryUnchecked } from '../engine/secondOrder';
+import { secondOrderEntry, secondOrderEntryUnchecked, tangentsNeeded } from '../engine/secondOrder';
 import type { FusedVjp, Program } from './program';
 import type { GuardRecord } from '../engine/guards';
 
@@ -152,7 +152,10 @@ export function secondOrderProgram(deps: Deps, sources: (emit: Emit, k: number) 
 
 const NO_ADJOINTS = new Float64Array(0);
 
-/** The entries' tangents along k directions in one forward sweep, unchecked (Program.tangentLanes): `sources(emit)` in list order. */
+/**
+ * The entries' tangents along k directions in one forward sweep, unchecked (Program.tangentLanes):
+ * `sources(emit)` in list order, leaving out the entries whose tangent no second-order sweep reads (tangentsNeeded).
+ */
 export function tangentLanesProgram(deps: Deps, sources: (emit: Emit) => string[]): NonNullable<Program['tangentLanes']> {
   const run = directionsProgram(deps, sources, (op, slots, i, k, d) => {
     const lanes = Array.from({ length: k }, (_, c) => `$t${c}[${i}] = s_${c};`).join(' ');
@@ -296,7 +299,11 @@ export function straightLine(
       clearsAdjoints: true,
       secondOrder: secondOrderProgram(deps, secondOrderSources),
       secondOrderUnchecked: secondOrderProgram(deps, secondOrderSources, true),
-      tangentLanes: tangentLanesProgram(deps, (emit) => straightChunks(list, inputCount, length, 0, emit, chunkChars).chunks.map((c) => c.join('\n'))),
+      tangentLanes: tangentLanesProgram(deps, (emit) => {
+        const needed = tangentsNeeded(list);
+        return straightChunks(list, inputCount, length, 0, (i, op, slots) => (needed[i as number] === 1 ? emit(i, op, slots) : ''), chunkChars).chunks
+          .map((c) => c.join('\n'));
+      }),
       evaluate: evaluate.length === 1 ? (evaluate[0] as (v: Float64Array) => void) : (v) => {
         for (let k = 0; k < evaluate.length; k++) (evaluate[k] as (v: Float64Array) => void)(v);
       },

@@ -26,6 +26,11 @@ export interface PartialTangentParts {
    */
   readonly loopUnchecked: readonly string[];
   readonly roots: readonly string[];
+  /**
+   * Per root, the tangents it is computed from: of which arguments (`args`), and whether of the
+   * value (`y`). A sweep needs an entry's tangent only where some root that is used reads it.
+   */
+  readonly rootUses: readonly { readonly args: readonly number[]; readonly y: boolean }[];
   readonly deps: ReadonlyMap<string, unknown>;
 }
 
@@ -101,5 +106,29 @@ function build(op: OpDef): PartialTangentParts {
     return node;
   };
   const roots = trees.map((tree) => visit(tree).tangent);
-  return { once, loop, loopUnchecked, roots, deps };
+  return { once, loop, loopUnchecked, roots, rootUses: roots.map((r) => tangentUses(r, loopUnchecked)), deps };
+}
+
+/** The argument tangents (`u0`, `u1`, ...) and value tangent (`uy`) that tangent expression `root` reads, through the node tangents it names. */
+function tangentUses(root: string, loop: readonly string[]): { args: number[]; y: boolean } {
+  const definitions = new Map<string, string>();
+  for (const statement of loop) {
+    const m = /^const (\w+) = (.*);$/.exec(statement);
+    if (m !== null) definitions.set(m[1] as string, m[2] as string);
+  }
+  const args = new Set<number>();
+  let y = false;
+  const seen = new Set<string>();
+  const visit = (text: string): void => {
+    for (const [name] of text.matchAll(/\b(?:u\d+|uy|n\d+_u)\b/g)) {
+      if (name === 'uy') y = true;
+      else if (/^u\d+$/.test(name)) args.add(Number(name.slice(1)));
+      else if (!seen.has(name)) {
+        seen.add(name);
+        visit(definitions.get(name) ?? '');
+      }
+    }
+  };
+  visit(root);
+  return { args: [...args].sort((a, b) => a - b), y };
 }

@@ -17,7 +17,7 @@ import { ChunkDual, ChunkTrace } from '../forward/chunk';
 import type { Value } from '../ops/value';
 import { canGenerateCode } from '../symbolic/index';
 import { addAdjoint, addAdjointCode, addAdjointTangent, addAdjointTangentCode, addAdjointTangentUncheckedCode, addAdjointUncheckedCode, uncheckedAdjointsExact } from './accumulate';
-import { arities, entryPartials, partialsScratch, read } from './entries';
+import { arities, entryPartials, partialsScratch, read, refOffsets } from './entries';
 import { partialTangentsParts, type PartialTangentParts } from './partialTangents';
 import { partialsTemplate, type ArgSlot, type Deps } from './templates';
 import { seedOutputs, type SweepList } from './sweeps';
@@ -272,6 +272,44 @@ function caseOf(op: OpDef, deps: Deps): string | undefined {
     for (let cc = 0; cc < k; cc++) { const tc = t[cc]; ${tangentReads} ${parts.loop.join(' ')} ${parts.roots.map((r, j) => `dd[${j} * k + cc] = ${r};`).join(' ')} } }
   ${updates}
   break; }`;
+}
+
+/**
+ * Which entries' tangents a second-order sweep of `list` reads (1) or not (0): those its
+ * partials' tangents are computed from (per op, `rootUses` of the roots whose argument is an
+ * entry), and what they are computed from. A tangent sweep that feeds only the second-order
+ * sweep (Program.tangentLanes) computes just these: for Rosenbrock, 3 entries of 8 (a sum and a
+ * product by a constant move no partial). Entries whose op has no tangent program count as
+ * reading every argument's tangent and their own.
+ */
+export function tangentsNeeded(list: SweepList): Uint8Array {
+  const { codes, refs, inputCount, length } = list;
+  const starts = refOffsets(list);
+  const needed = new Uint8Array(length);
+  for (let i = inputCount; i < length; i++) {
+    const op = opByCode(codes[i] as number);
+    const p = starts[i] as number;
+    const parts = op.builtin && op.arity <= 2 ? partialTangentsParts(op) : undefined;
+    for (let j = 0; j < op.arity; j++) {
+      const r = refs[p + j] as number;
+      // A constant argument has no adjoint tangent to update: its partial's tangent is not read.
+      if (r < 0) continue;
+      if (parts === undefined) {
+        for (let m = 0; m < op.arity; m++) if ((refs[p + m] as number) >= 0) needed[refs[p + m] as number] = 1;
+        needed[i] = 1;
+        continue;
+      }
+      const uses = parts.rootUses[j] as { readonly args: readonly number[]; readonly y: boolean };
+      for (const m of uses.args) if ((refs[p + m] as number) >= 0) needed[refs[p + m] as number] = 1;
+      if (uses.y) needed[i] = 1;
+    }
+  }
+  // A tangent read is computed from its arguments' tangents.
+  for (let i = length - 1; i >= inputCount; i--) {
+    if (needed[i] === 0) continue;
+    for (let q = starts[i] as number; q < (starts[i + 1] as number); q++) if ((refs[q] as number) >= 0) needed[refs[q] as number] = 1;
+  }
+  return needed;
 }
 
 /**
