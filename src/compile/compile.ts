@@ -651,10 +651,10 @@ class Compiled {
     const program = this.#program;
     // The second-order sweep fills every adjoint (it clears them first).
     this.#adjointsClear = false;
-    return hessianProducts(this.#flat, this.#values, program, seeds, this.#adjoints, (slot) => {
+    return hessianProducts(this.#flat, this.#values, program, seeds, this.#adjoints, (slot, upTo) => {
       // Reused from call to call: every caller reads the products before the next one.
       const kept = this.#secondOrderArrays[slot];
-      if (kept !== undefined) return kept.fill(0);
+      if (kept !== undefined) return kept.fill(0, 0, upTo ?? kept.length);
       return (this.#secondOrderArrays[slot] = new Float64Array(this.#flat.length));
     });
   }

@@ -78,10 +78,11 @@ export function secondOrderSweep(
  * fills the inputs' tangents of direction c, the engine's tangent sweep (the list's own, or
  * a compiled program's) carries them through the list, then one second-order sweep takes
  * every direction at once. Returns the adjoint tangents: `at[c][0 .. n)` is H·d_c.
- * `a` (length ≥ the list's) is scratch for the first-order adjoints; `zeros(slot)` gives the
- * zeroed arrays of the tangents (slots 0 .. k-1) and adjoint tangents (k .. 2k-1), by default
- * new ones: a caller that reads the result before its next call may hand out the same arrays
- * every time (for a list of a thousand entries, allocating them was a fifth of a Hessian).
+ * `a` (length ≥ the list's) is scratch for the first-order adjoints; `zeros(slot, upTo)` gives the
+ * arrays of the tangents (slots 0 .. k-1) and adjoint tangents (k .. 2k-1), zeroed (only
+ * [0, upTo) where upTo is given), by default new ones: a caller that reads the result before its
+ * next call may hand out the same arrays every time (for a list of a thousand entries,
+ * allocating them was a fifth of a Hessian).
  */
 export function hessianProducts(
   list: SweepList & { readonly outputs: readonly number[] },
@@ -89,18 +90,20 @@ export function hessianProducts(
   engine: SecondOrderEngine,
   seeds: readonly ((t: Float64Array) => void)[],
   a: Float64Array = new Float64Array(list.length),
-  zeros: (slot: number) => Float64Array = () => new Float64Array(list.length),
+  zeros: (slot: number, upTo?: number) => Float64Array = () => new Float64Array(list.length),
 ): Float64Array[] {
   const k = seeds.length;
+  // The unchecked route's tangent sweep writes every entry it reads: only the inputs need clearing.
+  const unchecked = engine.secondOrderUnchecked !== undefined && noUncheckedSweep.get(engine) !== k;
   const t = seeds.map((seed, c) => {
-    const tc = zeros(c);
+    const tc = zeros(c, unchecked && engine.tangentLanes !== undefined ? list.inputCount : undefined);
     seed(tc);
     return tc;
   });
   const at = seeds.map((_, c) => zeros(k + c));
   a.fill(0);
   seedOutputs(list.outputs, [1], a);
-  if (engine.secondOrderUnchecked !== undefined && noUncheckedSweep.get(engine) !== k) {
+  if (unchecked) {
     if (uncheckedProducts(list, v, engine, t, a, at)) return at;
     // A zero met an infinite or NaN factor somewhere: the tested sweeps, from the same start.
     t.forEach((tc, c) => {
@@ -126,7 +129,12 @@ const noUncheckedSweep = new WeakMap<SecondOrderEngine, number>();
 function uncheckedProducts(
   list: SweepList, v: Float64Array, engine: SecondOrderEngine, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[],
 ): boolean {
-  if (engine.tangentLanes?.(v, t) !== true) for (const tc of t) engine.tangent(v, tc);
+  if (engine.tangentLanes?.(v, t) !== true) {
+    for (const tc of t) {
+      tc.fill(0, list.inputCount);
+      engine.tangent(v, tc);
+    }
+  }
   if (engine.secondOrderUnchecked?.(v, t, a, at) !== true) {
     // No code for this many directions (an op whose rule branches on values): not tried again.
     noUncheckedSweep.set(engine, t.length);

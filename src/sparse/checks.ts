@@ -1,14 +1,18 @@
 // Argument checks shared by the sparse APIs.
 import { ADValue, describe } from '../ops/value';
-import { checkVector } from '../internal/validate';
+import { checkValues } from '../internal/validate';
 
-/** x as an array of plain numbers; AD values are refused (patterns and colourings are not differentiated through). */
-export function checkNumbers(api: string, argName: string, x: unknown, length?: number): number[] {
-  const xs = checkVector(api, argName, x, length);
+/**
+ * x checked to hold plain numbers (itself, not a copy: its readers read each element once); AD
+ * values are refused (patterns and colourings are not differentiated through).
+ */
+export function checkNumbers(api: string, argName: string, x: unknown, length?: number): ArrayLike<number> {
+  const xs = checkValues(api, argName, x, length);
+  if (xs instanceof Float64Array) return xs;
   for (let i = 0; i < xs.length; i++) {
     if (xs[i] instanceof ADValue) {
       throw new TypeError(`${api}: ${argName}[${i}] must be a plain number, got an AD value (${describe(xs[i])}); sparse derivatives do not nest`);
     }
   }
-  return xs as number[];
+  return xs as ArrayLike<number>;
 }

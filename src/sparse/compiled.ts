@@ -31,7 +31,7 @@ function plans(c: CompiledFunction): Plans {
 }
 
 /** Evaluates at x first: that checks the guards (and re-records on a branch change if compile was asked to). */
-function evaluate(api: string, c: CompiledFunction, xs: number[]): void {
+function evaluate(api: string, c: CompiledFunction, xs: ArrayLike<number>): void {
   try {
     c.value(xs);
   } catch (e) {
