@@ -16,7 +16,7 @@ import { defaultChunkSize } from '../forward/chunk';
 import { forwardIsCheaper, jacobianCost, type JacobianCost } from './jacobianCost';
 import { derivativeSource, type SourceMode } from './source';
 import { compiledHessianPlan, compiledSparseHessian, compiledSparseJacobian } from '../sparse/compiled';
-import { hessianValues, type Plan, type SparseHessianOptions, type SparseJacobianOptions } from '../sparse/compressed';
+import { forwardCompressed, hessianValues, reverseCompressed, type Plan, type SparseHessianOptions, type SparseJacobianOptions } from '../sparse/compressed';
 import type { Coloring } from '../sparse/coloring';
 import type { SparseMatrix } from '../sparse/sparseMatrix';
 
@@ -590,36 +590,15 @@ class Compiled {
    * as a jvp or vjp per colour would.
    */
   compressedJacobian(kind: 'forward' | 'reverse', coloring: Coloring): Float64Array {
-    const { colors, count: p } = coloring;
     const flat = this.#flat;
-    const n = flat.inputCount;
-    const m = this.outputCount;
-    const outs = flat.outputs;
-    if (kind === 'forward') {
-      const B = new Float64Array(m * p);
-      const t = new Float64Array(flat.length);
-      for (let c = 0; c < p; c++) {
-        t.fill(0);
-        for (let j = 0; j < n; j++) if (colors[j] === c) t[j] = 1;
-        this.#program.tangent(this.#values, t);
-        for (let i = 0; i < m; i++) {
-          const r = outs[i] as number;
-          B[i * p + c] = r >= 0 ? (t[r] as number) : 0;
-        }
-      }
-      return B;
-    }
-    const C = new Float64Array(p * n);
-    const seeds = new Array<number>(m).fill(0);
+    if (kind === 'forward') return forwardCompressed(coloring, flat.outputs, flat.length, (t) => this.#program.tangent(this.#values, t));
     try {
-      for (let c = 0; c < p; c++) {
-        for (let i = 0; i < m; i++) seeds[i] = colors[i] === c ? 1 : 0;
-        this.#sweep(seeds, undefined, undefined, C.subarray(c * n, (c + 1) * n));
-      }
+      return reverseCompressed(coloring, this.outputCount, flat.inputCount, (seeds, into) => {
+        this.#sweep(seeds, undefined, undefined, into);
+      });
     } finally {
       this.#inputs = undefined;
     }
-    return C;
   }
 
   /** @internal A Hessian plan's nonzeros (see hessianValues in src/sparse/compressed.ts), at the values of the last evaluation. */

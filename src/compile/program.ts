@@ -86,7 +86,8 @@ export interface Program {
   /**
    * The tangent sweep along `t.length` directions at once, without zero-skip tests (for
    * `secondOrderUnchecked`, see tangentLanesTemplate): `t[c]` has the inputs' tangents of
-   * direction c; every other entry's is written. False, doing nothing, where it has no code.
+   * direction c; the tangents a second-order sweep reads are written (tangentsNeeded in
+   * src/engine/secondOrder.ts), the others left as they were. False, doing nothing, where it has no code.
    */
   tangentLanes?(v: Float64Array, t: readonly Float64Array[]): boolean;
   /** Whether the engine's loops may be generated code (false: the plain interpreter, for a strict CSP). */

@@ -17,33 +17,34 @@ import type { Out, Widen } from '../internal/types';
 
 const passLabels = new Map<string, string>();
 
-/** A forward pass of its own for `api` (its label made once per api). */
-function newPass(api: string): ForwardTrace {
+/**
+ * One forward pass of f at x seeded with tangent v (both checked by the caller): f's usual
+ * result, a Dual of this pass, as it came (its parts are the answer, with no arrays in
+ * between), else primals and tangents per output.
+ */
+function pass(api: string, f: VectorFunction, x: ArrayLike<Value>, v: ArrayLike<Value>): Dual | { y: Value[]; yDot: Value[]; isArray: boolean } {
   let label = passLabels.get(api);
   if (label === undefined) passLabels.set(api, (label = `forward pass (${api})`));
-  return new ForwardTrace(label);
-}
-
-/** Runs f on duals of `trace` with primals x and tangents v (checked by the caller); f's output as it came. */
-function runPass(f: VectorFunction, x: ArrayLike<Value>, v: ArrayLike<Value>, trace: ForwardTrace): unknown {
-  const n = x.length;
-  const inputs = new Array<Value>(n);
-  for (let i = 0; i < n; i++) inputs[i] = new Dual(x[i] as Value, v[i] as Value, trace);
-  return f(inputs);
-}
-
-/** Splits f's output (a dual of `trace`, a number, or an array of them) into primals and tangents per output. */
-function splitOutputs(api: string, out: unknown, trace: ForwardTrace): { y: Value[]; yDot: Value[]; isArray: boolean } {
-  const outputs = checkOutputs(api, out);
-  const m = outputs.values.length;
-  const y = new Array<Value>(m);
-  const yDot = new Array<Value>(m);
-  for (let i = 0; i < m; i++) {
-    const [primalPart, tangentPart] = splitDual(api, outputs.values[i] as Value, trace);
-    y[i] = primalPart;
-    yDot[i] = tangentPart;
+  const trace = new ForwardTrace(label);
+  try {
+    const n = x.length;
+    const inputs = new Array<Value>(n);
+    for (let i = 0; i < n; i++) inputs[i] = new Dual(x[i] as Value, v[i] as Value, trace);
+    const out = f(inputs);
+    if (out instanceof Dual && out.trace === trace) return out;
+    const outputs = checkOutputs(api, out);
+    const m = outputs.values.length;
+    const y = new Array<Value>(m);
+    const yDot = new Array<Value>(m);
+    for (let i = 0; i < m; i++) {
+      const [primalPart, tangentPart] = splitDual(api, outputs.values[i] as Value, trace);
+      y[i] = primalPart;
+      yDot[i] = tangentPart;
+    }
+    return { y, yDot, isArray: outputs.isArray };
+  } finally {
+    trace.active = false;
   }
-  return { y, yDot, isArray: outputs.isArray };
 }
 
 /** @internal One forward pass of f at x seeded with tangent v; returns primals and tangents per output. */
@@ -53,15 +54,8 @@ export function forwardPass(
   x: ArrayLike<Value>,
   v: ArrayLike<Value>,
 ): { y: Value[]; yDot: Value[]; isArray: boolean } {
-  const trace = newPass(api);
-  try {
-    const out = runPass(f, x, v, trace);
-    // f's usual result, a Dual of this pass, needs neither checkOutputs' arrays nor splitDual's pair.
-    if (out instanceof Dual && out.trace === trace) return { y: [out.value], yDot: [out.tangent], isArray: false };
-    return splitOutputs(api, out, trace);
-  } finally {
-    trace.active = false;
-  }
+  const out = pass(api, f, x, v);
+  return out instanceof Dual ? { y: [out.value], yDot: [out.tangent], isArray: false } : out;
 }
 
 /**
@@ -106,16 +100,10 @@ export function jvp<F extends VectorFunction, T extends Value>(
   checkFunction('jvp', f);
   const xs = checkValues('jvp', 'x', x);
   const vs = checkValues('jvp', 'v', v, xs.length);
-  const trace = newPass('jvp');
-  try {
-    const out = runPass(f, xs, vs, trace);
-    // The usual scalar f: its dual is the answer, with no arrays in between.
-    if (out instanceof Dual && out.trace === trace) return [out.value, out.tangent] as [Out<F, Widen<T>>, Out<F, Widen<T>>];
-    const { y, yDot, isArray } = splitOutputs('jvp', out, trace);
-    return (isArray ? [y, yDot] : [y[0], yDot[0]]) as [Out<F, Widen<T>>, Out<F, Widen<T>>];
-  } finally {
-    trace.active = false;
-  }
+  const out = pass('jvp', f, xs, vs);
+  if (out instanceof Dual) return [out.value, out.tangent] as [Out<F, Widen<T>>, Out<F, Widen<T>>];
+  const { y, yDot, isArray } = out;
+  return (isArray ? [y, yDot] : [y[0], yDot[0]]) as [Out<F, Widen<T>>, Out<F, Widen<T>>];
 }
 
 function unitVector(n: number, j: number): number[] {

@@ -2,9 +2,9 @@
 import type { CompiledFunction } from '../compile/compile';
 import type { WengertList } from '../reverse/wengertList';
 import { checkNumbers } from './checks';
-import { checkJacobianOptions, checkOrder, decompress, hessianPlan, jacobianPlan, type Plan, type SparseJacobianOptions, type SparseHessianOptions } from './compressed';
+import { checkJacobianOptions, checkOrder, decompress, hessianPlan, jacobianPlan, sparseMatrixOf, type Plan, type SparseJacobianOptions, type SparseHessianOptions } from './compressed';
 import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf } from './pattern';
-import { SparseMatrix } from './sparseMatrix';
+import type { SparseMatrix } from './sparseMatrix';
 import type { Coloring, ColoringOrder } from './coloring';
 
 /**
@@ -80,6 +80,5 @@ export function compiledSparseHessian(c: CompiledFunction, x: ArrayLike<number>,
   evaluate(api, c, xs);
   const plan = compiledHessianPlan(c, order);
   // The products run on compile's own engine at the values evaluate left (guards were checked there).
-  const values = (c as unknown as { hessianValues(plan: Plan): Float64Array }).hessianValues(plan);
-  return new SparseMatrix(plan.pattern.shape, plan.rows, plan.cols, values, plan.coloring);
+  return sparseMatrixOf(plan, (c as unknown as { hessianValues(plan: Plan): Float64Array }).hessianValues(plan));
 }

@@ -2,7 +2,6 @@
 import { describe } from '../ops/value';
 import { listSweeps } from '../engine/sweeps';
 import { hessianProducts } from '../engine/secondOrder';
-import type { FlatList, WengertList } from '../reverse/wengertList';
 import { checkFunction, type ScalarFunction, type VectorFunction } from '../internal/validate';
 import { columnColoring, rowColoring, starColoring, type Coloring, type ColoringOrder } from './coloring';
 import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf, structuresOf, recordForSparsity, type SparsityPattern } from './pattern';
@@ -149,23 +148,17 @@ export function hessianPlan(pattern: SparsityPattern, order: ColoringOrder | und
   return { kind: 'hessian', pattern, coloring, rows, cols, source };
 }
 
+/** @internal The SparseMatrix of a plan's pattern holding `values` (one per nonzero, in the plan's order). */
+export function sparseMatrixOf(plan: Plan, values: Float64Array): SparseMatrix {
+  return new SparseMatrix(plan.pattern.shape, plan.rows, plan.cols, values, plan.coloring);
+}
+
 /** @internal Reads each nonzero out of the compressed result. */
 export function decompress(plan: Plan, compressed: Float64Array): SparseMatrix {
   const { source } = plan;
   const values = new Float64Array(source.length);
   for (let e = 0; e < source.length; e++) values[e] = compressed[source[e] as number] as number;
-  return new SparseMatrix(plan.pattern.shape, plan.rows, plan.cols, values, plan.coloring);
-}
-
-/** The engine's tangent sweep seeded along each colour's compressed direction: `t[c]` holds every entry's tangent along S·e_c. */
-function colourTangents(flat: FlatList, colors: Int32Array, p: number): Float64Array[] {
-  const sweeps = listSweeps();
-  return Array.from({ length: p }, (_, c) => {
-    const tc = new Float64Array(flat.length);
-    colourSeed(colors, c)(tc);
-    sweeps.tangent(flat, flat.values, tc);
-    return tc;
-  });
+  return sparseMatrixOf(plan, values);
 }
 
 /** Seeds the inputs of colour c with tangent 1: the compressed direction S·e_c. */
@@ -175,28 +168,41 @@ function colourSeed(colors: Int32Array, c: number): (t: Float64Array) => void {
   };
 }
 
-/** Forward mode: one tangent sweep per column colour, the columns of that colour seeded together; B = J·S, m × p. */
-function forwardCompressed(tape: WengertList, plan: Plan, m: number): Float64Array {
-  const { colors, count: p } = plan.coloring;
-  const flat = tape.flat();
-  const t = colourTangents(flat, colors, p);
+/**
+ * @internal Forward mode: B = J·S (m × p), one tangent sweep per column colour, the columns of
+ * that colour seeded together. `tangent(t)` is the engine's tangent sweep (the list's own, or a
+ * compiled program's), given t with the inputs' tangents set and the rest 0; B's row i is read
+ * from the tangent of output i (`outputs[i]`, a constant output's row is 0).
+ */
+export function forwardCompressed(coloring: Coloring, outputs: readonly number[], length: number, tangent: (t: Float64Array) => void): Float64Array {
+  const { colors, count: p } = coloring;
+  const m = outputs.length;
   const B = new Float64Array(m * p);
-  for (let i = 0; i < m; i++) {
-    const r = flat.outputs[i] as number;
-    if (r >= 0) for (let c = 0; c < p; c++) B[i * p + c] = (t[c] as Float64Array)[r] as number;
+  const t = new Float64Array(length);
+  for (let c = 0; c < p; c++) {
+    if (c > 0) t.fill(0);
+    colourSeed(colors, c)(t);
+    tangent(t);
+    for (let i = 0; i < m; i++) {
+      const r = outputs[i] as number;
+      if (r >= 0) B[i * p + c] = t[r] as number;
+    }
   }
   return B;
 }
 
-/** Reverse mode: one backward sweep of the recording per row colour, the rows of that colour seeded together; C = Sᵀ·J, p × n. */
-function reverseCompressed(tape: WengertList, plan: Plan, m: number, n: number): Float64Array {
-  const { colors, count: p } = plan.coloring;
+/**
+ * @internal Reverse mode: C = Sᵀ·J (p × n), one backward sweep per row colour, the rows of that
+ * colour seeded together. `vjp(seeds, into)` is the engine's backward sweep: the inputs'
+ * adjoints for output adjoints `seeds` (length m) written into `into` (length n).
+ */
+export function reverseCompressed(coloring: Coloring, m: number, n: number, vjp: (seeds: readonly number[], into: Float64Array) => void): Float64Array {
+  const { colors, count: p } = coloring;
   const C = new Float64Array(p * n);
-  const yBar = new Array<number>(m);
+  const seeds = new Array<number>(m);
   for (let c = 0; c < p; c++) {
-    for (let i = 0; i < m; i++) yBar[i] = colors[i] === c ? 1 : 0;
-    const g = tape.backward(tape.outputIsArray ? yBar : (yBar[0] as number));
-    for (let j = 0; j < n; j++) C[c * n + j] = g[j] as number;
+    for (let i = 0; i < m; i++) seeds[i] = colors[i] === c ? 1 : 0;
+    vjp(seeds, C.subarray(c * n, (c + 1) * n));
   }
   return C;
 }
@@ -284,7 +290,9 @@ export function sparseJacobian(f: VectorFunction, x: ArrayLike<number>, options?
     rememberPlan(f, flat, dependencies, key, plan);
   }
   const [m, n] = plan.pattern.shape;
-  const compressed = plan.kind === 'forward' ? forwardCompressed(tape, plan, m) : reverseCompressed(tape, plan, m, n);
+  const compressed = plan.kind === 'forward'
+    ? forwardCompressed(plan.coloring, flat.outputs, flat.length, (t) => listSweeps().tangent(flat, flat.values, t))
+    : reverseCompressed(plan.coloring, m, n, (seeds, into) => into.set(tape.backward(tape.outputIsArray ? seeds : (seeds[0] as number)) as number[]));
   return decompress(plan, compressed);
 }
 
@@ -324,6 +332,5 @@ export function sparseHessian(f: ScalarFunction, x: ArrayLike<number>, options?:
     rememberPlan(f, flat, read, key, plan);
   }
   const sweeps = listSweeps();
-  const values = hessianValues(plan, (seeds) => hessianProducts(flat, flat.values, { tangent: (v, t) => sweeps.tangent(flat, v, t) }, seeds));
-  return new SparseMatrix(plan.pattern.shape, plan.rows, plan.cols, values, plan.coloring);
+  return sparseMatrixOf(plan, hessianValues(plan, (seeds) => hessianProducts(flat, flat.values, { tangent: (v, t) => sweeps.tangent(flat, v, t) }, seeds)));
 }
