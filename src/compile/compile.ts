@@ -10,7 +10,7 @@ import { straightLine } from './straightLine';
 import { rerolled } from './reroll';
 import { coverage, findRuns, STRAIGHT_LIMIT } from './loopRuns';
 import { interpreted, type CompileMode, type FusedVjp, type Program } from './program';
-import { hessianProducts } from '../engine/secondOrder';
+import { hessianProducts, KeptSecondOrderArrays } from '../engine/secondOrder';
 import { uncheckedAdjointsExact } from '../engine/accumulate';
 import { defaultChunkSize } from '../forward/chunk';
 import { forwardIsCheaper, jacobianCost, type JacobianCost } from './jacobianCost';
@@ -221,8 +221,8 @@ class Compiled {
   #program!: Program;
   #values!: Float64Array;
   #adjoints!: Float64Array;
-  /** The tangent and adjoint-tangent arrays of second-order calls, by slot (see hessianProducts). */
-  #secondOrderArrays: Float64Array[] = [];
+  /** The arrays of second-order calls (adjoints of their own, apart from #adjoints: they are cleared differently). */
+  #secondOrderArrays: KeptSecondOrderArrays | undefined;
   /** Whether #adjoints is 0 wherever the program's backward sweep reads (see Program.clearsAdjoints). */
   #adjointsClear = false;
   /**
@@ -255,7 +255,7 @@ class Compiled {
     this.#values = flat.values.slice(0, flat.length);
     this.#adjoints = new Float64Array(flat.length);
     this.#adjointsClear = true;
-    this.#secondOrderArrays = [];
+    this.#secondOrderArrays = undefined;
     this.#fused = undefined;
     this.#backwardPrepared = 0;
     this.#outputsApart = flat.outputs.every((r) => r < 0 || r >= flat.inputCount);
@@ -601,9 +601,9 @@ class Compiled {
     }
   }
 
-  /** @internal A Hessian plan's nonzeros (see hessianValues in src/sparse/compressed.ts), at the values of the last evaluation. */
-  hessianValues(plan: Plan): Float64Array {
-    return hessianValues(plan, (seeds) => this.#secondOrder(seeds), defaultChunkSize(plan.coloring.count));
+  /** @internal A Hessian plan's nonzeros (see hessianValues in src/sparse/compressed.ts), at the values of the last evaluation, into `into` if given. */
+  hessianValues(plan: Plan, into?: Float64Array): Float64Array {
+    return hessianValues(plan, (seeds) => this.#secondOrder(seeds), defaultChunkSize(plan.coloring.count), into);
   }
 
   hvp(x: ArrayLike<number>, v: ArrayLike<number>): Float64Array {
@@ -627,15 +627,9 @@ class Compiled {
 
   /** One tangent sweep per direction (each `seed` fills the inputs' tangents), then the second-order sweep; the adjoint tangents. */
   #secondOrder(seeds: ((t: Float64Array) => void)[]): Float64Array[] {
-    const program = this.#program;
-    // The second-order sweep fills every adjoint (it clears them first).
-    this.#adjointsClear = false;
-    return hessianProducts(this.#flat, this.#values, program, seeds, this.#adjoints, (slot, upTo) => {
-      // Reused from call to call: every caller reads the products before the next one.
-      const kept = this.#secondOrderArrays[slot];
-      if (kept !== undefined) return kept.fill(0, 0, upTo ?? kept.length);
-      return (this.#secondOrderArrays[slot] = new Float64Array(this.#flat.length));
-    });
+    // Reused from call to call: every caller reads the products before the next one.
+    this.#secondOrderArrays ??= new KeptSecondOrderArrays(this.#flat.length);
+    return hessianProducts(this.#flat, this.#values, this.#program, seeds, this.#secondOrderArrays);
   }
 
   source(mode: SourceMode): string {

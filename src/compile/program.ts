@@ -81,6 +81,8 @@ export interface Program {
   /**
    * `secondOrder` without the zero-skip tests: exact where every input's adjoint tangent comes
    * out finite (src/engine/accumulate.ts); else the caller clears `a` and `at` and runs `secondOrder`.
+   * Zeroes each adjoint and adjoint tangent it reads from `a` and `at` (as the backward sweeps
+   * do, see clearsAdjoints): after it, they are 0 wherever its next run reads, but for the inputs'.
    */
   secondOrderUnchecked?(v: Float64Array, t: readonly Float64Array[], a: Float64Array, at: readonly Float64Array[]): boolean;
   /**

@@ -51,7 +51,7 @@ import { opByCode } from '../ops/opDef';
 import { numberLiteral } from '../symbolic/index';
 import type { GuardRecord } from '../engine/guards';
 import type { SweepList } from '../engine/sweeps';
-import { backwardTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
+import { backwardTemplate, tangentLanesTemplate, tangentTemplate, valueTemplate, type ArgSlot, type Deps } from '../engine/templates';
 import type { Program } from './program';
 import { canGenerateFor, entryEmitters, secondOrderProgram, straightChunks, tangentLanesProgram, type Emit } from './straightLine';
 import { tangentsNeeded } from '../engine/secondOrder';
@@ -594,7 +594,8 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
           ? ranged
             ? `{\n${prologue(run).join('\n')}\nlet k = Math.min(${last}, Math.floor(($hi - ${start}) / ${period})), i = ${start} + k * ${period};\n${init(run).join('\n')}\n` +
               `for (; k >= 0 && i + ${period} > $lo; k--, i -= ${period}) {\n${lines.join('\n')}\n}\n${epilogue(run).join('\n')}\n}`
-            : `for (let k = ${last}, i = ${start + last * period}; k >= 0; k--, i -= ${period}) {\n${lines.join('\n')}\n}`
+            : `{\n${prologue(run).join('\n')}\nlet k = ${last}, i = ${start + last * period};\n${init(run).join('\n')}\n` +
+              `for (; k >= 0; k--, i -= ${period}) {\n${lines.join('\n')}\n}\n${epilogue(run).join('\n')}\n}`
           : `${prologue(run).join('\n')}\nfor (let k = 0, i = ${start}; k < ${run.reps}; k++, i += ${period}) {\n${lines.join('\n')}\n}\n${epilogue(run).join('\n')}`,
         from: start,
         to: end,
@@ -671,35 +672,127 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
     }));
     return reverse ? fns.reverse() : fns;
   };
-  // The second-order sweep: every adjoint in the arrays (no locals), each repetition's entries last to first.
+  let tangentsRead: Uint8Array | undefined;
   /**
-   * The second-order sweep's bodies: each repetition's entries last to first. `locals`: body
-   * entries read only inside their own repetition keep their adjoint and adjoint tangents in
-   * locals declared at its start (the unchecked sweep; as the first-order loops do, see
-   * localAdjoints), instead of the arrays; k is the number of directions.
+   * Per body entry of a run, whether the unchecked second-order loop computes its tangents
+   * itself, in locals `t<o>_<c>` at the start of each repetition, instead of reading what the
+   * tangent sweep stored (Program.tangentLanes, which then skips the run): the entries whose
+   * tangents a second-order sweep reads (tangentsNeeded). Undefined where the run does not
+   * allow it: one of them reads an entry of the repetition before, or is read outside its own
+   * repetition. For Rosenbrock this drops the lanes' loop and its stores and loads (a quarter
+   * of the Hessian-vector products' sweeps).
    */
-  const secondOrderSources = (locals: boolean) => (emit: Emit, k: number): string[] =>
-    sources(emit, (run) => {
+  const fusedTangents = perRun((run: LoopRun): boolean[] | undefined => {
+    tangentsRead ??= tangentsNeeded(list);
+    const read = tangentsRead;
+    const inRep = readers(run).inRep;
+    const fused = Array.from({ length: run.period }, (_, o) => {
+      for (let k = 0; k < run.reps; k++) if (read[run.start + k * run.period + o] === 1) return true;
+      return false;
+    });
+    for (let o = 0; o < run.period; o++) {
+      if (!fused[o]) continue;
+      for (let k = 0; k < run.reps; k++) if (uses[run.start + k * run.period + o] !== inRep[o]) return undefined;
+      for (let j = 0; j < (run.first[o] as number[]).length; j++) {
+        const r0 = run.first[o]?.[j] as number;
+        if (r0 < 0) continue;
+        const e = sameRep(run, o, j);
+        if (e >= 0 ? !fused[e] : r0 + (run.reps - 1) * (run.stride[o]?.[j] as number) >= run.start) return undefined;
+      }
+    }
+    return fused.some(Boolean) ? fused : undefined;
+  });
+
+  /**
+   * The second-order sweep's bodies: each repetition's entries last to first. `locals` (the
+   * unchecked sweep): adjoints kept out of the arrays as the first-order loops keep them, each
+   * with its adjoint tangents beside it, one local per direction (a3_ → a3_0, a3_1, ...): body
+   * entries read only inside their own repetition (localAdjoints) in locals declared at its
+   * start, an accumulator's adjoint carried to the repetition before (carriedAdjoints), the
+   * inputs read at stride 1 in a sliding window (adjointWindow); each is read from and zeroed
+   * in the arrays, or added to them, where the first-order loop does so. The arrays only: the
+   * checked sweep. k is the number of directions.
+   */
+  const secondOrderSources = (locals: boolean) => (emit: Emit, k: number): string[] => {
+    const lanes = (name: string) => [name, ...Array.from({ length: k }, (_, c) => `${name}${c}`)];
+    const arrays = ['$a', ...Array.from({ length: k }, (_, c) => `$at${c}`)];
+    /** `statement(local, array)` once for the adjoint and once per direction's adjoint tangent. */
+    const eachLane = (name: string, statement: (local: string, array: string) => string): string =>
+      lanes(name).map((local, c) => statement(local, arrays[c] as string)).join(' ');
+    const carry = (run: LoopRun) => (locals ? carriedAdjoints(run) : []);
+    const window = (run: LoopRun) => (locals ? adjointWindow(run) : undefined);
+    const windowLanes = (run: LoopRun) => Array.from({ length: window(run)?.width ?? 0 }, (_, m) => m);
+    const prologue = (run: LoopRun): string[] => {
+      const last = run.start + (run.reps - 1) * run.period;
+      return carry(run).flatMap((c, o) =>
+        (c ? [`let ${lanes(`c${o}_`).map((local, d) => `${local} = ${arrays[d] as string}[${last + o}]`).join(', ')}; ${eachLane(`c${o}_`, (_, a) => `${a}[${last + o}] = 0;`)}`] : []));
+    };
+    const init = (run: LoopRun): string[] => {
+      const lo = window(run)?.lo ?? 0;
+      const clear = window(run) !== undefined && windowStartsClear(run);
+      return windowLanes(run).map((m) => `let ${lanes(`w${m}_`).map((local, d) => `${local} = ${clear ? '0' : `${arrays[d] as string}[${plus('k', lo + m)}] ?? 0`}`).join(', ')};`);
+    };
+    const epilogue = (run: LoopRun): string[] => {
+      const lo = window(run)?.lo ?? 0;
+      const clear = window(run) !== undefined && windowStartsClear(run);
+      return [
+        ...carry(run).flatMap((c, o) => (c ? [`if (k < 0) { ${eachLane(`c${o}_`, (local, a) => `${a}[${run.start - run.period + o}] += ${local};`)} }`] : [])),
+        ...windowLanes(run).map((m) => eachLane(`w${m}_`, (local, a) => `${a}[${plus('k', lo + m)}] ${clear ? '+=' : '='} ${local};`)),
+      ];
+    };
+    /** The window moving from repetition k to k - 1 (see windowShift), every lane. */
+    const shift = (run: LoopRun): string[] => {
+      const w = window(run);
+      if (w === undefined) return [];
+      const top = w.width - 1;
+      const entering = (a: string) => (windowStartsClear(run) ? '0' : w.lo >= 1 ? `${a}[${plus('k', w.lo - 1)}]` : `k > 0 ? ${a}[k - 1] : 0`);
+      return [
+        eachLane(`w${top}_`, (local, a) => `${a}[${plus('k', w.lo + top)}] = ${local};`),
+        ...Array.from({ length: top }, (_, m) => eachLane(`w${top - m}_`, (local) => `${local} = ${local.replace(`w${top - m}_`, `w${top - m - 1}_`)};`)),
+        eachLane('w0_', (local, a) => `${local} = ${entering(a)};`),
+      ];
+    };
+    return sources(emit, (run) => {
       const local = locals ? localAdjoints(run) : [];
+      const carried = carry(run);
+      const w = window(run);
+      const fused = locals ? fusedTangents(run) : undefined;
       const lines: string[] = [];
+      // The fused tangents, in list order (each from its arguments' of the same repetition or from outside the run).
+      const tangents: string[] = [];
       for (let o = 0; o < run.period; o++) {
         const op = opByCode(codes[run.start + o] as number);
-        const slots = Array.from({ length: op.arity }, (_, j) => loopSlot(run, o, j, 'backward', local));
-        const line = emit(plus('i', o), op, slots, local[o] === true ? `a${o}_` : undefined);
+        const slots = Array.from({ length: op.arity }, (_, j) => {
+          const slot = loopSlot(run, o, j, 'backward', local, carried, [], w);
+          const e = sameRep(run, o, j);
+          return e >= 0 && fused?.[e] === true ? { ...slot, tangents: `t${e}_` } : slot;
+        });
+        if (fused?.[o] === true) {
+          const tangentOf = (j: number, c: number) => (slots[j]?.tangents !== undefined ? `${slots[j]?.tangents}${c}` : `$t${c}[${slots[j]?.entry as string}]`);
+          const names = Array.from({ length: k }, (_, c) => `t${o}_${c}`);
+          tangents.push(`let ${names.join(', ')}; { ${tangentLanesTemplate(opByCode(codes[run.start + o] as number), slots, `$v[${plus('i', o)}]`, k, tangentOf, deps)} ${names.map((name, c) => `${name} = s_${c};`).join(' ')} }`);
+        }
+        const line = emit(plus('i', o), op, slots, local[o] === true || carried[o] === true ? `a${o}_` : undefined, fused?.[o] === true ? `t${o}_` : undefined);
         if (line !== '') lines.push(line);
       }
-      const declared = local.flatMap((l, o) => (l ? [`a${o}_ = 0`, ...Array.from({ length: k }, (_, c) => `a${o}_${c} = 0`)] : []));
-      return [...(declared.length > 0 ? [`let ${declared.join(', ')};`] : []), ...lines.reverse()];
-    }, true, false).map((piece) => piece.body).reverse();
+      // A carried adjoint starts from what the next repetition pushed; the carry then collects this repetition's pushes to the one before.
+      const declared = local.flatMap((l, o) => (l ? lanes(`a${o}_`).map((name) => `${name} = 0`) : carried[o] === true ? lanes(`a${o}_`).map((name) => `${name} = ${name.replace(`a${o}_`, `c${o}_`)}`) : []));
+      const taken = carried.flatMap((c, o) => (c ? [eachLane(`c${o}_`, (name) => `${name} = 0;`)] : []));
+      return [...tangents, ...(declared.length > 0 ? [`let ${declared.join(', ')};`] : []), ...taken, ...lines.reverse(), ...shift(run)];
+    }, true, false, prologue, epilogue, init).map((piece) => piece.body).reverse();
+  };
   const secondOrder = secondOrderProgram(deps, secondOrderSources(false));
   const secondOrderUnchecked = secondOrderProgram(deps, secondOrderSources(true), true);
   // Each direction's tangents from the arrays, in list order (no locals: the values a repetition
   // made are read back), for the entries a second-order sweep reads (in a loop, a body entry if
   // any repetition's is).
   const tangentLanes = tangentLanesProgram(deps, (emit) => {
-    const needed = tangentsNeeded(list);
+    tangentsRead ??= tangentsNeeded(list);
+    const needed = tangentsRead;
     const straight: Emit = (i, op, slots) => (needed[i as number] === 1 ? emit(i, op, slots) : '');
     return sources(straight, (run) => {
+      // The unchecked second-order loop computes this run's tangents itself.
+      if (fusedTangents(run) !== undefined) return [];
       const lines: string[] = [];
       for (let o = 0; o < run.period; o++) {
         let read = false;

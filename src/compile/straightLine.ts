@@ -12,9 +12,10 @@ type Pass = (a: Float64Array, b: Float64Array) => void;
 
 /**
  * One entry's statement in a sweep: `i` an expression for its index, `slots` its arguments ('' when
- * the entry has nothing to do); `own`, where a sweep that takes it keeps the entry's adjoint in a local.
+ * the entry has nothing to do); `own`, where a sweep that takes it keeps the entry's adjoint in a local;
+ * `ownTangents`, where a sweep over several directions keeps the entry's tangents (`<name><c>`, see ArgSlot.tangents).
  */
-export type Emit = (i: number | string, op: OpDef, slots: ArgSlot[], own?: string) => string;
+export type Emit = (i: number | string, op: OpDef, slots: ArgSlot[], own?: string, ownTangents?: string) => string;
 
 /**
  * The statement each sweep runs for one entry (values `$v`, adjoints `$a`, tangents `$t`):
@@ -93,7 +94,7 @@ export function straightChunks(
 
 type DirectionsPass = (v: Float64Array, a: Float64Array, t: readonly Float64Array[], at: readonly Float64Array[]) => void;
 /** One entry's statements for k directions at once (`i` its index expression), or undefined where the op has none. */
-type DirectionsEntry = (op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps, own?: string) => string | undefined;
+type DirectionsEntry = (op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps, own?: string, ownTangents?: string) => string | undefined;
 
 /** Most directions a generated sweep over several directions takes at once: its code grows with them (compile's chunks have at most 8). */
 const MAX_DIRECTIONS = 8;
@@ -109,8 +110,8 @@ function directionsProgram(deps: Deps, sources: (emit: Emit, k: number) => strin
   const built = new Map<number, DirectionsPass[] | null>();
   const build = (k: number): DirectionsPass[] | null => {
     let missing = false;
-    const emit: Emit = (i, op, slots, own) => {
-      const line = entry(op, slots, String(i), k, deps, own);
+    const emit: Emit = (i, op, slots, own, ownTangents) => {
+      const line = entry(op, slots, String(i), k, deps, own, ownTangents);
       if (line === undefined) missing = true;
       return line ?? '';
     };

@@ -74,37 +74,100 @@ export function secondOrderSweep(
 }
 
 /**
+ * Where {@link hessianProducts} takes its arrays from. The default makes new ones (all zero)
+ * every call; a caller that reads each result before its next call may hand out the same
+ * arrays every time (for a list of a thousand entries, allocating them was a fifth of a
+ * Hessian), and then need not clear all of them: an unchecked second-order sweep zeroes every
+ * adjoint and adjoint tangent it reads from the arrays, so after one that ran to its end they
+ * are 0 wherever the next reads, but for the inputs' entries (read by the caller, not the sweep).
+ */
+export interface SecondOrderArrays {
+  /** Direction c's tangents, zeroed in [0, upTo) (everywhere without upTo). */
+  tangents(c: number, upTo?: number): Float64Array;
+  /**
+   * The adjoints (c = -1) or direction c's adjoint tangents, zeroed in [0, upTo) if the last
+   * sweep that used this array was an unchecked second-order sweep that ran to its end (see
+   * `cleared`), else everywhere; everywhere without upTo.
+   */
+  accumulators(c: number, upTo?: number): Float64Array;
+  /**
+   * Says the adjoints and the first k directions' adjoint tangents, handed out since, are clear
+   * again but for the inputs' entries (an unchecked sweep over them ran to its end).
+   */
+  cleared(k: number): void;
+}
+
+/** New arrays, all zero, for every call. */
+function freshArrays(length: number): SecondOrderArrays {
+  return { tangents: () => new Float64Array(length), accumulators: () => new Float64Array(length), cleared: () => undefined };
+}
+
+/** Arrays of `length` entries kept from call to call (see SecondOrderArrays), made on first use. */
+export class KeptSecondOrderArrays implements SecondOrderArrays {
+  readonly #length: number;
+  readonly #tangents: Float64Array[] = [];
+  /** The adjoints at 0, direction c's adjoint tangents at c + 1. */
+  readonly #accumulators: Float64Array[] = [];
+  /** Whether an unchecked sweep left accumulator s clear, and it was not handed out since (a set of arrays cost a tenth of a small Hessian). */
+  readonly #clear: boolean[] = [];
+
+  constructor(length: number) {
+    this.#length = length;
+  }
+
+  tangents(c: number, upTo?: number): Float64Array {
+    const kept = this.#tangents[c];
+    if (kept === undefined) return (this.#tangents[c] = new Float64Array(this.#length));
+    return kept.fill(0, 0, upTo ?? kept.length);
+  }
+
+  accumulators(c: number, upTo?: number): Float64Array {
+    const s = c + 1;
+    let kept = this.#accumulators[s];
+    if (kept === undefined) kept = this.#accumulators[s] = new Float64Array(this.#length);
+    else kept.fill(0, 0, upTo !== undefined && this.#clear[s] === true ? upTo : kept.length);
+    // Whatever runs next may leave it anything until it says otherwise (a throwing sweep, the tested sweeps).
+    this.#clear[s] = false;
+    return kept;
+  }
+
+  cleared(k: number): void {
+    for (let s = 0; s <= k; s++) this.#clear[s] = true;
+  }
+}
+
+/**
  * Hessian-vector products of a scalar list at its values v, one per direction: each `seeds[c]`
  * fills the inputs' tangents of direction c, the engine's tangent sweep (the list's own, or
  * a compiled program's) carries them through the list, then one second-order sweep takes
  * every direction at once. Returns the adjoint tangents: `at[c][0 .. n)` is H·d_c.
- * `a` (length ≥ the list's) is scratch for the first-order adjoints; `zeros(slot, upTo)` gives the
- * arrays of the tangents (slots 0 .. k-1) and adjoint tangents (k .. 2k-1), zeroed (only
- * [0, upTo) where upTo is given), by default new ones: a caller that reads the result before its
- * next call may hand out the same arrays every time (for a list of a thousand entries,
- * allocating them was a fifth of a Hessian).
  */
 export function hessianProducts(
   list: SweepList & { readonly outputs: readonly number[] },
   v: Float64Array,
   engine: SecondOrderEngine,
   seeds: readonly ((t: Float64Array) => void)[],
-  a: Float64Array = new Float64Array(list.length),
-  zeros: (slot: number, upTo?: number) => Float64Array = () => new Float64Array(list.length),
+  arrays: SecondOrderArrays = freshArrays(list.length),
 ): Float64Array[] {
   const k = seeds.length;
-  // The unchecked route's tangent sweep writes every entry it reads: only the inputs need clearing.
+  const n = list.inputCount;
   const unchecked = engine.secondOrderUnchecked !== undefined && noUncheckedSweep.get(engine) !== k;
+  // The unchecked route's tangent sweep writes every entry it reads, and its second-order sweep
+  // reads only accumulators it leaves clear: only the inputs' need clearing.
+  const upTo = unchecked ? n : undefined;
   const t = seeds.map((seed, c) => {
-    const tc = zeros(c, unchecked && engine.tangentLanes !== undefined ? list.inputCount : undefined);
+    const tc = arrays.tangents(c, engine.tangentLanes !== undefined ? upTo : undefined);
     seed(tc);
     return tc;
   });
-  const at = seeds.map((_, c) => zeros(k + c));
-  a.fill(0);
+  const at = seeds.map((_, c) => arrays.accumulators(c, upTo));
+  const a = arrays.accumulators(-1, upTo);
   seedOutputs(list.outputs, [1], a);
   if (unchecked) {
-    if (uncheckedProducts(list, v, engine, t, a, at)) return at;
+    if (uncheckedProducts(list, v, engine, t, a, at)) {
+      arrays.cleared(k);
+      return at;
+    }
     // A zero met an infinite or NaN factor somewhere: the tested sweeps, from the same start.
     t.forEach((tc, c) => {
       tc.fill(0);
@@ -395,9 +458,12 @@ default: { p -= ar[code]; step(i, p); }
  * only where every input's adjoint tangent is finite (then it equals the tested sweep's bit
  * for bit, see addAdjointTangentUncheckedCode), and runs the tested sweep otherwise. `own`:
  * the local this entry's adjoint was summed in (`own` and `own<c>` its adjoint tangents), where
- * a generated loop keeps it in locals rather than in the arrays.
+ * a generated loop keeps it in locals rather than in the arrays; `ownTangents`, where it keeps the
+ * entry's tangents (direction c's in `<ownTangents><c>`; an argument's are in its slot's `tangents`).
  */
-export function secondOrderEntryUnchecked(op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps, own?: string): string | undefined {
+export function secondOrderEntryUnchecked(
+  op: OpDef, slots: readonly ArgSlot[], i: string, k: number, deps: Deps, own?: string, ownTangents?: string,
+): string | undefined {
   const found = entryParts(op, slots, deps);
   if (found === undefined || found === null) return found === null ? '' : undefined;
   const { parts, live } = found;
@@ -411,9 +477,13 @@ export function secondOrderEntryUnchecked(op: OpDef, slots: readonly ArgSlot[], 
   const uses = (text: string, name: string) => new RegExp(`(?<![\\w$])${name}(?![\\w$])`).test(text);
   const reads = slots.map((s, j) => (uses(partials + once + loop, `a${j}`) ? `const a${j} = ${s.value};` : '')).join(' ');
   const value = uses(partials + once + loop, 'y') ? `const y = $v[${i}];` : '';
-  const tangentOf = (j: number, c: number) => (slots[j]?.entry === undefined ? '0' : `$t${c}[${slots[j]?.entry}]`);
+  const tangentOf = (j: number, c: number) => {
+    const slot = slots[j] as ArgSlot;
+    return slot.entry === undefined ? '0' : slot.tangents !== undefined ? `${slot.tangents}${c}` : `$t${c}[${slot.entry}]`;
+  };
+  const ownTangent = (c: number) => (ownTangents === undefined ? `$t${c}[${i}]` : `${ownTangents}${c}`);
   const tangentReads = (c: number) =>
-    [...slots.map((_, j) => (uses(loop, `u${j}`) ? `const u${j} = ${tangentOf(j, c)};` : '')), uses(loop, 'uy') ? `const uy = $t${c}[${i}];` : ''].join(' ');
+    [...slots.map((_, j) => (uses(loop, `u${j}`) ? `const u${j} = ${tangentOf(j, c)};` : '')), uses(loop, 'uy') ? `const uy = ${ownTangent(c)};` : ''].join(' ');
   const perDirection = moves
     ? dirs
       .map((c) => `let ${parts.roots.map((_, j) => `dd${j}_${c}`).join(', ')}; { ${tangentReads(c)} ` +
@@ -432,6 +502,9 @@ export function secondOrderEntryUnchecked(op: OpDef, slots: readonly ArgSlot[], 
         dirs.map((c) => addAdjointTangentUncheckedCode(lane(c), `s${c}`, `_d${j}`, 'g', root === '0' ? '0' : `dd${j}_${c}`)).join(' ');
     })
     .join(' ');
-  const seeds = dirs.map((c) => `const s${c} = ${own === undefined ? `$at${c}[${i}]` : `${own}${c}`};`).join(' ');
-  return `{ const g = ${own ?? `$a[${i}]`}; ${seeds} ${reads} ${value} ${partials} ${once} ${perDirection} ${updates} }`;
+  // Read from the arrays, an entry's adjoint and adjoint tangents are zeroed there as they are
+  // read (the sweep reads each once): the next call need not clear them (SecondOrderArrays).
+  const seeds = dirs.map((c) => (own === undefined ? `const s${c} = $at${c}[${i}]; $at${c}[${i}] = 0;` : `const s${c} = ${own}${c};`)).join(' ');
+  const adjoint = own === undefined ? `const g = $a[${i}]; $a[${i}] = 0;` : `const g = ${own};`;
+  return `{ ${adjoint} ${seeds} ${reads} ${value} ${partials} ${once} ${perDirection} ${updates} }`;
 }

@@ -23,6 +23,8 @@ export interface ArgSlot {
   /** Where its adjoint and tangent are kept, if not in the arrays at `entry` (a local variable of a generated loop body). */
   readonly adjoint?: string;
   readonly tangent?: string;
+  /** Where a generated loop over several directions keeps its tangents, if not in the arrays: direction c's in local `<tangents><c>`. */
+  readonly tangents?: string;
 }
 
 function fill(text: string, args: readonly string[], y: string): string {

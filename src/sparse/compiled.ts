@@ -2,7 +2,7 @@
 import type { CompiledFunction } from '../compile/compile';
 import type { WengertList } from '../reverse/wengertList';
 import { checkNumbers } from './checks';
-import { checkJacobianOptions, checkOrder, decompress, hessianPlan, jacobianPlan, sparseMatrixOf, type Plan, type SparseJacobianOptions, type SparseHessianOptions } from './compressed';
+import { checkJacobianOptions, checkOrder, decompress, hessianPlan, jacobianPlan, sparseMatrixOf, valuesInto, type Plan, type SparseJacobianOptions, type SparseHessianOptions } from './compressed';
 import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf } from './pattern';
 import type { SparseMatrix } from './sparseMatrix';
 import type { Coloring, ColoringOrder } from './coloring';
@@ -54,9 +54,10 @@ export function compiledSparseJacobian(c: CompiledFunction, x: ArrayLike<number>
     plan = jacobianPlan(jacobianPatternOf(jacobianDependencies(c.tape.flat(), false)), mode, order);
     p.jacobian.set(key, plan);
   }
+  const into = valuesInto(api, options, plan);
   // The passes run on compile's own engine at the values evaluate left (guards were checked there).
   const engine = c as unknown as { compressedJacobian(kind: 'forward' | 'reverse', coloring: Coloring): Float64Array };
-  return decompress(plan, engine.compressedJacobian(plan.kind === 'forward' ? 'forward' : 'reverse', plan.coloring));
+  return decompress(plan, engine.compressedJacobian(plan.kind === 'forward' ? 'forward' : 'reverse', plan.coloring), into);
 }
 
 /** @internal The Hessian plan of c's current recording for a colouring order (made once, then reused). */
@@ -79,6 +80,7 @@ export function compiledSparseHessian(c: CompiledFunction, x: ArrayLike<number>,
   const order = checkOrder(api, options);
   evaluate(api, c, xs);
   const plan = compiledHessianPlan(c, order);
+  const into = valuesInto(api, options, plan);
   // The products run on compile's own engine at the values evaluate left (guards were checked there).
-  return sparseMatrixOf(plan, (c as unknown as { hessianValues(plan: Plan): Float64Array }).hessianValues(plan));
+  return sparseMatrixOf(plan, (c as unknown as { hessianValues(plan: Plan, into?: Float64Array): Float64Array }).hessianValues(plan, into));
 }

@@ -5,7 +5,7 @@ import { rerolled } from '../../src/compile/reroll';
 import { coverage, findRuns } from '../../src/compile/loopRuns';
 import { findGuardRuns, guardCheck } from '../../src/compile/guardCheck';
 import { straightLine } from '../../src/compile/straightLine';
-import { hessianProducts, secondOrderSweep } from '../../src/engine/secondOrder';
+import { hessianProducts, KeptSecondOrderArrays, secondOrderSweep } from '../../src/engine/secondOrder';
 import { seedOutputs } from '../../src/engine/sweeps';
 import { partialTangentsParts } from '../../src/engine/partialTangents';
 import { opByCode } from '../../src/ops/opDef';
@@ -280,6 +280,77 @@ test.each(['codegen', 'rerolled'] as const)('%s: the unchecked Hessian-vector pr
   );
   expect(kept).toBeGreaterThan(5);
   expect(fellBack).toBeGreaterThan(0);
+});
+
+// A compiled function keeps its second-order arrays from call to call, and the unchecked sweep
+// zeroes the adjoints it reads, so a later call clears only the inputs' entries. Whatever ran
+// before (another number of directions, a fallback to the tested sweeps at a point where a zero
+// met ∞ or NaN), each call gives what new arrays give, bit for bit.
+test.each(['codegen', 'rerolled'] as const)('%s: second-order calls on kept arrays equal calls on new arrays bit for bit, whatever ran before', (engine) => {
+  let calls = 0;
+  fc.assert(
+    fc.property(
+      loopedArb,
+      fc.array(fc.record({ k: fc.integer({ min: 1, max: 4 }), point: fc.oneof(pointArb(SPECIAL), pointArb([...SPECIAL, ...IEEE])) }), { minLength: 2, maxLength: 6 }),
+      (p, sequence) => {
+        const scalar = (z: Value[]) => p.f(z)[0]!;
+        const flat = record(scalar, sequence[0]!.point.slice(0, p.inputs)).flat();
+        const program = (engine === 'codegen' ? straightLine(flat, 24_000) : rerolled(flat, findRuns(flat), 24_000))!;
+        const kept = new KeptSecondOrderArrays(flat.length);
+        for (const { k, point } of sequence) {
+          const v = flat.values.slice(0, flat.length);
+          v.set(point.slice(0, p.inputs));
+          program.evaluate(v);
+          const seeds = Array.from({ length: k }, (_, c) => (t: Float64Array) => {
+            for (let j = 0; j < flat.inputCount; j++) t[j] = Math.cos(1 + j * (c + 1));
+          });
+          const got = hessianProducts(flat, v, program, seeds, kept).map((atc) => atc.slice(0, flat.inputCount));
+          const want = hessianProducts(flat, v, program, seeds).map((atc) => atc.slice(0, flat.inputCount));
+          got.forEach((atc, c) => expect(atc.every((x, i) => Object.is(x, want[c]![i]))).toBe(true));
+          calls++;
+        }
+      },
+    ),
+    { numRuns: runs(60), ...seed },
+  );
+  expect(calls).toBeGreaterThan(100);
+});
+
+// The unchecked second-order loop keeps adjoints where the first-order loop does: an
+// accumulator's adjoint carried to the repetition before, the inputs read at stride 1 in a
+// sliding window, each with one local per direction beside it. Rosenbrock's loop has both (its
+// running sum; x[i] and x[i + 1]), W3's the carry, the row sum of sin(a·x) the window; each
+// gives the tested sweep's numbers bit for bit, on kept arrays too, at ordinary and IEEE points.
+test.each([
+  ['Rosenbrock', rosenbrock.f, Array.from(rosenbrock.point(40))],
+  ['W3', scalarLoop.f(60), Array.from(scalarLoop.point)],
+  ['sum of sin(a·x)', (x: Value[]) => sinSum.f(1)(x)[0]!, Array.from(sinSum.point(30))],
+] as const)('%s: the unchecked second-order loop (carry, window) equals the tested sweeps bit for bit', (_, f, x0) => {
+  const flat = record(f, x0).flat();
+  const program = rerolled(flat, findRuns(flat), 24_000)!;
+  expect(program.secondOrderUnchecked).toBeDefined();
+  const kept = new KeptSecondOrderArrays(flat.length);
+  let exact = 0;
+  for (const point of [x0, x0.map((v, j) => v - 0.3 * Math.sin(j)), x0.map((v, j) => (j === 1 ? Infinity : v)), x0.map((v, j) => (j === 0 ? NaN : v))]) {
+    const v = flat.values.slice(0, flat.length);
+    v.set(point);
+    program.evaluate(v);
+    for (let k = 1; k <= 4; k++) {
+      const seeds = Array.from({ length: k }, (_, c) => (t: Float64Array) => {
+        for (let j = 0; j < flat.inputCount; j++) t[j] = c === 0 ? 1 : Math.sin(1 + j + 3 * c);
+      });
+      let tested = false;
+      const spied = { ...program, secondOrder: (...args: Parameters<NonNullable<typeof program.secondOrder>>) => ((tested = true), program.secondOrder!(...args)) };
+      const unchecked = hessianProducts(flat, v, spied, seeds, kept);
+      if (!tested) exact++;
+      const reference = hessianProducts(flat, v, { tangent: program.tangent, secondOrder: program.secondOrder!, generated: true }, seeds);
+      unchecked.forEach((atc, c) => {
+        for (let j = 0; j < flat.inputCount; j++) expect(Object.is(atc[j], reference[c]![j])).toBe(true);
+      });
+    }
+  }
+  // The finite points (two of the four) took the unchecked route.
+  expect(exact).toBeGreaterThanOrEqual(8);
 });
 
 // The backward loop keeps adjoints in locals where it can: an accumulator's running adjoint

@@ -198,6 +198,46 @@ describe('compile: pattern and colouring once, compressed passes at each point',
   });
 });
 
+describe('options.values: the nonzeros written into an array of the caller', () => {
+  test('an earlier result\'s values are reused, compiled and one-shot, in every mode', () => {
+    const n = 20;
+    const x0 = Array.from({ length: n }, (_, i) => Math.cos(i));
+    const x1 = x0.map((v, i) => 0.5 * v + Math.sin(i));
+    const ch = compile(rosenbrock, x0);
+    const H0 = ch.sparseHessian(x0);
+    const H1 = ch.sparseHessian(x1, { values: H0.values });
+    expect(H1.values).toBe(H0.values);
+    expect(Array.from(H1.values)).toEqual(Array.from(sparseHessian(rosenbrock, x1).values));
+    const once = sparseHessian(rosenbrock, x0, { values: H1.values });
+    expect(once.values).toBe(H0.values);
+    expect(Array.from(once.values)).toEqual(Array.from(compile(rosenbrock, x0).sparseHessian(x0).values));
+    const cj = compile(reactionDiffusion, x0);
+    for (const mode of ['forward', 'reverse'] as const) {
+      const J0 = cj.sparseJacobian(x0, { mode });
+      const J1 = cj.sparseJacobian(x1, { mode, values: J0.values });
+      expect(J1.values).toBe(J0.values);
+      expect(Array.from(J1.values)).toEqual(Array.from(sparseJacobian(reactionDiffusion, x1, { mode }).values));
+      const J2 = sparseJacobian(reactionDiffusion, x0, { mode, values: J1.values });
+      expect(J2.values).toBe(J0.values);
+      expect(Array.from(J2.values)).toEqual(Array.from(cj.sparseJacobian(x0, { mode }).values));
+    }
+  });
+  test('an array of another length or type is refused before anything is written', () => {
+    const x = [0.5, 1, 1.5, 2];
+    const ch = compile(rosenbrock, x);
+    const nnz = ch.sparseHessian(x).nnz;
+    const short = new Float64Array(nnz - 1).fill(7);
+    expect(() => ch.sparseHessian(x, { values: short })).toThrow(RangeError);
+    expect(() => ch.sparseHessian(x, { values: short })).toThrow(`sparseHessian: options.values must hold nnz = ${nnz} numbers, got a Float64Array of ${nnz - 1}`);
+    expect(Array.from(short).every((v) => v === 7)).toBe(true);
+    expect(() => sparseHessian(rosenbrock, x, { values: new Array(nnz).fill(0) as unknown as Float64Array })).toThrow(
+      new TypeError(`sparseHessian: options.values must be a Float64Array of ${nnz} numbers (nnz), got an array of length ${nnz}`),
+    );
+    expect(() => sparseJacobian(reactionDiffusion, x, { values: new Float32Array(10) as unknown as Float64Array })).toThrow(TypeError);
+    expect(() => compile(reactionDiffusion, x).sparseJacobian(x, { values: new Float64Array(3) })).toThrow(/sparseJacobian: options.values must hold nnz = 10 numbers/);
+  });
+});
+
 describe('bad input', () => {
   test('clear errors naming the argument', () => {
     expect(() => sparseJacobian(reactionDiffusion, 5 as unknown as number[])).toThrow(/sparseJacobian: x must be an array of numbers, got a number/);
