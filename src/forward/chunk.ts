@@ -204,13 +204,15 @@ export function checkChunkSize(api: string, chunkSize: unknown): number | undefi
  * result's tangents go to the pass's current block (see ChunkTrace.block).
  */
 function emitChunkFastPath(op: OpText): string {
-  // One argument's tangents, added into the result's (fresh, so zero) slots of the block.
+  // One argument's tangents into the result's slots of the block, each direction's sum in a
+  // local stored once, two directions per turn of the loop: W3's jacfwd (two directions) ran
+  // 10% faster than with one per turn adding into the block (which read each slot back).
+  const lane1 = (k: number, c: string) => `{ let s = 0; const u = D${k}[o${k} + ${c}]; ${addTangentCode('s', 'u', `d${k}`)} B[o + ${c}] = s; }`;
   const accumulate = (k: number) =>
-    `for (let c = 0; c < w; c++) { const u = D${k}[o${k} + c]; ${addTangentCode('B[o + c]', 'u', `d${k}`)} }`;
-  // Both arguments' in one loop, each direction's sum kept in a local and stored once: the
-  // same additions in the same order, without reading the block back (6% fewer instructions
-  // for W3's jacfwd; for one argument the loop above counted fewer).
-  const both = `for (let c = 0; c < w; c++) { let s = 0; const u0 = D0[o0 + c]; ${addTangentCode('s', 'u0', 'd0')} const u1 = D1[o1 + c]; ${addTangentCode('s', 'u1', 'd1')} B[o + c] = s; }`;
+    `let c = 0; for (; c + 1 < w; c += 2) { ${lane1(k, 'c')} ${lane1(k, 'c + 1')} } if (c < w) ${lane1(k, 'c')}`;
+  // Both arguments' in one loop, likewise: the same additions in the same order.
+  const lane2 = (c: string) => `{ let s = 0; const u0 = D0[o0 + ${c}]; ${addTangentCode('s', 'u0', 'd0')} const u1 = D1[o1 + ${c}]; ${addTangentCode('s', 'u1', 'd1')} B[o + ${c}] = s; }`;
+  const both = `let c = 0; for (; c + 1 < w; c += 2) { ${lane2('c')} ${lane2('c + 1')} } if (c < w) ${lane2('c')}`;
   const take = `const w = tr.width; let B = tr.block; let o = tr.used;
 if (o + w > B.length) { B = tr.nextBlock(); o = 0; }
 tr.used = o + w;`;
