@@ -59,6 +59,10 @@ export interface Program {
    * input. False, doing nothing, where this engine's sweep cannot.
    */
   backwardUncheckedInto?(v: Float64Array, a: Float64Array, lo: number | undefined, hi: number | undefined, x: Float64Array | undefined, g: Float64Array): boolean;
+  /**
+   * Tangents: `t` holds the inputs' tangents on entry, every entry's tangent on return. It
+   * reads no other entry before writing it, so a caller reusing `t` resets only the inputs'.
+   */
   tangent(v: Float64Array, t: Float64Array): void;
   /**
    * Readies `backward` (or `backwardUnchecked`) before its first sweep; `a` must be all 0, and

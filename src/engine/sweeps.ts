@@ -42,7 +42,10 @@ export interface Sweeps {
   evaluate(list: SweepList, v: Float64Array): void;
   /** Adjoints: `a` holds the output seeds on entry, every entry's adjoint on return. */
   backward(list: SweepList, v: Float64Array, a: Float64Array): void;
-  /** Tangents: `t` holds the inputs' tangents on entry, every entry's tangent on return. */
+  /**
+   * Tangents: `t` holds the inputs' tangents on entry, every entry's tangent on return (each
+   * written before it is read, so a caller reusing `t` resets only the inputs').
+   */
   tangent(list: SweepList, v: Float64Array, t: Float64Array): void;
 }
 

@@ -193,7 +193,7 @@ function colourSeed(colors: Int32Array, c: number): (t: Float64Array) => void {
 /**
  * @internal Forward mode: B = J·S (m × p), one tangent sweep per column colour, the columns of
  * that colour seeded together. `tangent(t)` is the engine's tangent sweep (the list's own, or a
- * compiled program's), given t with the inputs' tangents set and the rest 0; B's row i is read
+ * compiled program's), given t with the inputs' tangents set (it writes every other entry's); B's row i is read
  * from the tangent of output i (`outputs[i]`, a constant output's row is 0).
  */
 export function forwardCompressed(coloring: Coloring, outputs: readonly number[], length: number, tangent: (t: Float64Array) => void): Float64Array {
@@ -202,7 +202,8 @@ export function forwardCompressed(coloring: Coloring, outputs: readonly number[]
   const B = new Float64Array(m * p);
   const t = new Float64Array(length);
   for (let c = 0; c < p; c++) {
-    if (c > 0) t.fill(0);
+    // The sweep writes every other entry's tangent: only the inputs' (one per column) are reset.
+    if (c > 0) t.fill(0, 0, colors.length);
     colourSeed(colors, c)(t);
     tangent(t);
     for (let i = 0; i < m; i++) {

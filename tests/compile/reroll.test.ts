@@ -6,7 +6,8 @@ import { coverage, findRuns } from '../../src/compile/loopRuns';
 import { findGuardRuns, guardCheck } from '../../src/compile/guardCheck';
 import { straightLine } from '../../src/compile/straightLine';
 import { hessianProducts, KeptSecondOrderArrays, secondOrderSweep } from '../../src/engine/secondOrder';
-import { seedOutputs } from '../../src/engine/sweeps';
+import { generatedInterpreter, plainInterpreter, seedOutputs } from '../../src/engine/sweeps';
+import { interpreted } from '../../src/compile/program';
 import { partialTangentsParts } from '../../src/engine/partialTangents';
 import { opByCode } from '../../src/ops/opDef';
 import { rosenbrock, scalarLoop, sinSum } from '../../benchmarks/workloads';
@@ -280,6 +281,29 @@ test.each(['codegen', 'rerolled'] as const)('%s: the unchecked Hessian-vector pr
   );
   expect(kept).toBeGreaterThan(5);
   expect(fellBack).toBeGreaterThan(0);
+});
+
+// Every engine's tangent sweep writes each entry's tangent before anything reads it, so compile
+// keeps one tangent array (jvp, forward jacobian, sparse forward passes) and resets only the
+// inputs' tangents: whatever the array held before, the tangents are the same, bit for bit.
+test('every engine\'s tangent sweep reads only the inputs\' tangents from t (random looped programs)', () => {
+  const generated = generatedInterpreter();
+  fc.assert(
+    fc.property(loopedArb, pointArb(SPECIAL), fc.constantFrom(NaN, Infinity, 7), (p, pt, junk) => {
+      const flat = record((z: Value[]) => p.f(z), pt.slice(0, p.inputs)).flat();
+      const programs = [straightLine(flat, 24_000)!, rerolled(flat, findRuns(flat), 24_000)!, interpreted(flat, generated!), interpreted(flat, plainInterpreter)];
+      for (const program of programs) {
+        const v = flat.values.slice(0, flat.length);
+        const clean = new Float64Array(flat.length);
+        const dirty = new Float64Array(flat.length).fill(junk);
+        for (let j = 0; j < flat.inputCount; j++) clean[j] = dirty[j] = Math.cos(j);
+        program.tangent(v, clean);
+        program.tangent(v, dirty);
+        expect(dirty.every((x, i) => Object.is(x, clean[i]))).toBe(true);
+      }
+    }),
+    { numRuns: runs(40), ...seed },
+  );
 });
 
 // A compiled function keeps its second-order arrays from call to call, and the unchecked sweep
