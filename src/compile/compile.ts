@@ -19,6 +19,7 @@ import { compiledHessianPlan, compiledSparseHessian, compiledSparseJacobian } fr
 import { forwardCompressed, hessianValues, reverseCompressed, type Plan, type SparseHessianOptions, type SparseJacobianOptions } from '../sparse/compressed';
 import type { Coloring } from '../sparse/coloring';
 import type { SparseMatrix } from '../sparse/sparseMatrix';
+import { rowsOf } from '../internal/arrays';
 
 export type { CompileMode } from './program';
 
@@ -518,7 +519,9 @@ class Compiled {
     const outs = this.#flat.outputs;
     const tangentOf = (r: number) => (r >= 0 ? (t[r] as number) : 0);
     if (!this.#flat.outputIsArray) return [this.#outputs(), tangentOf(outs[0] as number)];
-    return [this.#outputs(), Float64Array.from(outs, tangentOf)];
+    const dy = new Float64Array(outs.length);
+    for (let i = 0; i < outs.length; i++) dy[i] = tangentOf(outs[i] as number);
+    return [this.#outputs(), dy];
   }
 
   jacobian(x: ArrayLike<number>): Float64Array[] {
@@ -575,7 +578,7 @@ class Compiled {
   hessian(x: ArrayLike<number>): number[][] {
     this.#secondOrderInput('hessian', x);
     const n = this.#flat.inputCount;
-    const H = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+    const H = rowsOf(n, n, 0);
     // Fewer colours than inputs (a sparse Hessian): the compressed products give every nonzero,
     // and the pattern holds on the whole recorded branch, which the guards keep us on.
     const plan = compiledHessianPlan(this as unknown as CompiledFunction);
@@ -588,7 +591,9 @@ class Compiled {
     const width = defaultChunkSize(n);
     for (let j0 = 0; j0 < n; j0 += width) {
       const k = Math.min(width, n - j0);
-      const at = this.#secondOrder(Array.from({ length: k }, (_, c) => (t) => (t[j0 + c] = 1)));
+      const seeds = new Array<(t: Float64Array) => void>(k);
+      for (let c = 0; c < k; c++) seeds[c] = (t) => (t[j0 + c] = 1);
+      const at = this.#secondOrder(seeds);
       for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) (H[i] as number[])[j0 + c] = (at[c] as Float64Array)[i] as number;
     }
     return H;

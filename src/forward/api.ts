@@ -14,6 +14,7 @@ import { Dual, ForwardTrace, splitDual } from './dual';
 import { ChunkDual, ChunkTrace, checkChunkSize, defaultChunkSize, splitChunk } from './chunk';
 import { describe } from '../ops/value';
 import type { Out, Widen } from '../internal/types';
+import { rowsOf } from '../internal/arrays';
 
 const passLabels = new Map<string, string>();
 
@@ -175,20 +176,13 @@ export function jacfwd(f: VectorFunction, options: JacfwdOptions = {}): <T exten
     for (let j0 = 0; j0 < n; j0 += width) {
       pass++;
       const k = Math.min(width, n - j0);
-      const columns = width === 1 ? [forwardPass('jacfwd', f, xs, unitVector(n, j0)).yDot] : chunkPass(f, xs, j0, k);
-      for (let c = 0; c < k; c++) {
-        const column = columns[c] as Value[];
-        J ??= column.map(() => new Array<Value>(n));
-        if (column.length !== J.length) {
-          throw new RangeError(
-            `jacfwd: f returned ${J.length} output(s) in pass 1 but ${column.length} in pass ${pass}; ` +
-              'f must return the same number of outputs at every call',
-          );
-        }
-        column.forEach((d, i) => {
-          (J as Value[][])[i]![j0 + c] = d;
-        });
+      if (width > 1) {
+        J = chunkPass(f, xs, j0, k, J, pass);
+        continue;
       }
+      const column = forwardPass('jacfwd', f, xs, unitVector(n, j0)).yDot;
+      J = jacobianFor(J, column.length, n, pass);
+      for (let i = 0; i < column.length; i++) (J[i] as Value[])[j0] = column[i] as Value;
     }
     // With no inputs there is no pass to count the outputs; one evaluation tells m.
     J ??= forwardPass('jacfwd', f, xs, []).y.map(() => []);
@@ -196,22 +190,45 @@ export function jacfwd(f: VectorFunction, options: JacfwdOptions = {}): <T exten
   };
 }
 
-/** One chunked pass seeded with e_{j0} .. e_{j0+k-1}; returns those k columns. */
-function chunkPass(f: VectorFunction, xs: readonly Value[], j0: number, k: number): Value[][] {
+/** The m × n Jacobian being filled: J itself, made by the first pass, which later passes must agree with on m. */
+function jacobianFor(J: Value[][] | undefined, m: number, n: number, pass: number): Value[][] {
+  if (J === undefined) return rowsOf<Value>(m, n);
+  if (m !== J.length) {
+    throw new RangeError(`jacfwd: f returned ${J.length} output(s) in pass 1 but ${m} in pass ${pass}; f must return the same number of outputs at every call`);
+  }
+  return J;
+}
+
+/**
+ * One chunked pass seeded with e_{j0} .. e_{j0+k-1}: columns j0 .. j0+k-1 of J (made here on
+ * the first pass). The inputs' tangents share one block, and the outputs' are read straight
+ * out of theirs: a typed array per input and arrays per column cost a small jacfwd (the worked
+ * example's) more than its primitives.
+ */
+function chunkPass(f: VectorFunction, xs: readonly Value[], j0: number, k: number, J: Value[][] | undefined, pass: number): Value[][] {
   const trace = new ChunkTrace('chunked forward pass (jacfwd)', k);
   try {
-    const inputs = xs.map((xi, i) => {
-      const t = new Float64Array(k);
-      if (i >= j0 && i < j0 + k) t[i - j0] = 1;
-      return new ChunkDual(xi, t, trace);
-    });
-    const outputs = checkOutputs('jacfwd', f(inputs));
-    const columns = Array.from({ length: k }, () => new Array<Value>(outputs.values.length));
-    outputs.values.forEach((o, i) => {
+    const n = xs.length;
+    const seeds = new Float64Array(n * k);
+    const inputs = new Array<ChunkDual>(n);
+    for (let i = 0; i < n; i++) {
+      if (i >= j0 && i < j0 + k) seeds[i * k + i - j0] = 1;
+      inputs[i] = new ChunkDual(xs[i] as Value, seeds, trace, i * k);
+    }
+    const outputs = checkOutputs('jacfwd', f(inputs)).values;
+    const jacobian = jacobianFor(J, outputs.length, n, pass);
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i] as Value;
+      const row = jacobian[i] as Value[];
+      if (o instanceof ChunkDual && o.trace === trace && o.offset >= 0) {
+        const { data, offset } = o;
+        for (let c = 0; c < k; c++) row[j0 + c] = data[offset + c] as number;
+        continue;
+      }
       const tangents = splitChunk('jacfwd', o, trace)[1];
-      for (let c = 0; c < k; c++) (columns[c] as Value[])[i] = tangents[c] as Value;
-    });
-    return columns;
+      for (let c = 0; c < k; c++) row[j0 + c] = tangents[c] as Value;
+    }
+    return jacobian;
   } finally {
     trace.active = false;
   }

@@ -147,9 +147,13 @@ function ownTangents(tangents: ArrayLike<Value>, trace: ChunkTrace): Float64Arra
   if (tangents.length !== trace.width) {
     throw new RangeError(`ChunkDual: tangents must have length ${trace.width} (the chunk width), got ${tangents.length}`);
   }
-  return tangents instanceof Float64Array || !Array.from(tangents).every((t) => typeof t === 'number')
-    ? (tangents as Float64Array | Value[])
-    : Float64Array.from(tangents as ArrayLike<number>);
+  if (tangents instanceof Float64Array) return tangents;
+  // Loops, not Array.from / Float64Array.from (see src/internal/arrays.ts): this runs for every generic primitive of a pass.
+  const k = tangents.length;
+  for (let c = 0; c < k; c++) if (typeof tangents[c] !== 'number') return tangents as Value[];
+  const out = new Float64Array(k);
+  for (let c = 0; c < k; c++) out[c] = tangents[c] as number;
+  return out;
 }
 
 // One chunk dual is made per primitive: a plain constructor (see adValueClass).

@@ -1,6 +1,7 @@
 // Custom derivatives for whole user functions: each becomes one primitive, one op per place in the user's code, bound per call.
 import { apply, defineOp, getOp, type OpDef } from './opDef';
 import { ADValue, describe, nextLevel, type Trace, type Value } from './value';
+import { toArray } from '../internal/arrays';
 
 /**
  * The partials of a user function f: R^n -> R at x, one per input, written with dualtape
@@ -253,7 +254,7 @@ function defineCustom(
     if (!Array.isArray(x) && !ArrayBuffer.isView(x)) {
       throw new TypeError(`${family.name}: x must be an array of numbers, got ${describe(x)}`);
     }
-    const args = Array.from(x as ArrayLike<Value>);
+    const args = toArray(x as ArrayLike<Value>);
     if (args.length === 0) throw new RangeError(`${family.name}: x must have at least one element`);
     if (args.every((a) => typeof a === 'number')) return f(args as number[]);
     return apply(opFor(family, binding, args), args);

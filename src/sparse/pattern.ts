@@ -6,6 +6,7 @@ import { WengertList } from '../reverse/wengertList';
 import { checkFunction, type VectorFunction, type ScalarFunction } from '../internal/validate';
 import { opStructure, type OpStructure } from './opStructure';
 import { checkNumbers } from './checks';
+import { rowsOf } from '../internal/arrays';
 
 /**
  * Which entries of an m × n matrix may be nonzero, in compressed-row form.
@@ -77,7 +78,7 @@ export class SparsityPattern {
 
   /** true where an entry may be nonzero. */
   toDense(): boolean[][] {
-    const out = Array.from({ length: this.shape[0] }, () => new Array<boolean>(this.shape[1]).fill(false));
+    const out = rowsOf(this.shape[0], this.shape[1], false);
     for (let i = 0; i < this.shape[0]; i++) {
       for (let p = this.rowStarts[i] as number; p < (this.rowStarts[i + 1] as number); p++) (out[i] as boolean[])[this.cols[p] as number] = true;
     }

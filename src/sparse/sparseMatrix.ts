@@ -1,5 +1,6 @@
 // The result of a sparse Jacobian or Hessian: coordinate format, sorted by row then column.
 import type { Coloring } from './coloring';
+import { rowsOf } from '../internal/arrays';
 
 /**
  * A sparse matrix in coordinate (COO) format: entry k is `values[k]` at (`rows[k]`, `cols[k]`),
@@ -57,7 +58,7 @@ export class SparseMatrix {
 
   /** The dense matrix (rows × cols arrays of numbers, zeros filled in). */
   toDense(): number[][] {
-    const out = Array.from({ length: this.shape[0] }, () => new Array<number>(this.shape[1]).fill(0));
+    const out = rowsOf(this.shape[0], this.shape[1], 0);
     for (let k = 0; k < this.values.length; k++) (out[this.rows[k] as number] as number[])[this.cols[k] as number] = this.values[k] as number;
     return out;
   }

@@ -5,6 +5,7 @@ import { ChunkDual, ChunkTrace, checkChunkSize, defaultChunkSize, splitChunk } f
 import { WengertList } from '../reverse/wengertList';
 import { checkFunction, checkVector, type ScalarFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
+import { rowsOf } from '../internal/arrays';
 
 function recordScalar(api: string, f: ScalarFunction, x: unknown): { tape: WengertList; xs: Value[] } {
   checkFunction(api, f);
@@ -58,7 +59,7 @@ function sweepChunk(api: string, tape: WengertList, xs: readonly Value[], j0: nu
 
 function hessianOf(api: string, tape: WengertList, xs: readonly Value[], chunkSize?: number): Value[][] {
   const n = xs.length;
-  const H = Array.from({ length: n }, () => new Array<Value>(n));
+  const H = rowsOf<Value>(n, n);
   const width = Math.min(chunkSize ?? defaultChunkSize(n), Math.max(n, 1));
   for (let j0 = 0; j0 < n; j0 += width) {
     const k = Math.min(width, n - j0);
