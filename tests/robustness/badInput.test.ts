@@ -65,6 +65,7 @@ const calls: Call[] = [
   ['f returns a value of another, finished recording', () => jvp(() => leakedTapeVar(), [1], [1]), TypeError, /^jvp: an AD value of a recording \(reverse mode\) that has already finished was used/],
   ['f returns a value of another, finished forward pass', () => vjp(() => [1, leakedDual()], [1]), TypeError, /^vjp: an AD value of a forward pass \(derivative\) that has already finished/],
   ['f changes its number of outputs between passes', () => { let k = 0; return jacfwd((x) => (k++ === 0 ? [x[0]!] : [x[0]!, x[1]!]), { chunkSize: 1 })(X); }, RangeError, /^jacfwd: f returned 1 output\(s\) in pass 1 but 2 in pass 2/],
+  ['f changes its number of outputs between chunked passes', () => { let k = 0; return jacfwd((x) => (k++ === 0 ? [x[0]!] : [x[0]!, x[1]!]), { chunkSize: 2 })([1, 2, 3, 4]); }, RangeError, /^jacfwd: f returned 1 output\(s\) in pass 1 but 2 in pass 2/],
   // WengertList methods
   ['replay with too many inputs', () => record(f, X).replay([1, 2, 3]), RangeError, /^replay: x must have length 2, got length 3/],
   ['replay with a finished value', () => record(f, X).replay([1, leakedDual()]), TypeError, /^replay: x\[1\] is an AD value/],
