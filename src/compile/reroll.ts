@@ -309,37 +309,55 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
   });
 
   /**
-   * Around a backward loop: the carries start at the last repetition's adjoints from outside
-   * and end in repetition 0's reads; the window is loaded once the first repetition is known,
-   * moved down one entry after each repetition, and stored when the loop ends.
+   * An adjoint's lanes in a sweep over k directions: the adjoint itself (local `name`, array
+   * `$a`) and its adjoint tangent along each direction (`name<c>`, `$at<c>`); the first-order
+   * sweeps have k = 0, the adjoint only.
    */
-  const backwardCarries = (run: LoopRun): { prologue: string[]; init: string[]; epilogue: string[] } => {
+  const lanesOf = (name: string, k: number): { local: string; array: string }[] => [
+    { local: name, array: '$a' },
+    ...Array.from({ length: k }, (_, c) => ({ local: `${name}${c}`, array: `$at${c}` })),
+  ];
+  /** `statement(local, array)` for each lane of adjoint `name`, as one line. */
+  const eachLane = (name: string, k: number, statement: (local: string, array: string) => string): string =>
+    lanesOf(name, k).map(({ local, array }) => statement(local, array)).join(' ');
+
+  /**
+   * Around a backward loop (k directions for the second-order sweep, each adjoint's lanes
+   * moving together): the carries start at the last repetition's adjoints from outside and end
+   * in repetition 0's reads; the window is loaded once the first repetition is known, moved
+   * down one entry after each repetition, and stored when the loop ends.
+   */
+  const backwardCarries = (run: LoopRun, k = 0): { prologue: string[]; init: string[]; epilogue: string[] } => {
     const carry = carriedAdjoints(run);
     const window = adjointWindow(run);
     const last = run.start + (run.reps - 1) * run.period;
     const w = window === undefined ? [] : Array.from({ length: window.width }, (_, m) => m);
     const lo = window?.lo ?? 0;
+    const clear = windowStartsClear(run);
     return {
-      prologue: carry.flatMap((c, o) => (c ? [`let c${o}_ = $a[${last + o}]; $a[${last + o}] = 0;`] : [])),
-      init: w.map((m) => `let w${m}_ = ${windowStartsClear(run) ? '0' : `$a[${plus('k', lo + m)}] ?? 0`};`),
+      prologue: carry.flatMap((c, o) => (c ? [eachLane(`c${o}_`, k, (local, a) => `let ${local} = ${a}[${last + o}]; ${a}[${last + o}] = 0;`)] : [])),
+      init: w.map((m) => eachLane(`w${m}_`, k, (local, a) => `let ${local} = ${clear ? '0' : `${a}[${plus('k', lo + m)}] ?? 0`};`)),
       epilogue: [
-        ...carry.flatMap((c, o) => (c ? [`if (k < 0) $a[${run.start - run.period + o}] += c${o}_;`] : [])),
+        ...carry.flatMap((c, o) => (c ? [`if (k < 0) { ${eachLane(`c${o}_`, k, (local, a) => `${a}[${run.start - run.period + o}] += ${local};`)} }`] : [])),
         // Starting clear, the window's entries were 0 in `a` until stored, so `+=` stores the
         // same; it also keeps the entry below the window, which the last shift moved in as 0.
-        ...w.map((m) => `$a[${plus('k', lo + m)}] ${windowStartsClear(run) ? '+=' : '='} w${m}_;`),
+        ...w.map((m) => eachLane(`w${m}_`, k, (local, a) => `${a}[${plus('k', lo + m)}] ${clear ? '+=' : '='} ${local};`)),
       ],
     };
   };
 
-  /** The statements that move a backward loop's adjoint window from repetition k to k - 1. */
-  const windowShift = (run: LoopRun): string[] => {
+  /** The statements that move a backward loop's adjoint window from repetition k to k - 1 (every lane of k directions). */
+  const windowShift = (run: LoopRun, k = 0): string[] => {
     const window = adjointWindow(run);
     if (window === undefined) return [];
     const { lo, width } = window;
     const top = width - 1;
-    const shifts = Array.from({ length: top }, (_, m) => `w${top - m}_ = w${top - m - 1}_;`);
-    const entering = windowStartsClear(run) ? '0' : lo >= 1 ? `$a[${plus('k', lo - 1)}]` : `k > 0 ? $a[k - 1] : 0`;
-    return [`$a[${plus('k', lo + top)}] = w${top}_;`, ...shifts, `w0_ = ${entering};`];
+    const entering = (a: string) => (windowStartsClear(run) ? '0' : lo >= 1 ? `${a}[${plus('k', lo - 1)}]` : `k > 0 ? ${a}[k - 1] : 0`);
+    const shifts = Array.from({ length: top }, (_, m) => {
+      const below = lanesOf(`w${top - m - 1}_`, k);
+      return lanesOf(`w${top - m}_`, k).map(({ local }, d) => `${local} = ${below[d]?.local as string};`).join(' ');
+    });
+    return [eachLane(`w${top}_`, k, (local, a) => `${a}[${plus('k', lo + top)}] = ${local};`), ...shifts, eachLane('w0_', k, (local, a) => `${local} = ${entering(a)};`)];
   };
 
   /** Body entries the next repetition reads (the forward sweeps carry their values in locals `p<e>_`). */
@@ -714,44 +732,11 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
    * checked sweep. k is the number of directions.
    */
   const secondOrderSources = (locals: boolean) => (emit: Emit, k: number): string[] => {
-    const lanes = (name: string) => [name, ...Array.from({ length: k }, (_, c) => `${name}${c}`)];
-    const arrays = ['$a', ...Array.from({ length: k }, (_, c) => `$at${c}`)];
-    /** `statement(local, array)` once for the adjoint and once per direction's adjoint tangent. */
-    const eachLane = (name: string, statement: (local: string, array: string) => string): string =>
-      lanes(name).map((local, c) => statement(local, arrays[c] as string)).join(' ');
+    const lanes = (name: string) => lanesOf(name, k).map(({ local }) => local);
     const carry = (run: LoopRun) => (locals ? carriedAdjoints(run) : []);
     const window = (run: LoopRun) => (locals ? adjointWindow(run) : undefined);
-    const windowLanes = (run: LoopRun) => Array.from({ length: window(run)?.width ?? 0 }, (_, m) => m);
-    const prologue = (run: LoopRun): string[] => {
-      const last = run.start + (run.reps - 1) * run.period;
-      return carry(run).flatMap((c, o) =>
-        (c ? [`let ${lanes(`c${o}_`).map((local, d) => `${local} = ${arrays[d] as string}[${last + o}]`).join(', ')}; ${eachLane(`c${o}_`, (_, a) => `${a}[${last + o}] = 0;`)}`] : []));
-    };
-    const init = (run: LoopRun): string[] => {
-      const lo = window(run)?.lo ?? 0;
-      const clear = window(run) !== undefined && windowStartsClear(run);
-      return windowLanes(run).map((m) => `let ${lanes(`w${m}_`).map((local, d) => `${local} = ${clear ? '0' : `${arrays[d] as string}[${plus('k', lo + m)}] ?? 0`}`).join(', ')};`);
-    };
-    const epilogue = (run: LoopRun): string[] => {
-      const lo = window(run)?.lo ?? 0;
-      const clear = window(run) !== undefined && windowStartsClear(run);
-      return [
-        ...carry(run).flatMap((c, o) => (c ? [`if (k < 0) { ${eachLane(`c${o}_`, (local, a) => `${a}[${run.start - run.period + o}] += ${local};`)} }`] : [])),
-        ...windowLanes(run).map((m) => eachLane(`w${m}_`, (local, a) => `${a}[${plus('k', lo + m)}] ${clear ? '+=' : '='} ${local};`)),
-      ];
-    };
-    /** The window moving from repetition k to k - 1 (see windowShift), every lane. */
-    const shift = (run: LoopRun): string[] => {
-      const w = window(run);
-      if (w === undefined) return [];
-      const top = w.width - 1;
-      const entering = (a: string) => (windowStartsClear(run) ? '0' : w.lo >= 1 ? `${a}[${plus('k', w.lo - 1)}]` : `k > 0 ? ${a}[k - 1] : 0`);
-      return [
-        eachLane(`w${top}_`, (local, a) => `${a}[${plus('k', w.lo + top)}] = ${local};`),
-        ...Array.from({ length: top }, (_, m) => eachLane(`w${top - m}_`, (local) => `${local} = ${local.replace(`w${top - m}_`, `w${top - m - 1}_`)};`)),
-        eachLane('w0_', (local, a) => `${local} = ${entering(a)};`),
-      ];
-    };
+    const around = (part: 'prologue' | 'init' | 'epilogue') => (run: LoopRun) => (locals ? backwardCarries(run, k)[part] : []);
+    const shift = (run: LoopRun) => (locals ? windowShift(run, k) : []);
     return sources(emit, (run) => {
       const local = locals ? localAdjoints(run) : [];
       const carried = carry(run);
@@ -777,9 +762,9 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
       }
       // A carried adjoint starts from what the next repetition pushed; the carry then collects this repetition's pushes to the one before.
       const declared = local.flatMap((l, o) => (l ? lanes(`a${o}_`).map((name) => `${name} = 0`) : carried[o] === true ? lanes(`a${o}_`).map((name) => `${name} = ${name.replace(`a${o}_`, `c${o}_`)}`) : []));
-      const taken = carried.flatMap((c, o) => (c ? [eachLane(`c${o}_`, (name) => `${name} = 0;`)] : []));
+      const taken = carried.flatMap((c, o) => (c ? [eachLane(`c${o}_`, k, (name) => `${name} = 0;`)] : []));
       return [...tangents, ...(declared.length > 0 ? [`let ${declared.join(', ')};`] : []), ...taken, ...lines.reverse(), ...shift(run)];
-    }, true, false, prologue, epilogue, init).map((piece) => piece.body).reverse();
+    }, true, false, around('prologue'), around('epilogue'), around('init')).map((piece) => piece.body).reverse();
   };
   const secondOrder = secondOrderProgram(deps, secondOrderSources(false));
   const secondOrderUnchecked = secondOrderProgram(deps, secondOrderSources(true), true);
