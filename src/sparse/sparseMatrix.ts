@@ -6,7 +6,9 @@ import { rowsOf } from '../internal/arrays';
  * A sparse matrix in coordinate (COO) format: entry k is `values[k]` at (`rows[k]`, `cols[k]`),
  * sorted by row then column, one entry per structural nonzero (an entry may hold an
  * exact 0 where the derivative happens to vanish at this point). A Hessian lists both
- * triangles. `colors` is the number of compressed passes that computed it.
+ * triangles. `colors` is the number of compressed passes that computed it. `rows` and `cols`
+ * are shared by every result of the same pattern (a Newton loop's Hessians are not copied
+ * twice per call): read them, do not write them.
  *
  * @example
  * ```ts
