@@ -156,6 +156,14 @@ export class WengertList implements Trace {
   }
 
   /**
+   * @internal Whether every value and constant of the list is a plain number (no AD value of an
+   * enclosing transformation was recorded): the numeric sweeps of src/engine/ then apply.
+   */
+  get numeric(): boolean {
+    return this.#lifted === undefined && this.#liftedConstants === undefined;
+  }
+
+  /**
    * The output of the latest evaluation as values, shaped like f's return; inside an
    * enclosing transformation these are its AD values (where `output` gives plain numbers).
    */
@@ -561,7 +569,7 @@ export class WengertList implements Trace {
   }
 
   #numeric(seeds: readonly Value[]): boolean {
-    return this.#lifted === undefined && this.#liftedConstants === undefined && seeds.every((s) => typeof s === 'number');
+    return this.numeric && seeds.every((s) => typeof s === 'number');
   }
 
   #seeds(api: string, yBar: unknown): Value[] {

@@ -1,5 +1,5 @@
 // The second-order sweep: its generated loop and its plain loop give the same numbers bit for bit, and both agree with hessian().
-import { add, compile, hessian, mul, sigmoid, tanh, workedExample, type Value } from '../../src/index';
+import { add, compile, hessian, hvp, jvp, mul, sigmoid, tanh, workedExample, type Value } from '../../src/index';
 import { secondOrderSource } from '../../src/engine/secondOrder';
 import { partialTangentsParts } from '../../src/engine/partialTangents';
 import { listOps } from '../../src/ops/opDef';
@@ -43,6 +43,31 @@ test('random programs over every op: generated and plain loops agree bit for bit
     }),
     { numRuns: runs(60), seed: 20261201 },
   );
+});
+
+// hessian and hvp of plain numbers run the list's own second-order sweep; inside a forward pass
+// (inputs that are duals) they replay the list with duals through the op table instead. The
+// primal parts of the second give the first's numbers exactly (NaN where it has NaN): the same
+// rules, the same zero skips, the same order of additions. Only a zero's sign may differ: the
+// sweep's sums start at +0 and only add, so an entry that is exactly 0 is +0 there.
+const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
+test('random programs: hessian and hvp by the second-order sweep equal the duals\' replay exactly', () => {
+  let compared = 0;
+  fc.assert(
+    fc.property(programArb({ maxSteps: 12 }), pointArb(), (program, point) => {
+      const f = (x: Value[]) => sum(program.f(x));
+      const x = point.slice(0, program.inputs);
+      const v = x.map((_, j) => Math.cos(j + 1));
+      const numeric = (hessian(f)(x) as number[][]).flat();
+      const [viaDuals] = jvp((p: Value[]) => (hessian(f)(p) as Value[][]).flat(), x, x.map(() => 0)) as [number[], number[]];
+      expect(numeric.every((h, k) => same(h, viaDuals[k]!))).toBe(true);
+      const [hvpViaDuals] = jvp((p: Value[]) => hvp(f, p, v), x, x.map(() => 0)) as [number[], number[]];
+      expect((hvp(f, x, v) as number[]).every((h, k) => same(h, hvpViaDuals[k]!))).toBe(true);
+      compared++;
+    }),
+    { numRuns: runs(60), seed: 20261202 },
+  );
+  expect(compared).toBeGreaterThan(20);
 });
 
 test('under a strict Content Security Policy the plain loop runs, with the same Hessian', () => {
