@@ -221,7 +221,7 @@ export function valueGradHessian(
   return <T extends Value>(x: ArrayLike<T>) => {
     const { tape, xs } = recordScalar('valueGradHessian', f, x);
     const value = tape.outputValue() as Value;
-    const gradient = tape.adjoints(1).slice(0, xs.length);
+    const gradient = tape.inputAdjoints(1);
     const hessian = hessianOf('valueGradHessian', tape, xs, chunkSize);
     tape.release();
     return { value, gradient, hessian } as ValueGradHessian<Widen<T>>;
