@@ -19,7 +19,7 @@ import { compiledHessianPlan, compiledSparseHessian, compiledSparseJacobian } fr
 import { forwardCompressed, hessianValues, reverseCompressed, type Plan, type SparseHessianOptions, type SparseJacobianOptions } from '../sparse/compressed';
 import type { Coloring } from '../sparse/coloring';
 import type { SparseMatrix } from '../sparse/sparseMatrix';
-import { rowsOf } from '../internal/arrays';
+import { allNumbers, rowsOf, toArray } from '../internal/arrays';
 
 export type { CompileMode } from './program';
 
@@ -499,15 +499,10 @@ class Compiled {
     const n = this.#flat.inputCount;
     // Checked in place (read once below): copying v cost a tenth of a jvp at n = 10^4.
     const vs = checkValues('jvp', 'v', v, n);
-    let numericV = vs instanceof Float64Array;
-    if (!numericV) {
-      numericV = true;
-      for (let i = 0; i < n && numericV; i++) numericV = typeof vs[i] === 'number';
-    }
-    if (!numericV || !this.#evaluate('jvp', x)) {
+    if (!allNumbers(vs) || !this.#evaluate('jvp', x)) {
       // Forward mode over the tape's replay: the nesting path.
       try {
-        return forwardJvp((xs: Value[]) => this.#tape.replay(xs), checkVector('jvp', 'x', x), Array.from(vs)) as [Value | Value[], Value | Value[]];
+        return forwardJvp((xs: Value[]) => this.#tape.replay(xs), checkVector('jvp', 'x', x), toArray(vs)) as [Value | Value[], Value | Value[]];
       } catch (e) {
         throw e instanceof BranchChangedError ? new BranchChangedError('jvp', e.comparison) : e;
       }

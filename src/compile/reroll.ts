@@ -753,9 +753,8 @@ export function rerolled(list: SweepList & { readonly outputs: readonly number[]
           return e >= 0 && fused?.[e] === true ? { ...slot, tangents: `t${e}_` } : slot;
         });
         if (fused?.[o] === true) {
-          const tangentOf = (j: number, c: number) => (slots[j]?.tangents !== undefined ? `${slots[j]?.tangents}${c}` : `$t${c}[${slots[j]?.entry as string}]`);
           const names = Array.from({ length: k }, (_, c) => `t${o}_${c}`);
-          tangents.push(`let ${names.join(', ')}; { ${tangentLanesTemplate(opByCode(codes[run.start + o] as number), slots, `$v[${plus('i', o)}]`, k, tangentOf, deps)} ${names.map((name, c) => `${name} = s_${c};`).join(' ')} }`);
+          tangents.push(`let ${names.join(', ')}; { ${tangentLanesTemplate(op, slots, `$v[${plus('i', o)}]`, k, deps)} ${names.map((name, c) => `${name} = s_${c};`).join(' ')} }`);
         }
         const line = emit(plus('i', o), op, slots, local[o] === true || carried[o] === true ? `a${o}_` : undefined, fused?.[o] === true ? `t${o}_` : undefined);
         if (line !== '') lines.push(line);

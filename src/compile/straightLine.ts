@@ -160,7 +160,7 @@ const NO_ADJOINTS = new Float64Array(0);
 export function tangentLanesProgram(deps: Deps, sources: (emit: Emit) => string[]): NonNullable<Program['tangentLanes']> {
   const run = directionsProgram(deps, sources, (op, slots, i, k, d) => {
     const lanes = Array.from({ length: k }, (_, c) => `$t${c}[${i}] = s_${c};`).join(' ');
-    return `{ ${tangentLanesTemplate(op, slots, `$v[${i}]`, k, (j, c) => `$t${c}[${slots[j]?.entry as string}]`, d)} ${lanes} }`;
+    return `{ ${tangentLanesTemplate(op, slots, `$v[${i}]`, k, d)} ${lanes} }`;
   });
   return (v, t) => run(v, t, NO_ADJOINTS, []);
 }

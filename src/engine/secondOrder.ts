@@ -19,7 +19,7 @@ import { canGenerateCode } from '../symbolic/index';
 import { addAdjoint, addAdjointCode, addAdjointTangent, addAdjointTangentCode, addAdjointTangentUncheckedCode, addAdjointUncheckedCode, uncheckedAdjointsExact } from './accumulate';
 import { arities, entryPartials, partialsScratch, read, refOffsets } from './entries';
 import { partialTangentsParts, type PartialTangentParts } from './partialTangents';
-import { partialsTemplate, type ArgSlot, type Deps } from './templates';
+import { laneTangent, partialsTemplate, type ArgSlot, type Deps } from './templates';
 import { seedOutputs, type SweepList } from './sweeps';
 
 const out = partialsScratch();
@@ -477,10 +477,7 @@ export function secondOrderEntryUnchecked(
   const uses = (text: string, name: string) => new RegExp(`(?<![\\w$])${name}(?![\\w$])`).test(text);
   const reads = slots.map((s, j) => (uses(partials + once + loop, `a${j}`) ? `const a${j} = ${s.value};` : '')).join(' ');
   const value = uses(partials + once + loop, 'y') ? `const y = $v[${i}];` : '';
-  const tangentOf = (j: number, c: number) => {
-    const slot = slots[j] as ArgSlot;
-    return slot.entry === undefined ? '0' : slot.tangents !== undefined ? `${slot.tangents}${c}` : `$t${c}[${slot.entry}]`;
-  };
+  const tangentOf = (j: number, c: number) => laneTangent(slots[j] as ArgSlot, c);
   const ownTangent = (c: number) => (ownTangents === undefined ? `$t${c}[${i}]` : `${ownTangents}${c}`);
   const tangentReads = (c: number) =>
     [...slots.map((_, j) => (uses(loop, `u${j}`) ? `const u${j} = ${tangentOf(j, c)};` : '')), uses(loop, 'uy') ? `const uy = ${ownTangent(c)};` : ''].join(' ');

@@ -80,9 +80,14 @@ export function tangentTemplate(op: OpDef, slots: readonly ArgSlot[], y: string,
   return `${reads} let s_ = 0; if (${anyLive}) { ${partialsTemplate(op, slots.map((s) => s.value), y, deps)} ${sums} }`;
 }
 
+/** An argument's tangent along direction c of a sweep over several: 0 for a constant, its local (ArgSlot.tangents) or `$t<c>[entry]`. */
+export function laneTangent(slot: ArgSlot, c: number): string {
+  return slot.entry === undefined ? '0' : slot.tangents !== undefined ? `${slot.tangents}${c}` : `$t${c}[${slot.entry}]`;
+}
+
 /**
  * Statements declaring `s_0 .. s_<k-1>`, an entry's tangents along k directions at once
- * (`tangentOf(j, c)`: an expression for argument j's tangent along direction c), without the
+ * (argument j's along direction c where its slot keeps it, see laneTangent), without the
  * zero-skip tests: the partials once, then each direction's plain sum in argument order.
  * For the unchecked second-order sweep, whose caller keeps the result only where it is exact
  * (see secondOrderEntryUnchecked): a product the tested sum skips is ±0 where its other factor
@@ -90,10 +95,10 @@ export function tangentTemplate(op: OpDef, slots: readonly ArgSlot[], y: string,
  * (never -0) by anything; where the other factor is ∞ or NaN the tangent is NaN, and so is
  * every adjoint tangent its value reaches.
  */
-export function tangentLanesTemplate(op: OpDef, slots: readonly ArgSlot[], y: string, k: number, tangentOf: (j: number, c: number) => string, deps: Deps): string {
+export function tangentLanesTemplate(op: OpDef, slots: readonly ArgSlot[], y: string, k: number, deps: Deps): string {
   const live = slots.flatMap((s, j) => (s.entry === undefined ? [] : [j]));
   const lanes = Array.from({ length: k }, (_, c) => c);
   if (live.length === 0) return lanes.map((c) => `const s_${c} = 0;`).join(' ');
-  const sums = lanes.map((c) => `const s_${c} = ${live.map((j) => `_d${j} * ${tangentOf(j, c)}`).join(' + ')};`).join(' ');
+  const sums = lanes.map((c) => `const s_${c} = ${live.map((j) => `_d${j} * ${laneTangent(slots[j] as ArgSlot, c)}`).join(' + ')};`).join(' ');
   return `${partialsTemplate(op, slots.map((s) => s.value), y, deps)} ${sums}`;
 }

@@ -9,6 +9,13 @@ export function rowsOf<T>(m: number, n: number, fill?: T): T[][] {
   return rows;
 }
 
+/** Whether every element of x is a plain number (a Float64Array is without looking). */
+export function allNumbers(x: ArrayLike<unknown>): boolean {
+  if (x instanceof Float64Array) return true;
+  for (let k = 0; k < x.length; k++) if (typeof x[k] !== 'number') return false;
+  return true;
+}
+
 /** The elements of x in a new array. */
 export function toArray<T>(x: ArrayLike<T>): T[] {
   const out = new Array<T>(x.length);

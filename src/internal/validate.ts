@@ -1,5 +1,6 @@
 // Argument checks shared by every transformation, so each error names the argument and what was expected.
 import { ADValue, describe, type Value } from '../ops/value';
+import { toArray } from './arrays';
 
 /**
  * A user function: one argument (the array of inputs), one value or an array of values out.
@@ -45,10 +46,7 @@ function isValue(v: unknown): v is Value {
 
 /** Copies an array-like of numbers or AD values (a plain array or a typed array) into a fresh array. */
 export function checkVector(api: string, argName: string, x: unknown, length?: number): Value[] {
-  const arr = checkValues(api, argName, x, length);
-  const out = new Array<Value>(arr.length);
-  for (let i = 0; i < arr.length; i++) out[i] = arr[i] as Value;
-  return out;
+  return toArray(checkValues(api, argName, x, length));
 }
 
 /**

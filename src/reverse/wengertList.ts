@@ -13,6 +13,7 @@ import { BranchChangedError, flippedGuard } from '../engine/guards';
 import { CALL_CODE, type CallRecord } from '../engine/calls';
 import { checkFunction, checkOutputs, checkScalar, checkVector, type VectorFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
+import { allNumbers } from '../internal/arrays';
 
 const NONE: readonly number[] = Object.freeze([]);
 const NO_GUARDS = Object.freeze([]) as unknown as Guard[];
@@ -713,11 +714,6 @@ export class WengertList implements Trace {
     // `values` and `constants` hold primals also when entries are lifted, which is what guards compare.
     return flippedGuard(this.#guards, this.#values, this.#constants);
   }
-}
-
-function allNumbers(xs: readonly unknown[]): boolean {
-  for (let k = 0; k < xs.length; k++) if (typeof xs[k] !== 'number') return false;
-  return true;
 }
 
 /**

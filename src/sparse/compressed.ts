@@ -25,7 +25,8 @@ export interface SparseJacobianOptions {
    */
   mode?: 'forward' | 'reverse' | 'auto';
   /** Vertex order of the greedy colouring; default `'smallest-last'`. */
-  order?: ColoringOrder;  /**
+  order?: ColoringOrder;
+  /**
    * Where to write the nonzeros: a Float64Array of nnz numbers, usually an earlier result's
    * `values` for the same pattern (`{ values: H.values }`), which the new result then holds
    * (the earlier one sees the new numbers). Saves allocating an array per call in a loop
@@ -45,7 +46,8 @@ export interface SparseJacobianOptions {
  */
 export interface SparseHessianOptions {
   /** Vertex order of the greedy star colouring; default `'smallest-last'`. */
-  order?: ColoringOrder;  /**
+  order?: ColoringOrder;
+  /**
    * Where to write the nonzeros: a Float64Array of nnz numbers, usually an earlier result's
    * `values` for the same pattern (`{ values: H.values }`), which the new result then holds
    * (the earlier one sees the new numbers). Saves allocating an array per call in a loop
