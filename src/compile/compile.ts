@@ -10,7 +10,7 @@ import { straightLine } from './straightLine';
 import { rerolled } from './reroll';
 import { coverage, findRuns, STRAIGHT_LIMIT } from './loopRuns';
 import { interpreted, type CompileMode, type FusedVjp, type Program } from './program';
-import { hessianProducts, KeptSecondOrderArrays } from '../engine/secondOrder';
+import { hessianColumns, hessianProducts, KeptSecondOrderArrays } from '../engine/secondOrder';
 import { uncheckedAdjointsExact } from '../engine/accumulate';
 import { defaultChunkSize } from '../forward/chunk';
 import { forwardIsCheaper, jacobianCost, type JacobianCost } from './jacobianCost';
@@ -583,15 +583,7 @@ class Compiled {
       for (let e = 0; e < values.length; e++) (H[rows[e] as number] as number[])[cols[e] as number] = values[e] as number;
       return H;
     }
-    const width = defaultChunkSize(n);
-    for (let j0 = 0; j0 < n; j0 += width) {
-      const k = Math.min(width, n - j0);
-      const seeds = new Array<(t: Float64Array) => void>(k);
-      for (let c = 0; c < k; c++) seeds[c] = (t) => (t[j0 + c] = 1);
-      const at = this.#secondOrder(seeds);
-      for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) (H[i] as number[])[j0 + c] = (at[c] as Float64Array)[i] as number;
-    }
-    return H;
+    return hessianColumns(H, defaultChunkSize(n), (seeds) => this.#secondOrder(seeds));
   }
 
   /**

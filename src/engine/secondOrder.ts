@@ -20,7 +20,7 @@ import { addAdjoint, addAdjointCode, addAdjointTangent, addAdjointTangentCode, a
 import { arities, entryPartials, partialsScratch, read, refOffsets } from './entries';
 import { partialTangentsParts, type PartialTangentParts } from './partialTangents';
 import { laneTangent, partialsTemplate, type ArgSlot, type Deps } from './templates';
-import { seedOutputs, type SweepList } from './sweeps';
+import { listSweeps, seedOutputs, type SweepList } from './sweeps';
 
 const out = partialsScratch();
 
@@ -180,6 +180,37 @@ export function hessianProducts(
   for (const tc of t) engine.tangent(v, tc);
   if (engine.secondOrder?.(v, t, a, at) !== true) secondOrderSweep(list, v, t, a, at, engine.generated ?? true);
   return at;
+}
+
+/**
+ * Hessian-vector products on a list of plain numbers (no checkpointed calls) by the list's own
+ * engine (listSweeps), at its recorded values, arrays kept from call to call: what the one-shot
+ * second-order functions (hessian, hvp, sparseHessian) run.
+ */
+export function listHessianProducts(list: SweepList & { readonly outputs: readonly number[]; readonly values: Float64Array }): (seeds: ((t: Float64Array) => void)[]) => Float64Array[] {
+  const sweeps = listSweeps();
+  const engine: SecondOrderEngine = { tangent: (v, t) => sweeps.tangent(list, v, t) };
+  const arrays = new KeptSecondOrderArrays(list.length);
+  return (seeds) => hessianProducts(list, list.values, engine, seeds, arrays);
+}
+
+/**
+ * Fills the n × n Hessian H column by column from Hessian-vector products along e_j, `width`
+ * directions per call of `products` (hessianProducts on some engine).
+ */
+export function hessianColumns(H: number[][], width: number, products: (seeds: ((t: Float64Array) => void)[]) => Float64Array[]): number[][] {
+  const n = H.length;
+  for (let j0 = 0; j0 < n; j0 += width) {
+    const k = Math.min(width, n - j0);
+    const seeds = new Array<(t: Float64Array) => void>(k);
+    for (let c = 0; c < k; c++) seeds[c] = (t) => (t[j0 + c] = 1);
+    const at = products(seeds);
+    for (let c = 0; c < k; c++) {
+      const column = at[c] as Float64Array;
+      for (let i = 0; i < n; i++) (H[i] as number[])[j0 + c] = column[i] as number;
+    }
+  }
+  return H;
 }
 
 /** Engines whose unchecked second-order sweep has no code, with the number of directions it was asked for. */

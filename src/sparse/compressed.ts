@@ -1,7 +1,7 @@
 // Compressed evaluation: one seeded pass per colour group, then each nonzero read back from its compressed slot.
 import { describe } from '../ops/value';
 import { listSweeps } from '../engine/sweeps';
-import { hessianProducts } from '../engine/secondOrder';
+import { listHessianProducts } from '../engine/secondOrder';
 import { checkFunction, type ScalarFunction, type VectorFunction } from '../internal/validate';
 import { columnColoring, rowColoring, starColoring, type Coloring, type ColoringOrder } from './coloring';
 import { checkScalarOutput, hessianPattern, jacobianDependencies, jacobianPatternOf, structuresOf, recordForSparsity, type SparsityPattern } from './pattern';
@@ -185,11 +185,13 @@ export function decompress(plan: Plan, compressed: Float64Array, into?: Float64A
   return sparseMatrixOf(plan, values);
 }
 
-/** Seeds the inputs of colour c with tangent 1: the compressed direction S·e_c. */
-function colourSeed(colors: Int32Array, c: number): (t: Float64Array) => void {
-  return (t) => {
-    for (let j = 0; j < colors.length; j++) if (colors[j] === c) t[j] = 1;
-  };
+/** Per colour c, a seed giving the inputs of colour c tangent 1: the compressed direction S·e_c. */
+function colourSeeds(colors: Int32Array, p: number): ((t: Float64Array) => void)[] {
+  const members = Array.from({ length: p }, () => [] as number[]);
+  for (let j = 0; j < colors.length; j++) members[colors[j] as number]?.push(j);
+  return members.map((js) => (t: Float64Array) => {
+    for (let q = 0; q < js.length; q++) t[js[q] as number] = 1;
+  });
 }
 
 /**
@@ -203,10 +205,11 @@ export function forwardCompressed(coloring: Coloring, outputs: readonly number[]
   const m = outputs.length;
   const B = new Float64Array(m * p);
   const t = new Float64Array(length);
+  const seeds = colourSeeds(colors, p);
   for (let c = 0; c < p; c++) {
     // The sweep writes every other entry's tangent: only the inputs' (one per column) are reset.
     if (c > 0) t.fill(0, 0, colors.length);
-    colourSeed(colors, c)(t);
+    (seeds[c] as (t: Float64Array) => void)(t);
     tangent(t);
     for (let i = 0; i < m; i++) {
       const r = outputs[i] as number;
@@ -288,13 +291,7 @@ function readingOf(plan: Plan): Reading {
       nonzeros[c]?.push(e);
       rows[c]?.push((s - c) / p);
     }
-    const seeds = Array.from({ length: p }, (_, c) => {
-      const members = Int32Array.from(colors.keys()).filter((j) => colors[j] === c);
-      return (t: Float64Array) => {
-        for (let q = 0; q < members.length; q++) t[members[q] as number] = 1;
-      };
-    });
-    reading = { nonzeros: nonzeros.map((e) => Int32Array.from(e)), rows: rows.map((r) => Int32Array.from(r)), seeds };
+    reading = { nonzeros: nonzeros.map((e) => Int32Array.from(e)), rows: rows.map((r) => Int32Array.from(r)), seeds: colourSeeds(colors, p) };
     readings.set(plan, reading);
   }
   return reading;
@@ -378,7 +375,5 @@ export function sparseHessian(f: ScalarFunction, x: ArrayLike<number>, options?:
     rememberPlan(f, flat, read, key, plan);
   }
   const into = valuesInto('sparseHessian', options, plan);
-  const sweeps = listSweeps();
-  const products = (seeds: ((t: Float64Array) => void)[]) => hessianProducts(flat, flat.values, { tangent: (v, t) => sweeps.tangent(flat, v, t) }, seeds);
-  return sparseMatrixOf(plan, hessianValues(plan, products, plan.coloring.count, into));
+  return sparseMatrixOf(plan, hessianValues(plan, listHessianProducts(flat), plan.coloring.count, into));
 }

@@ -6,8 +6,7 @@ import { WengertList } from '../reverse/wengertList';
 import { checkFunction, checkVector, type ScalarFunction } from '../internal/validate';
 import type { Widen } from '../internal/types';
 import { rowsOf } from '../internal/arrays';
-import { hessianProducts, KeptSecondOrderArrays } from '../engine/secondOrder';
-import { listSweeps } from '../engine/sweeps';
+import { hessianColumns, listHessianProducts } from '../engine/secondOrder';
 
 function recordScalar(api: string, f: ScalarFunction, x: unknown): { tape: WengertList; xs: Value[] } {
   checkFunction(api, f);
@@ -70,31 +69,14 @@ function sweepChunk(api: string, tape: WengertList, xs: readonly Value[], j0: nu
 function numericProducts(tape: WengertList): ((seeds: ((t: Float64Array) => void)[]) => Float64Array[]) | undefined {
   if (!tape.numeric) return undefined;
   const flat = tape.flat();
-  if (flat.calls !== undefined && flat.calls.size > 0) return undefined;
-  const sweeps = listSweeps();
-  const engine = { tangent: (v: Float64Array, t: Float64Array) => sweeps.tangent(flat, v, t) };
-  const arrays = new KeptSecondOrderArrays(flat.length);
-  return (seeds) => hessianProducts(flat, flat.values, engine, seeds, arrays);
+  return flat.calls !== undefined && flat.calls.size > 0 ? undefined : listHessianProducts(flat);
 }
 
 function hessianOf(api: string, tape: WengertList, xs: readonly Value[], chunkSize?: number): Value[][] {
   const n = xs.length;
   const width = Math.min(chunkSize ?? defaultChunkSize(n), Math.max(n, 1));
   const products = numericProducts(tape);
-  if (products !== undefined) {
-    const H = rowsOf(n, n, 0);
-    for (let j0 = 0; j0 < n; j0 += width) {
-      const k = Math.min(width, n - j0);
-      const seeds = new Array<(t: Float64Array) => void>(k);
-      for (let c = 0; c < k; c++) seeds[c] = (t) => (t[j0 + c] = 1);
-      const at = products(seeds);
-      for (let c = 0; c < k; c++) {
-        const column = at[c] as Float64Array;
-        for (let i = 0; i < n; i++) (H[i] as number[])[j0 + c] = column[i] as number;
-      }
-    }
-    return H;
-  }
+  if (products !== undefined) return hessianColumns(rowsOf(n, n, 0), width, products);
   const H = rowsOf<Value>(n, n);
   for (let j0 = 0; j0 < n; j0 += width) {
     const k = Math.min(width, n - j0);
