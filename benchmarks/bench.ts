@@ -31,6 +31,11 @@ export interface TargetDef {
   value?: number;
   num?: string;
   den?: string;
+  /**
+   * The same ratio for the plain prototypes of benchmarks/floor.ts (keys of their rows; den as
+   * above): what the design of one object per primitive costs by itself, shown beside the value.
+   */
+  floor?: { num: string; den?: string };
 }
 
 /** An extra table printed after the main one (e.g. the per-primitive costs). */
