@@ -231,5 +231,6 @@ function chunkPass(f: VectorFunction, xs: readonly Value[], j0: number, k: numbe
     return jacobian;
   } finally {
     trace.active = false;
+    trace.releaseBlocks();
   }
 }

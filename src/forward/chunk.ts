@@ -7,6 +7,13 @@ import { addTangentCode, addTangentValue } from '../engine/accumulate';
 /** Every pass starts without a block; its first primitive takes one. */
 const NO_BLOCK = new Float64Array(0);
 
+// Blocks of finished jacfwd passes, kept for the next pass: a fresh block of tens of kB is an
+// external allocation whose pages then fault in (W3's jacfwd spent a tenth of its time making
+// them). Only blocks larger than V8's on-heap typed arrays are kept, at most SPARE_BYTES.
+const spareBlocks = new Map<number, Float64Array[]>();
+let spareBytes = 0;
+const SPARE_BYTES = 1 << 21;
+
 /**
  * A forward pass whose duals carry `width` tangents at once (directions d_1 .. d_k). The
  * primal and every partial are computed once per primitive and shared by all k directions,
@@ -38,6 +45,10 @@ export class ChunkTrace implements Trace {
   declare used: number;
   /** Blocks taken so far (they grow with it). */
   declare private blocks: number;
+  /** The blocks of external memory this pass took, for {@link releaseBlocks}. */
+  declare private taken: Float64Array[] | undefined;
+  /** @internal Set once {@link releaseBlocks} gave the pass's blocks to later passes. */
+  declare blocksReleased: boolean;
 
   constructor(label: string, width: number) {
     this.level = nextLevel();
@@ -47,6 +58,8 @@ export class ChunkTrace implements Trace {
     this.block = NO_BLOCK;
     this.used = 0;
     this.blocks = 0;
+    this.taken = undefined;
+    this.blocksReleased = false;
   }
 
   /**
@@ -59,11 +72,37 @@ export class ChunkTrace implements Trace {
    */
   nextBlock(): Float64Array {
     const w = this.width;
-    const size = this.blocks < 2 ? 8 : Math.min(4096 * w, 8 << Math.min(this.blocks - 1, 20));
+    const size = Math.max(w, this.blocks < 2 ? 8 : Math.min(4096 * w, 8 << Math.min(this.blocks - 1, 20)));
     this.blocks++;
-    this.block = new Float64Array(Math.max(w, size));
+    if (size <= 8) {
+      this.block = new Float64Array(size);
+    } else {
+      // Every slot of a block is written before it is read, so a spare one needs no clearing.
+      const spare = spareBlocks.get(size)?.pop();
+      if (spare !== undefined) spareBytes -= spare.byteLength;
+      this.block = spare ?? new Float64Array(size);
+      (this.taken ??= []).push(this.block);
+    }
     this.used = 0;
     return this.block;
+  }
+
+  /**
+   * @internal Gives this finished pass's blocks to later passes. Only a transformation whose
+   * duals cannot outlive the pass may call it (jacfwd's own passes): a dual of the pass that
+   * escaped reads its tangents from a block another pass may overwrite, so `tangents` then
+   * throws instead.
+   */
+  releaseBlocks(): void {
+    this.blocksReleased = true;
+    for (const b of this.taken ?? []) {
+      if (spareBytes + b.byteLength > SPARE_BYTES) break;
+      let spares = spareBlocks.get(b.length);
+      if (spares === undefined) spareBlocks.set(b.length, (spares = []));
+      spares.push(b);
+      spareBytes += b.byteLength;
+    }
+    this.taken = undefined;
   }
 
   process(op: OpDef, args: readonly Value[]): Value {
@@ -133,6 +172,7 @@ export class ChunkDual implements ADValue {
 
   /** The k tangents (a view of the dual's own numbers: read them, do not write them). */
   get tangents(): Float64Array | Value[] {
+    if (this.trace.blocksReleased) throw escapedError('ChunkDual.tangents', this.trace);
     const { data, offset } = this;
     const k = this.trace.width;
     if (offset <= 0 && data.length === k) return data;
@@ -140,6 +180,7 @@ export class ChunkDual implements ADValue {
   }
 
   toString(): string {
+    if (this.trace.blocksReleased) return `ChunkDual(${String(this.value)}, [tangents of a finished pass])`;
     return `ChunkDual(${String(this.value)}, [${Array.from(this.tangents as ArrayLike<Value>, String).join(', ')}])`;
   }
 }

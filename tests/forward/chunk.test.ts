@@ -102,3 +102,51 @@ test('results past many blocks of a pass keep their own tangents (the fast path 
   outer.active = false;
   inner.active = false;
 });
+
+describe("jacfwd's passes reuse the blocks of finished passes", () => {
+  // Long enough that a pass fills many blocks larger than V8's on-heap typed arrays (the ones kept).
+  const loop = (x: Value[]): Value[] => {
+    let y: Value = x[0]!;
+    let z: Value = x[2]!;
+    for (let k = 0; k < 3000; k++) {
+      y = add(mul(sin(y), x[0]!), exp(mul(-0.5, mul(y, x[1]!))));
+      z = add(z, mul(y, 1e-3));
+    }
+    return [y, z];
+  };
+
+  test('later passes, on other inputs and nested, compute the same Jacobians as before any reuse', () => {
+    const xa = [0.5, 0.3, 0.1];
+    const xb = [0.7, -0.2, 0.4];
+    const first = jacfwd(loop, { chunkSize: 2 })(xa);
+    const other = jacfwd(loop, { chunkSize: 3 })(xb);
+    expect(jacfwd(loop, { chunkSize: 2 })(xa)).toEqual(first);
+    expect(jacfwd(loop, { chunkSize: 3 })(xb)).toEqual(other);
+    // each pass against one-tangent passes and reverse mode (independent of any block)
+    expect(jacfwd(loop, { chunkSize: 1 })(xa)).toEqual(first);
+    const R = jacrev(loop)(xb);
+    other.forEach((row, i) => row.forEach((v, j) => expect(relErr(v, R[i]![j]!)).toBeLessThan(1e-12)));
+    // An inner jacfwd finishing (and giving its blocks back) while the outer pass still writes its own.
+    const outer = jacfwd((x: Value[]) => [add(jacfwd(loop, { chunkSize: 2 })(x)[0]![0]!, mul(loop(x)[1]!, x[1]!))], { chunkSize: 3 })(xa);
+    const byReverse = jacrev((x: Value[]) => [add(jacfwd(loop, { chunkSize: 2 })(x)[0]![0]!, mul(loop(x)[1]!, x[1]!))])(xa);
+    outer[0]!.forEach((v, j) => expect(relErr(v, byReverse[0]![j]!)).toBeLessThan(1e-10));
+  });
+
+  test("a dual that escaped a jacfwd pass cannot read tangents another pass may have overwritten", () => {
+    let escaped: Value = 0;
+    jacfwd((x: Value[]) => {
+      escaped = loop(x)[0]!;
+      return [escaped];
+    })([0.5, 0.3, 0.1]);
+    jacfwd(loop)([0.1, 0.2, 0.3]);
+    expect(escaped).toBeInstanceOf(ChunkDual);
+    expect(() => (escaped as ChunkDual).tangents).toThrow(TypeError);
+    expect(() => (escaped as ChunkDual).tangents).toThrow(/ChunkDual\.tangents: an AD value of a chunked forward pass \(jacfwd\) that has already finished was used/);
+    expect(String(escaped)).toMatch(/^ChunkDual\(-?[\d.e-]+, \[tangents of a finished pass\]\)$/);
+    // a pass made by hand keeps its blocks, so its duals stay readable after it ends
+    const pass = new ChunkTrace('demo', 2);
+    const d = sin(new ChunkDual(0, [1, 2], pass)) as ChunkDual;
+    pass.active = false;
+    expect(Array.from(d.tangents as Float64Array)).toEqual([1, 2]);
+  });
+});
