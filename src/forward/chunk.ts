@@ -156,8 +156,6 @@ export class ChunkDual implements ADValue {
   declare readonly data: Float64Array | Value[];
   /** @internal */
   declare readonly offset: number;
-  /** The view `tangents` returns for tangents in a shared block, made on first read. */
-  declare private view: Float64Array | undefined;
   declare [Symbol.toPrimitive]: ADValue[typeof Symbol.toPrimitive];
 
   /** The `offset` form is internal: the fast paths' results, whose tangents sit in a shared block. */
@@ -167,7 +165,6 @@ export class ChunkDual implements ADValue {
     const data = offset === undefined ? ownTangents(tangents, trace) : (tangents as Float64Array);
     this.data = data;
     this.offset = offset ?? (data instanceof Float64Array ? 0 : -1);
-    this.view = undefined;
   }
 
   /** The k tangents (a view of the dual's own numbers: read them, do not write them). */
@@ -176,7 +173,8 @@ export class ChunkDual implements ADValue {
     const { data, offset } = this;
     const k = this.trace.width;
     if (offset <= 0 && data.length === k) return data;
-    return (this.view ??= (data as Float64Array).subarray(offset, offset + k));
+    // A view per read rather than a field kept for it: one field fewer in every dual a pass makes.
+    return (data as Float64Array).subarray(offset, offset + k);
   }
 
   toString(): string {
