@@ -184,6 +184,17 @@ export interface ScanOptions {
  */
 export type ScanStep = (carry: Value[], i: number) => readonly Value[];
 
+/**
+ * Whether a step returned a carry of n numbers (what every unrecorded step of a checkpointed
+ * scan returns): a test of its own, because checkStepResult also sees the recorded steps'
+ * carries of TapeVars, and V8's feedback for it, made generic by both, slowed every step.
+ */
+function isNumberCarry(out: unknown, n: number): out is number[] {
+  if (!Array.isArray(out) || out.length !== n) return false;
+  for (let k = 0; k < n; k++) if (typeof out[k] !== 'number') return false;
+  return true;
+}
+
 function checkStepResult(api: string, out: unknown, n: number, i: number): Value[] {
   // The common case is checked without copying (a loop of 10^6 steps would copy 10^6 carries).
   if (Array.isArray(out) && out.length === n) {
@@ -274,7 +285,10 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
   const turningStep = (x: Value[]) => checkStepResult(api, step(x, turning), n, turning);
   const run = (x: readonly Value[], from: number, to: number): Value[] => {
     let s = x.slice();
-    for (let i = from; i < to; i++) s = checkStepResult(api, step(s, i), n, i);
+    for (let i = from; i < to; i++) {
+      const out = step(s, i);
+      s = isNumberCarry(out, n) ? out : checkStepResult(api, out, n, i);
+    }
     return s;
   };
   // Step 0 is recorded (its size is the per-step count of primitives, and a closure over
@@ -321,7 +335,7 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
         advance: (s, fromBlock, toBlock) => {
           const from = stepOf(fromBlock);
           const to = stepOf(toBlock);
-          const ready = useKept ? kept.get(toBlock) : undefined;
+          const ready = useKept && kept.size > 0 ? kept.get(toBlock) : undefined;
           if (ready !== undefined) {
             // Handed to the schedule as its snapshot (dropped with it): kept carries serve one sweep.
             kept.delete(toBlock);
