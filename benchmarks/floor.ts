@@ -1,4 +1,4 @@
-// The floor: the plainest per-primitive AD that JavaScript allows (a dual number, a flat tape), timed beside dualtape's fresh paths.
+// The plain prototypes: the plainest per-primitive AD that JavaScript allows (a dual number, a flat tape), timed beside dualtape's fresh paths.
 //
 // Why: issue #10 set its fresh-path targets from two calibration prototypes ("one class,
 // per-op functions with typeof fast paths and a trace check, no argument arrays"; "a plain
@@ -20,12 +20,18 @@ export const PLAIN_DUAL = 'plain prototype: dual number (benchmarks/floor.ts: no
 
 // ----- forward mode: a dual number -----
 
+// Fields declared and assigned, as dualtape's own values are: parameter properties or field
+// initialisers compile to defines under ES2022, which made each `new` several times dearer.
 class FloorDual {
-  constructor(
-    readonly value: number,
-    readonly tangent: number,
-    readonly pass: object,
-  ) {}
+  declare readonly value: number;
+  declare readonly tangent: number;
+  declare readonly pass: object;
+
+  constructor(value: number, tangent: number, pass: object) {
+    this.value = value;
+    this.tangent = tangent;
+    this.pass = pass;
+  }
 }
 
 let livePass: object | undefined;
@@ -101,10 +107,13 @@ class FloorTape {
 }
 
 class FloorVar {
-  constructor(
-    readonly index: number,
-    readonly tape: FloorTape,
-  ) {}
+  declare readonly index: number;
+  declare readonly tape: FloorTape;
+
+  constructor(index: number, tape: FloorTape) {
+    this.index = index;
+    this.tape = tape;
+  }
 }
 
 function liveTape(a: FloorVar): FloorTape {
