@@ -8,6 +8,7 @@
 import { ADValue, describe, type Value } from '../ops/value';
 import { jvp as forwardJvp } from '../forward/api';
 import { checkFunction, checkOutputs, checkVector, type VectorFunction } from '../internal/validate';
+import { allNumbers } from '../internal/arrays';
 import { TapeVar, WengertList } from '../reverse/wengertList';
 import type { CallCost, CallRecord } from '../engine/calls';
 import { firstSnapshots, revolve } from './revolve';
@@ -186,13 +187,11 @@ export type ScanStep = (carry: Value[], i: number) => readonly Value[];
 
 /**
  * Whether a step returned a carry of n numbers (what every unrecorded step of a checkpointed
- * scan returns): a test of its own, because checkStepResult also sees the recorded steps'
- * carries of TapeVars, and V8's feedback for it, made generic by both, slowed every step.
+ * scan returns), tested apart from checkStepResult: that also sees the recorded steps' carries
+ * of TapeVars, and V8's feedback for it, made generic by both, slowed every step.
  */
 function isNumberCarry(out: unknown, n: number): out is number[] {
-  if (!Array.isArray(out) || out.length !== n) return false;
-  for (let k = 0; k < n; k++) if (typeof out[k] !== 'number') return false;
-  return true;
+  return Array.isArray(out) && out.length === n && allNumbers(out);
 }
 
 function checkStepResult(api: string, out: unknown, n: number, i: number): Value[] {
