@@ -12,6 +12,7 @@ import { allNumbers } from '../internal/arrays';
 import { TapeVar, WengertList } from '../reverse/wengertList';
 import type { CallCost, CallRecord } from '../engine/calls';
 import { firstSnapshots, revolve } from './revolve';
+import { seesOnlyCarry, StepProgram } from './stepProgram';
 
 let inlining = 0;
 
@@ -74,6 +75,25 @@ function countRecording(cost: CallCost, inner: WengertList, heldValues: number, 
   cost.stepsRecorded += steps;
   cost.peakValues = Math.max(cost.peakValues, heldValues + c.storedValues);
   cost.peakBytes = Math.max(cost.peakBytes, 8 * heldValues + c.peakBytes);
+}
+
+/** Adds one turn run by a step's recording (see StepProgram.turn) to the call's counts: what recording the steps would have evaluated, what the replay held. */
+function countReplayedTurn(cost: CallCost, program: StepProgram, heldValues: number, steps: number, perStep: number): void {
+  const one = program.stepCost;
+  const carries = (steps - 1) * program.n;
+  cost.sweepEvaluations += steps * perStep;
+  cost.stepsRecorded += steps;
+  cost.peakValues = Math.max(cost.peakValues, heldValues + one.storedValues + carries);
+  cost.peakBytes = Math.max(cost.peakBytes, 8 * (heldValues + carries) + one.peakBytes);
+}
+
+const carryOnly = new WeakMap<ScanStep, boolean>();
+
+/** seesOnlyCarry, once per step function (it reads the function's source). */
+function onlyCarry(step: ScanStep): boolean {
+  let only = carryOnly.get(step);
+  if (only === undefined) carryOnly.set(step, (only = seesOnlyCarry(step)));
+  return only;
 }
 
 /**
@@ -166,10 +186,11 @@ export interface ScanOptions {
   /**
    * With `checkpoints`: steps recorded together in one turn of the schedule (default 1, one
    * step's recording alive at a time). The schedule then runs over ceil(length / block)
-   * blocks, so it recomputes less and pays the cost of making a recording once per block:
-   * for steps of a few primitives, a block whose recording is about the size of the
-   * snapshots (block · primitives per step ≈ checkpoints · carry length) is several times
-   * faster, in the same order of memory.
+   * blocks, so it recomputes less and pays the cost of a turn once per block: a block whose
+   * recording is about the size of the snapshots (block · primitives per step ≈ checkpoints ·
+   * carry length) keeps the same order of memory. Where the step's recording is replayed
+   * (see {@link scan}) a turn is cheap and a block gains about a tenth; where the step is
+   * called every time, several times.
    */
   block?: number;
 }
@@ -253,6 +274,14 @@ function checkBlock(api: string, options: ScanOptions | undefined): number {
  * of the plain loop. Elsewhere (forward mode, nesting) it is the plain loop. The step must
  * be a pure function of the carry and i: parameters go in the carry.
  *
+ * A step that cannot see i (it declares the carry as its only parameter, or never names its
+ * second) is recorded once, at step 0, and on numbers its recording stands in for it in the
+ * forward run, the sweep's re-runs and its turns, as `lax.scan` traces its body once: the
+ * step is then called once, not once per evaluation. Its comparisons (`lt`, `gt`, ...) are
+ * checked at every step, and a step where one comes out differently is run by calling the
+ * step itself; a step that reads a value outside the primitives (`primal(x)`, printing one)
+ * branches where no recording can see, so it is called every time, as is one that takes i.
+ *
  * @example
  * ```ts
  * import { scan, grad, add, mul, sin, cos, type Value } from 'dualtape';
@@ -282,7 +311,18 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
   // The step a turn records: one closure for the whole sweep (a turn sets which step), not one per turn.
   let turning = 0;
   const turningStep = (x: Value[]) => checkStepResult(api, step(x, turning), n, turning);
+  // The step where its recording's guards flip: numbers in, numbers out (else it closed over a value being differentiated).
+  const stepOnNumbers = (carry: number[], i: number): number[] => {
+    const out = step(carry, i);
+    if (isNumberCarry(out, n)) return out;
+    const checked = checkStepResult(api, out, n, i);
+    if (!allNumbers(checked)) throw closureError(api);
+    return checked as number[];
+  };
+  // Set once step 0 is recorded: its recording, standing in for the step on numbers where it provably can (see stepProgram.ts).
+  let program: StepProgram | undefined;
   const run = (x: readonly Value[], from: number, to: number): Value[] => {
+    if (program !== undefined && allNumbers(x)) return program.advance(x as number[], from, to, stepOnNumbers);
     let s = x.slice();
     for (let i = from; i < to; i++) {
       const out = step(s, i);
@@ -298,6 +338,7 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
   if (first.flat().constantsLifted) throw closureError(api);
   const perStep = first.cost.forwardEvaluations;
   const y1 = first.output as number[];
+  if (k > 1 && onlyCarry(step) && StepProgram.fits(first, n)) program = new StepProgram(first);
   first.release();
   // The forward run keeps the carries where the first sweep's schedule takes its first
   // snapshots: that sweep then does not run those k − 1 steps again (the forward run is
@@ -307,12 +348,22 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
   const positions = firstSnapshots(blocks, c).map(stepOf);
   let next = 0;
   let y: Value[] = y1;
-  for (let i = 1; i < k; i++) {
-    if (i === positions[next]) {
-      kept.set(i / b, y.slice());
-      next++;
+  if (program !== undefined) {
+    let at = 1;
+    for (const p of positions) {
+      y = program.advance(y as number[], at, p, stepOnNumbers);
+      kept.set(p / b, y);
+      at = p;
     }
-    y = checkStepResult(api, step(y, i), n, i);
+    y = program.advance(y as number[], at, k, stepOnNumbers);
+  } else {
+    for (let i = 1; i < k; i++) {
+      if (i === positions[next]) {
+        kept.set(i / b, y.slice());
+        next++;
+      }
+      y = checkStepResult(api, step(y, i), n, i);
+    }
   }
   if (list.length !== before || y.some((v) => typeof v !== 'number')) throw closureError(api);
   const cost = newCost();
@@ -330,6 +381,9 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
       cost.sweeps += 1;
       // The kept carries are those of the recorded inputs; a replay elsewhere or AD-valued inputs cannot use them.
       const useKept = x.length === primals.length && x.every((v, j) => Object.is(v, primals[j]));
+      // Turns replay the step's recording when everything is a number (a nested replay's AD values take the recording path).
+      const replay = program !== undefined && allNumbers(x) && allNumbers(yBar) ? program : undefined;
+      const carries = replay !== undefined && b > 1 ? new Float64Array((b - 1) * n) : undefined;
       revolve<Value[]>(blocks, c, x.slice(), {
         advance: (s, fromBlock, toBlock) => {
           const from = stepOf(fromBlock);
@@ -348,6 +402,10 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
         turn: (s, j) => {
           const from = stepOf(j);
           const to = stepOf(j + 1);
+          if (replay !== undefined && replay.turn(s as number[], from, to, bar as number[], carries)) {
+            countReplayedTurn(cost, replay, (alive + 1) * n + cost.keptValues, to - from, perStep);
+            return;
+          }
           turning = from;
           const inner = recordAt(api, b === 1 ? turningStep : (z) => run(z, from, to), s);
           bar = inner.inputAdjoints(bar, api);

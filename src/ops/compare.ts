@@ -6,7 +6,7 @@
 // gives derivative 0). Comparisons made through these functions are recorded on every
 // running recording their arguments belong to; a replay at a point where one of them
 // flips throws (or re-records, for a compiled function that still has f).
-import { ADValue, describe, primal, type Trace, type Value } from './value';
+import { ADValue, describe, primal, readForGuard, type Trace, type Value } from './value';
 
 /**
  * The comparisons dualtape can record, named as in JAX's lax (`lt`, `le`, ...).
@@ -47,22 +47,24 @@ function compare(kind: ComparisonKind, a: Value, b: Value): boolean {
       throw new TypeError(`${kind}: ${name} must be a number or an AD value, got ${describe(v)}`);
     }
   }
-  const outcome = evaluateComparison(kind, primal(a), primal(b));
-  // Every running transformation below the arguments sees the comparison (nested recordings
-  // each keep their own guard); each trace once.
-  const seen: Trace[] = [];
-  for (const v of [a, b]) {
-    let w: Value = v;
-    while (w instanceof ADValue) {
-      const t = w.trace;
-      if (t.active && t.recordComparison !== undefined && !seen.includes(t)) {
-        seen.push(t);
-        t.recordComparison(kind, a, b, outcome);
+  return readForGuard(() => {
+    const outcome = evaluateComparison(kind, primal(a), primal(b));
+    // Every running transformation below the arguments sees the comparison (nested recordings
+    // each keep their own guard); each trace once.
+    const seen: Trace[] = [];
+    for (const v of [a, b]) {
+      let w: Value = v;
+      while (w instanceof ADValue) {
+        const t = w.trace;
+        if (t.active && t.recordComparison !== undefined && !seen.includes(t)) {
+          seen.push(t);
+          t.recordComparison(kind, a, b, outcome);
+        }
+        w = w.value;
       }
-      w = w.value;
     }
-  }
-  return outcome;
+    return outcome;
+  });
 }
 
 /**

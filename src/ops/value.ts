@@ -103,6 +103,27 @@ export function adValueClass(cls: abstract new (...args: never[]) => object): vo
   Object.setPrototypeOf(cls.prototype, ADValue.prototype);
 }
 
+let guardedReads = 0;
+
+/**
+ * @internal Runs `read` as a comparison's reading of its arguments, which a recording keeps
+ * as a guard: such reads are not counted as code outside the primitives reading a value
+ * (see WengertList.primalReads).
+ */
+export function readForGuard<T>(read: () => T): T {
+  guardedReads++;
+  try {
+    return read();
+  } finally {
+    guardedReads--;
+  }
+}
+
+/** @internal Whether the values being read now are a comparison's (see {@link readForGuard}). */
+export function readsAreGuarded(): boolean {
+  return guardedReads > 0;
+}
+
 /**
  * The plain number inside any value, however deeply nested (a number is returned as is).
  * Use it where user code must branch on a value; no derivative flows through it.

@@ -1,7 +1,7 @@
 // Reverse mode's record: the Wengert list (evaluation trace) of one run of f: recording, replay, and the sweeps (run by the engine).
 import { add, mul } from '../ops/table';
 import { apply, checkedPartials, escapedError, opByCode, type OpDef } from '../ops/opDef';
-import { ADValue, describe, nextLevel, primal, type Trace, type Value } from '../ops/value';
+import { ADValue, describe, nextLevel, primal, readsAreGuarded, type Trace, type Value } from '../ops/value';
 import type { ComparisonKind } from '../ops/compare';
 import type { AdjointObserver, FlatList, Guard, RecordingCost, WengertArg, WengertEntry, WengertGuard } from './entries';
 import { TapeVar } from './tapeVar';
@@ -67,6 +67,7 @@ export class WengertList implements Trace {
   #outputIsArray = false;
   #guards: Guard[] = NO_GUARDS;
   #calls: Map<number, CallRecord> | undefined;
+  #primalReads = 0;
   /** Number of inputs (the first entries of the list). */
   readonly inputCount: number;
   /**
@@ -193,10 +194,26 @@ export class WengertList implements Trace {
     return this.#length === 0 ? 0 : bytes / this.#length;
   }
 
-  /** @internal The value of entry i in the latest evaluation (what a TapeVar reads). */
+  /** @internal The value of entry i in the latest evaluation (what a TapeVar reads); counted in {@link primalReads} unless a comparison reads it. */
   valueAt(i: number): Value {
     if (this.#released) throw escapedError('primal', this);
+    if (!readsAreGuarded()) this.#primalReads++;
+    return this.#valueOf(i);
+  }
+
+  #valueOf(i: number): Value {
     return this.#lifted === undefined ? (this.#values[i] as number) : (this.#lifted[i] as Value);
+  }
+
+  /**
+   * @internal How often code outside dualtape's primitives read an entry's value (`primal(x)`,
+   * `x.value`, printing) while f ran. A branch made on such a read is invisible to the
+   * recording (comparisons through `lt`, `gt`, ... are kept as guards instead), so a list
+   * with reads may only be replayed where f would read the same: a scan replays its step's
+   * recording only when the step made none.
+   */
+  get primalReads(): number {
+    return this.#primalReads;
   }
 
   // The list is itself a SweepList (src/engine/sweeps.ts) for its own sweeps: a view object per
@@ -384,7 +401,7 @@ export class WengertList implements Trace {
   #argument(a: Value, slot: number): Value {
     if (a instanceof TapeVar && a.trace === this) {
       this.#refs[slot] = a.index;
-      return this.valueAt(a.index);
+      return this.#valueOf(a.index);
     }
     this.#refs[slot] = this.#constant(a);
     return a;
