@@ -19,6 +19,8 @@ import type { WengertList } from '../reverse/wengertList';
 
 /** Source characters per generated function (compile's default): a step's list is far shorter. */
 const CHUNK_CHARS = 24_000;
+// Taken when the module loads: code that replaces the global Function (a test's stand-in for a strict CSP) must not change what a source reads.
+const sourceOf = Function.prototype.toString;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /**
@@ -29,7 +31,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 function declaredParameters(fn: (...args: never[]) => unknown): { params: string[]; source: string; end: number } | undefined {
   let source: string;
   try {
-    source = Function.prototype.toString.call(fn);
+    source = sourceOf.call(fn);
   } catch {
     return undefined;
   }

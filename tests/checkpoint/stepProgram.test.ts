@@ -1,6 +1,7 @@
 // A checkpointed scan replays its step's recording instead of calling the step, only where that is provably the step: tested where it is and where it is not.
 import { add, grad, lt, mul, primal, record, scan, select, sin, sub, type Value } from '../../src/index';
 import { seesOnlyCarry } from '../../src/checkpoint/stepProgram';
+import { withoutNewFunction } from '../helpers/csp';
 
 describe('seesOnlyCarry: a step that provably cannot see the step index', () => {
   test.each<[string, (...a: never[]) => unknown]>([
@@ -125,6 +126,23 @@ describe('a checkpointed scan replays the step\'s recording where it stands for 
     expect(gradients(one, [0.7], 1000, { checkpoints: 2 })).toEqual(gradients(one, [0.7], 1000));
     const swap = ([y, a]: Value[]) => [a!, mul(y!, 0.5)];
     expect(gradients(swap, [0.7, 0.2], 21, { checkpoints: 2, block: 2 })).toEqual(gradients(swap, [0.7, 0.2], 21));
+  });
+
+  test('where new Function is forbidden (a strict CSP) the recording is replayed by the plain interpreter, with the same bits', () => {
+    let calls = 0;
+    const step = ([y, a]: Value[]) => {
+      calls++;
+      return [select(lt(y!, 0), add(y!, a!), sub(y!, mul(0.7, a!))), mul(a!, 0.999)];
+    };
+    const want = gradients(step, [0.1, 0.3], 200);
+    withoutNewFunction(() => {
+      expect(gradients(step, [0.1, 0.3], 200, { checkpoints: 6 })).toEqual(want);
+      calls = 0;
+      const tape = record((x: Value[]) => scan(step, x, 200, { checkpoints: 6 })[0]!, [0.1, 0.3]);
+      tape.backward(1);
+      expect(calls).toBeGreaterThan(1);
+      expect(calls).toBeLessThan(200 + tape.cost.stepsRecomputed + 200);
+    });
   });
 
   test('a replay of the enclosing recording at a new point re-runs the scan there', () => {
