@@ -1,5 +1,5 @@
 // A checkpointed scan replays its step's recording instead of calling the step, only where that is provably the step: tested where it is and where it is not.
-import { add, grad, lt, mul, primal, record, scan, select, sin, sub, type Value } from '../../src/index';
+import { add, cos, customDerivative, defineOp, grad, lt, mul, primal, record, scan, select, sin, sub, type Value } from '../../src/index';
 import { seesOnlyCarry } from '../../src/checkpoint/stepProgram';
 import { withoutNewFunction } from '../helpers/csp';
 
@@ -143,6 +143,24 @@ describe('a checkpointed scan replays the step\'s recording where it stands for 
       expect(calls).toBeGreaterThan(1);
       expect(calls).toBeLessThan(200 + tape.cost.stepsRecomputed + 200);
     });
+  });
+
+  test('user-defined primitives replay; custom derivatives (made per call, read primals) take the calling path: both the plain loop\'s gradients', () => {
+    let calls = 0;
+    const cubeHalf = defineOp({ name: 'cubeHalfInStep', arity: 1, value: (x: number) => 0.5 * x * x * x, partials: ([x]) => [mul(1.5, mul(x!, x!))] });
+    const withOp = ([y, a]: Value[]) => {
+      calls++;
+      return [add(sin(cubeHalf(y!)), mul(0.1, a!)), a!];
+    };
+    const want = gradients(withOp, [0.5, 0.9], 300);
+    calls = 0;
+    expect(gradients(withOp, [0.5, 0.9], 300, { checkpoints: 4 })).toEqual(want);
+    expect(calls).toBe(1);
+    const withRule = ([y, a]: Value[]) => {
+      const damped = customDerivative((x: number[]) => 0.9 * Math.sin(x[0]!), (x: readonly Value[]) => [mul(0.9, cos(x[0]!))]);
+      return [add(damped([y!]), mul(0.01, a!)), a!];
+    };
+    expect(gradients(withRule, [0.5, 0.9], 300, { checkpoints: 4 })).toEqual(gradients(withRule, [0.5, 0.9], 300));
   });
 
   test('a replay of the enclosing recording at a new point re-runs the scan there', () => {
