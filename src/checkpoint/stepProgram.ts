@@ -19,6 +19,8 @@ import type { WengertList } from '../reverse/wengertList';
 
 /** Source characters per generated function (compile's default): a step's list is far shorter. */
 const CHUNK_CHARS = 24_000;
+/** Longest step list run as straight-line code, compile's default: V8 leaves larger generated functions unoptimised, where the interpreter's loop is faster. */
+const CODEGEN_LIMIT = 500;
 // Taken when the module loads: code that replaces the global Function (a test's stand-in for a strict CSP) must not change what a source reads.
 const sourceOf = Function.prototype.toString;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -126,7 +128,8 @@ export class StepProgram {
     };
     this.outputs = flat.outputs.slice();
     this.guards = flat.guards.slice();
-    this.program = straightLine({ ...this.list, guards: this.guards, outputs: this.outputs }, CHUNK_CHARS) ?? interpreted(this.list, listSweeps());
+    const generated = flat.length <= CODEGEN_LIMIT ? straightLine({ ...this.list, guards: this.guards, outputs: this.outputs }, CHUNK_CHARS) : undefined;
+    this.program = generated ?? interpreted(this.list, listSweeps());
     this.values = new Float64Array(flat.length);
     this.adjoints = new Float64Array(flat.length);
     this.next = new Float64Array(this.n);

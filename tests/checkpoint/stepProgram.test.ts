@@ -163,6 +163,20 @@ describe('a checkpointed scan replays the step\'s recording where it stands for 
     expect(gradients(withRule, [0.5, 0.9], 300, { checkpoints: 4 })).toEqual(gradients(withRule, [0.5, 0.9], 300));
   });
 
+  test('a step too long for straight-line code is replayed by the interpreter, with the same bits', () => {
+    let calls = 0;
+    const step = ([y, a]: Value[]) => {
+      calls++;
+      let z = y!;
+      for (let j = 0; j < 150; j++) z = add(mul(sin(z), 0.5), mul(a!, 0.01)); // 600 entries
+      return [z, a!];
+    };
+    const want = gradients(step, [0.5, 0.3], 30);
+    calls = 0;
+    expect(gradients(step, [0.5, 0.3], 30, { checkpoints: 3 })).toEqual(want);
+    expect(calls).toBe(1);
+  });
+
   test('a replay of the enclosing recording at a new point re-runs the scan there', () => {
     const step = ([y, a]: Value[]) => [select(lt(y!, 0), add(y!, a!), sub(y!, mul(0.7, a!))), a!];
     const tape = record((x: Value[]) => scan(step, x, 100, { checkpoints: 4 })[0]!, [0.1, 0.3]);
