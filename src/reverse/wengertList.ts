@@ -206,8 +206,8 @@ export class WengertList implements Trace {
   }
 
   /**
-   * @internal How often code outside dualtape's primitives read an entry's value (`primal(x)`,
-   * `x.value`, printing) while f ran. A branch made on such a read is invisible to the
+   * @internal How often code outside dualtape's primitives has read an entry's value
+   * (`primal(x)`, `x.value`, printing) so far. A branch made on such a read is invisible to the
    * recording (comparisons through `lt`, `gt`, ... are kept as guards instead), so a list
    * with reads may only be replayed where f would read the same: a scan replays its step's
    * recording only when the step made none.
