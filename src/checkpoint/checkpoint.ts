@@ -68,23 +68,22 @@ function recordAt(api: string, fn: (x: Value[]) => readonly Value[], x: readonly
   return inner;
 }
 
+/**
+ * Adds one re-run in a sweep to the call's counts: `evaluations` primitives over `steps` steps,
+ * a recording (or a step's replayed one) of `values` numbers and `bytes` held beside
+ * `heldValues` numbers of the caller's.
+ */
+function countRerun(cost: CallCost, evaluations: number, steps: number, heldValues: number, values: number, bytes: number): void {
+  cost.sweepEvaluations += evaluations;
+  cost.stepsRecorded += steps;
+  cost.peakValues = Math.max(cost.peakValues, heldValues + values);
+  cost.peakBytes = Math.max(cost.peakBytes, 8 * heldValues + bytes);
+}
+
 /** Adds one sweep's re-recording to the call's counts. */
 function countRecording(cost: CallCost, inner: WengertList, heldValues: number, steps = 1): void {
   const c = inner.cost;
-  cost.sweepEvaluations += c.forwardEvaluations + c.sweepEvaluations;
-  cost.stepsRecorded += steps;
-  cost.peakValues = Math.max(cost.peakValues, heldValues + c.storedValues);
-  cost.peakBytes = Math.max(cost.peakBytes, 8 * heldValues + c.peakBytes);
-}
-
-/** Adds one turn run by a step's recording (see StepProgram.turn) to the call's counts: what recording the steps would have evaluated, what the replay held. */
-function countReplayedTurn(cost: CallCost, program: StepProgram, heldValues: number, steps: number, perStep: number): void {
-  const one = program.stepCost;
-  const carries = (steps - 1) * program.n;
-  cost.sweepEvaluations += steps * perStep;
-  cost.stepsRecorded += steps;
-  cost.peakValues = Math.max(cost.peakValues, heldValues + one.storedValues + carries);
-  cost.peakBytes = Math.max(cost.peakBytes, 8 * (heldValues + carries) + one.peakBytes);
+  countRerun(cost, c.forwardEvaluations + c.sweepEvaluations, steps, heldValues, c.storedValues, c.peakBytes);
 }
 
 const carryOnly = new WeakMap<ScanStep, boolean>();
@@ -338,7 +337,7 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
   if (first.flat().constantsLifted) throw closureError(api);
   const perStep = first.cost.forwardEvaluations;
   const y1 = first.output as number[];
-  if (k > 1 && onlyCarry(step) && StepProgram.fits(first, n)) program = new StepProgram(first);
+  if (k > 1 && onlyCarry(step) && StepProgram.fits(first)) program = new StepProgram(first);
   first.release();
   // The forward run keeps the carries where the first sweep's schedule takes its first
   // snapshots: that sweep then does not run those k − 1 steps again (the forward run is
@@ -402,15 +401,18 @@ export function scan(step: ScanStep, init: ArrayLike<Value>, length: number, opt
         turn: (s, j) => {
           const from = stepOf(j);
           const to = stepOf(j + 1);
+          // The carry being advanced is held too (one more than the snapshots), and any kept carry not yet used.
+          const held = (alive + 1) * n + cost.keptValues;
           if (replay !== undefined && replay.turn(s as number[], from, to, bar as number[], carries)) {
-            countReplayedTurn(cost, replay, (alive + 1) * n + cost.keptValues, to - from, perStep);
+            // One step's recording, and the carries of the block's later steps.
+            const one = replay.stepCost;
+            countRerun(cost, (to - from) * perStep, to - from, held + (to - from - 1) * n, one.storedValues, one.peakBytes);
             return;
           }
           turning = from;
           const inner = recordAt(api, b === 1 ? turningStep : (z) => run(z, from, to), s);
           bar = inner.inputAdjoints(bar, api);
-          // The carry being advanced is held too (one more than the snapshots), and any kept carry not yet used.
-          countRecording(cost, inner, (alive + 1) * n + cost.keptValues, to - from);
+          countRecording(cost, inner, held, to - from);
           inner.release();
         },
         snapshots: (delta) => {

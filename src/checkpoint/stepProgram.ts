@@ -6,8 +6,8 @@
 // array literals and calls turn polymorphic), and recording it afresh in every turn makes a
 // handle per primitive: together five times the plain recording's time at 10^6 steps. A
 // step's recording is the same list at every step when the step cannot see the step index
-// and made no branch the list cannot check; then its evaluate and backward sweeps (the
-// engine's, the same ones a recording's own sweep runs) stand in for the step, bit for bit.
+// and made no branch the list cannot check; then the engine's evaluate and backward sweeps over
+// that list (compile's straight-line code, or the interpreter) stand in for the step, bit for bit.
 // JAX's lax.scan goes further: it traces its body once, always.
 import { flippedGuard } from '../engine/guards';
 import { read } from '../engine/entries';
@@ -135,17 +135,27 @@ export class StepProgram {
     this.next = new Float64Array(this.n);
   }
 
-  /** Whether a recording can stand in for its step: plain numbers, the carry in and out, no calls, nothing read outside the primitives. */
-  static fits(recording: WengertList, n: number): boolean {
-    const flat = recording.flat();
-    return (
-      recording.primalReads === 0 &&
-      !flat.constantsLifted &&
-      (flat.calls === undefined || flat.calls.size === 0) &&
-      flat.inputCount === n &&
-      flat.outputIsArray &&
-      flat.outputs.length === n
-    );
+  /**
+   * Whether a step's recording (of plain numbers, the carry in and out, as scan makes it) can
+   * stand in for the step: nothing read outside the primitives, and no calls.
+   */
+  static fits(recording: WengertList): boolean {
+    const calls = recording.flat().calls;
+    return recording.primalReads === 0 && (calls === undefined || calls.size === 0);
+  }
+
+  /** Puts carry s in the inputs' values. */
+  #load(s: ArrayLike<number>): void {
+    const v = this.values;
+    for (let k = 0; k < this.n; k++) v[k] = s[k] as number;
+  }
+
+  /** The carry in the inputs' values, as a new array. */
+  #carry(): number[] {
+    const v = this.values;
+    const carry = new Array<number>(this.n);
+    for (let k = 0; k < this.n; k++) carry[k] = v[k] as number;
+    return carry;
   }
 
   /** Evaluates the step at the carry in the inputs' values; false where a guard flips (the values are then of the recorded branch, not the step's). */
@@ -172,20 +182,12 @@ export class StepProgram {
    * flip is run by `runStep` (the user's step on numbers) instead.
    */
   advance(s: ArrayLike<number>, from: number, to: number, runStep: (carry: number[], i: number) => ArrayLike<number>): number[] {
-    const v = this.values;
-    const n = this.n;
-    for (let k = 0; k < n; k++) v[k] = s[k] as number;
+    this.#load(s);
     for (let i = from; i < to; i++) {
-      if (this.#evaluate()) {
-        this.#carryOn();
-      } else {
-        const out = runStep(Array.from(v.subarray(0, n)), i);
-        for (let k = 0; k < n; k++) v[k] = out[k] as number;
-      }
+      if (this.#evaluate()) this.#carryOn();
+      else this.#load(runStep(this.#carry(), i));
     }
-    const carry = new Array<number>(n);
-    for (let k = 0; k < n; k++) carry[k] = v[k] as number;
-    return carry;
+    return this.#carry();
   }
 
   /**
@@ -198,7 +200,7 @@ export class StepProgram {
     const v = this.values;
     const a = this.adjoints;
     const n = this.n;
-    for (let k = 0; k < n; k++) v[k] = s[k] as number;
+    this.#load(s);
     // Forward through the block, keeping the carry before each later step; the last step's values stay in v.
     for (let i = from; i < to; i++) {
       if (!this.#evaluate()) return false;
@@ -210,7 +212,7 @@ export class StepProgram {
     for (let i = to - 1; i >= from; i--) {
       if (i + 1 < to) {
         // The step's values again, from the carry before it (its guards held in the forward pass above).
-        if (i === from) for (let k = 0; k < n; k++) v[k] = s[k] as number;
+        if (i === from) this.#load(s);
         else v.set((carries as Float64Array).subarray((i - from - 1) * n, (i - from) * n));
         this.program.evaluate(v);
       }
